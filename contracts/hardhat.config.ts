@@ -1,0 +1,57 @@
+import { createRequire } from "node:module";
+import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
+import hardhatNodeTestRunner from "@nomicfoundation/hardhat-node-test-runner";
+import hardhatViem from "@nomicfoundation/hardhat-viem";
+import hardhatViemAssertions from "@nomicfoundation/hardhat-viem-assertions";
+import type { HardhatUserConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+// solc-js from npm: no compiler download is needed (or possible) on these machines.
+const SOLC_VERSION: string = require("solc/package.json").version;
+const SOLC_PATH = require.resolve("solc/soljson.js");
+// The beacon deposit contract is compiled with the compiler it was published with.
+const DEPOSIT_SOLC_VERSION: string = require("solc-0.6.11/package.json").version;
+const DEPOSIT_SOLC_PATH = require.resolve("solc-0.6.11/soljson.js");
+
+const compilers = [
+  {
+    version: SOLC_VERSION,
+    path: SOLC_PATH,
+    settings: { evmVersion: "prague", optimizer: { enabled: true, runs: 10_000 } },
+  },
+  {
+    version: DEPOSIT_SOLC_VERSION,
+    path: DEPOSIT_SOLC_PATH,
+    settings: { optimizer: { enabled: true, runs: 5_000_000 } },
+  },
+];
+
+const config: HardhatUserConfig = {
+  plugins: [hardhatViem, hardhatNodeTestRunner, hardhatViemAssertions, hardhatNetworkHelpers],
+  solidity: {
+    profiles: {
+      default: { compilers },
+      production: { compilers },
+    },
+  },
+  paths: {
+    sources: "src",
+    tests: { solidity: "test", nodejs: "test" },
+  },
+  test: {
+    solidity: {
+      fuzz: { runs: process.env.CI ? 512 : 256, seed: "0x7472455448" },
+      invariant: { runs: process.env.CI ? 128 : 64, depth: 40 },
+    },
+  },
+  networks: {
+    default: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: "prague",
+      allowUnlimitedContractSize: false,
+    },
+  },
+};
+
+export default config;
