@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+pragma solidity ^0.8.24;
+
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {IERC5805} from "@openzeppelin/contracts/interfaces/IERC5805.sol";
+
+/// @title ITrETH
+/// @notice trETH: the Tributary liquid staking token. Non-rebasing: a balance is a number of shares
+/// of the pool and never changes by itself; the ETH value of a share (`convertToAssets(1e18)`)
+/// grows as rewards are reported.
+/// @dev trETH is an immutable ledger. The logic around it (deposits to the beacon chain, oracle
+/// accounting, withdrawals) lives in modules that governance can repoint; the modules can only do
+/// what the functions guarded by them here allow.
+interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805 {
+    /// @notice Addresses of the modules allowed to call the module-only functions.
+    struct Modules {
+        /// @dev Moves buffered ETH into validators (guardian-checked deposits).
+        address depositor;
+        /// @dev Applies oracle reports.
+        address accounting;
+        /// @dev Holds escrowed shares of pending withdrawal requests.
+        address withdrawalQueue;
+    }
+
+    // ---------------------------------------------------------------- events
+
+    /// @notice ERC-4626 deposit event, emitted for native ETH stakes as well as WETH deposits.
+    event Deposit(address indexed sender, address indexed owner, uint256 assets, uint256 shares);
+    /// @notice Buffered ETH moved to the depositor for beacon chain deposits.
+    event BeaconDepositFunded(address indexed depositor, uint256 amount, uint256 beaconAssets);
+    event StakingPaused(address indexed by);
+    event StakingResumed(address indexed by);
+    /// @notice The daily stake cap changed; `cap == 0` means no cap.
+    event DailyStakeCapSet(uint256 cap);
+    event ModulesSet(address depositor, address accounting, address withdrawalQueue);
+    event EmergencyCommitteeSet(address indexed committee);
+    event GovernanceTransferStarted(address indexed current, address indexed pending);
+    event GovernanceTransferred(address indexed previous, address indexed current);
+
+    // ---------------------------------------------------------------- errors
+
+    /// @notice An amount of zero where a positive amount is needed.
+    error TrETHZeroAmount();
+    /// @notice The zero address where an account is needed.
+    error TrETHZeroAddress();
+    /// @notice The deposit is too small to mint a single share.
+    error TrETHZeroShares(uint256 assets);
+    error TrETHStakingIsPaused();
+    error TrETHStakeLimitExceeded(uint256 requested, uint256 available);
+    /// @notice The caller lacks the role the function needs.
+    error TrETHUnauthorized(address caller);
+    error TrETHBufferExceeded(uint256 requested, uint256 buffered);
+    /// @notice The daily cap is not a whole number of 0.001 ETH or exceeds the storable maximum.
+    error TrETHInvalidStakeCap(uint256 cap);
+    error TrETHPermitExpired(uint256 deadline);
+    error TrETHInvalidSigner(address signer, address owner);
+    /// @notice A seed of at least `minimum` wei must fund the dead shares at deployment.
+    error TrETHSeedTooSmall(uint256 seed, uint256 minimum);
+    /// @notice A past-votes lookup for a timepoint that is not yet in the past.
+    error TrETHFutureLookup(uint256 timepoint, uint48 clock);
+    /// @notice ETH sent to a function that takes none, or by a sender that may not send it.
+    error TrETHUnexpectedEther(address sender, uint256 amount);
+
+    // ---------------------------------------------------------------- staking
+
+    /// @notice Stakes `msg.value` ETH and mints trETH shares to `receiver`.
+    /// @dev Shares are rounded down. Reverts if staking is paused or the daily cap is exceeded.
+    /// Sending plain ETH to the token stakes it for the sender.
+    /// @return shares The shares minted.
+    function stake(address receiver) external payable returns (uint256 shares);
+
+    /// @notice Burns `shares` of the caller. Their ETH stays in the pool and raises the value of
+    /// every other share. Used by the operator registry to cover losses from bonds.
+    function burn(uint256 shares) external;
+
+    // ---------------------------------------------------------------- ERC-4626 deposit side
+
+    /// @notice WETH: the ERC-4626 asset.
+    function asset() external view returns (address);
+    /// @notice ETH in the buffer plus ETH on (or bound for) the beacon chain as last accounted.
+    function totalAssets() external view returns (uint256);
+    function convertToShares(uint256 assets) external view returns (uint256);
+    function convertToAssets(uint256 shares) external view returns (uint256);
+    function maxDeposit(address receiver) external view returns (uint256);
+    function maxMint(address receiver) external view returns (uint256);
+    function previewDeposit(uint256 assets) external view returns (uint256);
+    function previewMint(uint256 shares) external view returns (uint256);
+    /// @notice Takes `assets` WETH from the caller, unwraps it and mints shares to `receiver`.
+    function deposit(uint256 assets, address receiver) external returns (uint256 shares);
+    /// @notice Takes the WETH needed (rounded up) to mint exactly `shares` to `receiver`.
+    function mint(uint256 shares, address receiver) external returns (uint256 assets);
+
+    // ---------------------------------------------------------------- modules
+
+    /// @notice Sends `amount` of buffered ETH to the depositor, which deposits it to the beacon
+    /// deposit contract in the same transaction. Only the depositor module.
+    function fundBeaconDeposit(uint256 amount) external;
+
+    // ---------------------------------------------------------------- governance
+
+    function pauseStaking() external;
+    function resumeStaking() external;
+    /// @notice Sets the refilling daily stake cap in wei (a multiple of 0.001 ETH; 0 = no cap).
+    function setDailyStakeCap(uint256 cap) external;
+    function setModules(Modules calldata modules) external;
+    function setEmergencyCommittee(address committee) external;
+    function transferGovernance(address pending) external;
+    function acceptGovernance() external;
+
+    // ---------------------------------------------------------------- views
+
+    function governance() external view returns (address);
+    function emergencyCommittee() external view returns (address);
+    function modules() external view returns (Modules memory);
+    function isStakingPaused() external view returns (bool);
+    /// @notice What can be staked now under the daily cap (type(uint256).max without a cap), and the cap.
+    function stakeLimit() external view returns (uint256 available, uint256 dailyCap);
+    /// @notice ETH waiting in the buffer to be deposited or to pay withdrawals.
+    function bufferedEther() external view returns (uint256);
+    /// @notice ETH on the beacon chain or in transit to it, as last reported plus deposits since.
+    function beaconAssets() external view returns (uint256);
+    // Note on `getPastTotalSupply` (IVotes): it returns the delegated supply at a timepoint, the
+    // supply that can vote, since only delegated balances are checkpointed (so that holders who
+    // never delegate pay nothing extra on transfer and stake).
+}

@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+pragma solidity 0.8.30;
+
+import {ITrETH} from "../interfaces/ITrETH.sol";
+import {IWETH} from "../interfaces/IWETH.sol";
+import {SharesMath} from "../libraries/SharesMath.sol";
+import {StakeLimit} from "../libraries/StakeLimit.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
+
+/// @title TrETH
+/// @notice The Tributary liquid staking token. See {ITrETH}.
+/// @dev Gas layout: a stake touches two storage slots (the packed supply slot and the receiver's
+/// packed account), a transfer touches the two accounts. Voting checkpoints are written only for
+/// accounts that delegated. This contract is deliberately not behind a proxy: a proxy costs every
+/// holder about 4,700 gas per call, and the ledger rules never need to change.
+contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
+    using Checkpoints for Checkpoints.Trace208;
+    using SafeCast for uint256;
+
+    // ================================================================ constants / immutables
+
+    string public constant name = "Tributary Staked Ether";
+    string public constant symbol = "trETH";
+    uint8 public constant decimals = 18;
+    /// @dev Shares minted at deployment to an address nobody controls, so that the share price
+    /// cannot be inflated by a first depositor (an attack would have to donate ~1e9 times the
+    /// amount it hopes to steal).
+    uint256 public constant MIN_SEED = 1e9 wei;
+    address public constant DEAD_SHARES_HOLDER = 0x000000000000000000000000000000000000dEaD;
+
+    bytes32 private constant PERMIT_TYPEHASH =
+        keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
+    bytes32 private constant DELEGATION_TYPEHASH = keccak256("Delegation(address delegatee,uint256 nonce,uint256 expiry)");
+    uint8 private constant FLAG_STAKING_PAUSED = 1;
+
+    IWETH private immutable WETH;
+
+    // ================================================================ storage
+
+    /// @dev One slot, read and written by every stake.
+    struct Supply {
+        // Total shares. 88 bits hold 3.1e26, more than twice all ETH in existence at a rate of 1.
+        uint88 totalShares;
+        // Wei on the beacon chain or in transit, as last reported plus deposits since; same bound.
+        uint88 beaconAssets;
+        // StakeLimit clock in 1/256 s (lasts to 2106).
+        uint40 stakeLimitClock;
+        // Daily cap in units of 0.001 ETH (up to ~4.29M ETH); 0 = no cap.
+        uint32 stakeCapUnits;
+        // Bit 0: staking paused.
+        uint8 flags;
+    }
+
+    /// @dev One slot per holder: the delegate is packed with the balance so that a holder who
+    /// never delegates pays nothing extra.
+    struct Account {
+        // 96 bits hold 7.9e28 shares, more than all ETH in existence.
+        uint96 shares;
+        address delegate;
+    }
+
+    Supply private _supply;
+    mapping(address account => Account) private _accounts;
+    mapping(address owner => mapping(address spender => uint256)) public allowance;
+    mapping(address delegatee => Checkpoints.Trace208) private _votes;
+    Checkpoints.Trace208 private _delegatedSupply;
+
+    address public governance;
+    address public pendingGovernance;
+    address public emergencyCommittee;
+    Modules private _modules;
+
+    // ================================================================ constructor
+
+    /// @param weth The WETH contract (the ERC-4626 asset).
+    /// @param governance_ The timelock that owns every parameter.
+    /// @dev `msg.value` (at least MIN_SEED) buys the dead shares at a rate of 1.
+    constructor(IWETH weth, address governance_) payable EIP712(name, "1") {
+        if (address(weth) == address(0) || governance_ == address(0)) revert TrETHZeroAddress();
+        if (msg.value < MIN_SEED) revert TrETHSeedTooSmall(msg.value, MIN_SEED);
+        WETH = weth;
+        governance = governance_;
+        emit GovernanceTransferred(address(0), governance_);
+        _supply.totalShares = msg.value.toUint88();
+        _supply.stakeLimitClock = uint40(StakeLimit.full());
+        _accounts[DEAD_SHARES_HOLDER].shares = uint96(msg.value);
+        emit Transfer(address(0), DEAD_SHARES_HOLDER, msg.value);
+        emit Deposit(msg.sender, DEAD_SHARES_HOLDER, msg.value, msg.value);
+    }
+
+    // ================================================================ modifiers
+
+    modifier only(address role) {
+        if (msg.sender != role) revert TrETHUnauthorized(msg.sender);
+        _;
+    }
+
+    // ================================================================ governance
+
+    /// @inheritdoc ITrETH
+    function pauseStaking() external {
+        if (msg.sender != emergencyCommittee && msg.sender != governance) revert TrETHUnauthorized(msg.sender);
+        _supply.flags |= FLAG_STAKING_PAUSED;
+        emit StakingPaused(msg.sender);
+    }
+
+    /// @inheritdoc ITrETH
+    function resumeStaking() external only(governance) {
+        _supply.flags &= ~FLAG_STAKING_PAUSED;
+        emit StakingResumed(msg.sender);
+    }
+
+    /// @inheritdoc ITrETH
+    function setDailyStakeCap(uint256 cap) external only(governance) {
+        if (cap % StakeLimit.CAP_UNIT != 0 || cap / StakeLimit.CAP_UNIT > type(uint32).max) {
+            revert TrETHInvalidStakeCap(cap);
+        }
+        _supply.stakeCapUnits = uint32(cap / StakeLimit.CAP_UNIT);
+        // A new cap starts full: the limit applies from now on.
+        _supply.stakeLimitClock = uint40(StakeLimit.full());
+        emit DailyStakeCapSet(cap);
+    }
+
+    /// @inheritdoc ITrETH
+    function setModules(Modules calldata modules_) external only(governance) {
+        _modules = modules_;
+        emit ModulesSet(modules_.depositor, modules_.accounting, modules_.withdrawalQueue);
+    }
+
+    /// @inheritdoc ITrETH
+    function setEmergencyCommittee(address committee) external only(governance) {
+        emergencyCommittee = committee;
+        emit EmergencyCommitteeSet(committee);
+    }
+
+    /// @inheritdoc ITrETH
+    function transferGovernance(address pending) external only(governance) {
+        pendingGovernance = pending;
+        emit GovernanceTransferStarted(governance, pending);
+    }
+
+    /// @inheritdoc ITrETH
+    function acceptGovernance() external only(pendingGovernance) {
+        emit GovernanceTransferred(governance, msg.sender);
+        governance = msg.sender;
+        pendingGovernance = address(0);
+    }
+
+    // ================================================================ staking
+
+    /// @dev ETH from WETH is an unwrap in progress (see `deposit`); any other ETH is a stake.
+    receive() external payable {
+        if (msg.sender != address(WETH)) _stake(msg.sender, msg.sender, msg.value);
+    }
+
+    /// @inheritdoc ITrETH
+    function stake(address receiver) external payable returns (uint256 shares) {
+        return _stake(msg.sender, receiver, msg.value);
+    }
+
+    /// @inheritdoc ITrETH
+    function deposit(uint256 assets, address receiver) external returns (uint256 shares) {
+        shares = _previewStake(assets);
+        _pullWeth(assets);
+        _mintFor(msg.sender, receiver, assets, shares);
+    }
+
+    /// @inheritdoc ITrETH
+    function mint(uint256 shares, address receiver) external returns (uint256 assets) {
+        if (shares == 0) revert TrETHZeroAmount();
+        Supply memory s = _supply;
+        assets = SharesMath.toAssetsUp(shares, _totalAssets(s), s.totalShares);
+        _pullWeth(assets);
+        _mintFor(msg.sender, receiver, assets, shares);
+    }
+
+    /// @inheritdoc ITrETH
+    function burn(uint256 shares) external {
+        if (shares == 0) revert TrETHZeroAmount();
+        _debit(msg.sender, shares);
+        _supply.totalShares -= uint88(shares); // cannot underflow: a balance never exceeds the total
+        emit Transfer(msg.sender, address(0), shares);
+    }
+
+    // ================================================================ modules
+
+    /// @inheritdoc ITrETH
+    function fundBeaconDeposit(uint256 amount) external only(_modules.depositor) {
+        if (amount == 0) revert TrETHZeroAmount();
+        uint256 buffered = address(this).balance;
+        if (amount > buffered) revert TrETHBufferExceeded(amount, buffered);
+        uint256 beacon = _supply.beaconAssets + amount;
+        _supply.beaconAssets = beacon.toUint88();
+        emit BeaconDepositFunded(msg.sender, amount, beacon);
+        // The depositor is trusted (set by governance) and deposits in the same call; state and
+        // event are final before the transfer.
+        (bool ok,) = msg.sender.call{value: amount}("");
+        if (!ok) revert TrETHUnexpectedEther(msg.sender, amount);
+    }
+
+    // ================================================================ ERC-20
+
+    function totalSupply() public view returns (uint256) {
+        return _supply.totalShares;
+    }
+
+    function balanceOf(address account) public view returns (uint256) {
+        return _accounts[account].shares;
+    }
+
+    function transfer(address to, uint256 value) external returns (bool) {
+        _transfer(msg.sender, to, value);
+        return true;
+    }
+
+    function transferFrom(address from, address to, uint256 value) external returns (bool) {
+        _spendAllowance(from, msg.sender, value);
+        _transfer(from, to, value);
+        return true;
+    }
+
+    function approve(address spender, uint256 value) external returns (bool) {
+        _approve(msg.sender, spender, value);
+        return true;
+    }
+
+    // ================================================================ ERC-2612
+
+    function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
+        external
+    {
+        if (block.timestamp > deadline) revert TrETHPermitExpired(deadline);
+        bytes32 structHash = keccak256(abi.encode(PERMIT_TYPEHASH, owner, spender, value, _useNonce(owner), deadline));
+        address signer = ECDSA.recover(_hashTypedDataV4(structHash), v, r, s);
+        if (signer != owner) revert TrETHInvalidSigner(signer, owner);
+        _approve(owner, spender, value);
+    }
+
+    function nonces(address owner) public view override(IERC20Permit, Nonces) returns (uint256) {
+        return super.nonces(owner);
+    }
+
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    // ================================================================ ERC-5805 votes
+
+    function clock() public view returns (uint48) {
+        return uint48(block.timestamp);
+    }
+
+    // solhint-disable-next-line func-name-mixedcase
+    function CLOCK_MODE() external pure returns (string memory) {
+        return "mode=timestamp";
+    }
+
+    function delegates(address account) external view returns (address) {
+        return _accounts[account].delegate;
+    }
+
+    function getVotes(address account) external view returns (uint256) {
+        return _votes[account].latest();
+    }
+
+    function getPastVotes(address account, uint256 timepoint) external view returns (uint256) {
+        return _votes[account].upperLookupRecent(_pastTimepoint(timepoint));
+    }
+
+    function getPastTotalSupply(uint256 timepoint) external view returns (uint256) {
+        return _delegatedSupply.upperLookupRecent(_pastTimepoint(timepoint));
+    }
+
+    function delegate(address delegatee) external {
+        _delegate(msg.sender, delegatee);
+    }
+
+    function delegateBySig(address delegatee, uint256 nonce, uint256 expiry, uint8 v, bytes32 r, bytes32 s) external {
+        if (block.timestamp > expiry) revert VotesExpiredSignature(expiry);
+        address signer =
+            ECDSA.recover(_hashTypedDataV4(keccak256(abi.encode(DELEGATION_TYPEHASH, delegatee, nonce, expiry))), v, r, s);
+        _useCheckedNonce(signer, nonce);
+        _delegate(signer, delegatee);
+    }
+
+    // ================================================================ views
+
+    /// @inheritdoc ITrETH
+    function asset() external view returns (address) {
+        return address(WETH);
+    }
+
+    /// @inheritdoc ITrETH
+    function totalAssets() external view returns (uint256) {
+        return _totalAssets(_supply);
+    }
+
+    /// @inheritdoc ITrETH
+    function convertToShares(uint256 assets) public view returns (uint256) {
+        Supply memory s = _supply;
+        return SharesMath.toSharesDown(assets, _totalAssets(s), s.totalShares);
+    }
+
+    /// @inheritdoc ITrETH
+    function convertToAssets(uint256 shares) public view returns (uint256) {
+        Supply memory s = _supply;
+        return SharesMath.toAssetsDown(shares, _totalAssets(s), s.totalShares);
+    }
+
+    /// @inheritdoc ITrETH
+    function maxDeposit(address) public view returns (uint256) {
+        Supply memory s = _supply;
+        if (s.flags & FLAG_STAKING_PAUSED != 0) return 0;
+        return StakeLimit.available(s.stakeLimitClock, s.stakeCapUnits);
+    }
+
+    /// @inheritdoc ITrETH
+    function maxMint(address receiver) external view returns (uint256) {
+        uint256 assets = maxDeposit(receiver);
+        return assets == type(uint256).max ? assets : convertToShares(assets);
+    }
+
+    /// @inheritdoc ITrETH
+    function previewDeposit(uint256 assets) external view returns (uint256) {
+        return convertToShares(assets);
+    }
+
+    /// @inheritdoc ITrETH
+    function previewMint(uint256 shares) external view returns (uint256) {
+        Supply memory s = _supply;
+        return SharesMath.toAssetsUp(shares, _totalAssets(s), s.totalShares);
+    }
+
+    /// @inheritdoc ITrETH
+    function modules() external view returns (Modules memory) {
+        return _modules;
+    }
+
+    /// @inheritdoc ITrETH
+    function isStakingPaused() external view returns (bool) {
+        return _supply.flags & FLAG_STAKING_PAUSED != 0;
+    }
+
+    /// @inheritdoc ITrETH
+    function stakeLimit() external view returns (uint256 available, uint256 dailyCap) {
+        Supply memory s = _supply;
+        return (StakeLimit.available(s.stakeLimitClock, s.stakeCapUnits), uint256(s.stakeCapUnits) * StakeLimit.CAP_UNIT);
+    }
+
+    /// @inheritdoc ITrETH
+    function bufferedEther() external view returns (uint256) {
+        return address(this).balance;
+    }
+
+    /// @inheritdoc ITrETH
+    function beaconAssets() external view returns (uint256) {
+        return _supply.beaconAssets;
+    }
+
+    // ================================================================ internal: staking
+
+    /// @dev Total assets with the buffer read from the balance. During a stake the balance
+    /// already holds the new ETH, which callers subtract.
+    function _totalAssets(Supply memory s) private view returns (uint256) {
+        return address(this).balance + s.beaconAssets;
+    }
+
+    function _stake(address sender, address receiver, uint256 assets) private returns (uint256 shares) {
+        if (assets == 0) revert TrETHZeroAmount();
+        Supply memory s = _supply;
+        // msg.value is already in the balance: price the shares on the assets before it.
+        shares = SharesMath.toSharesDown(assets, _totalAssets(s) - assets, s.totalShares);
+        _mint(s, sender, receiver, assets, shares);
+    }
+
+    function _previewStake(uint256 assets) private view returns (uint256) {
+        if (assets == 0) revert TrETHZeroAmount();
+        return convertToShares(assets);
+    }
+
+    /// @dev WETH in, unwrapped to ETH: the buffer holds only ETH. WETH is trusted (immutable).
+    function _pullWeth(uint256 assets) private {
+        WETH.transferFrom(msg.sender, address(this), assets);
+        WETH.withdraw(assets);
+    }
+
+    function _mintFor(address sender, address receiver, uint256 assets, uint256 shares) private {
+        _mint(_supply, sender, receiver, assets, shares);
+    }
+
+    function _mint(Supply memory s, address sender, address receiver, uint256 assets, uint256 shares) private {
+        if (receiver == address(0)) revert TrETHZeroAddress();
+        if (shares == 0) revert TrETHZeroShares(assets);
+        if (s.flags & FLAG_STAKING_PAUSED != 0) revert TrETHStakingIsPaused();
+        if (s.stakeCapUnits != 0) {
+            (uint256 clock_, bool ok) = StakeLimit.consume(s.stakeLimitClock, s.stakeCapUnits, assets);
+            if (!ok) revert TrETHStakeLimitExceeded(assets, StakeLimit.available(s.stakeLimitClock, s.stakeCapUnits));
+            // Fits: the clock never passes now, which fits 40 bits until 2106.
+            s.stakeLimitClock = uint40(clock_);
+        }
+        s.totalShares = (uint256(s.totalShares) + shares).toUint88();
+        _supply = s;
+        _credit(receiver, shares);
+        emit Transfer(address(0), receiver, shares);
+        emit Deposit(sender, receiver, assets, shares);
+    }
+
+    // ================================================================ internal: ledger
+
+    function _transfer(address from, address to, uint256 value) private {
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        _debit(from, value);
+        _credit(to, value);
+        emit Transfer(from, to, value);
+    }
+
+    /// @dev Removes `value` shares from `account` and from its delegate's votes.
+    function _debit(address account, uint256 value) private {
+        Account storage a = _accounts[account];
+        uint256 balance = a.shares;
+        if (balance < value) revert ERC20InsufficientBalance(account, balance, value);
+        // Unchecked: value <= balance, checked above.
+        unchecked {
+            a.shares = uint96(balance - value);
+        }
+        address delegatee = a.delegate;
+        if (delegatee != address(0)) _moveVotes(delegatee, address(0), value);
+    }
+
+    /// @dev Adds `value` shares to `account` and to its delegate's votes.
+    function _credit(address account, uint256 value) private {
+        Account storage a = _accounts[account];
+        // Cannot overflow 96 bits: total shares fit in 88.
+        a.shares = uint96(a.shares + value);
+        address delegatee = a.delegate;
+        if (delegatee != address(0)) _moveVotes(address(0), delegatee, value);
+    }
+
+    function _approve(address owner, address spender, uint256 value) private {
+        if (spender == address(0)) revert ERC20InvalidSpender(address(0));
+        allowance[owner][spender] = value;
+        emit Approval(owner, spender, value);
+    }
+
+    function _spendAllowance(address owner, address spender, uint256 value) private {
+        uint256 current = allowance[owner][spender];
+        if (current != type(uint256).max) {
+            if (current < value) revert ERC20InsufficientAllowance(spender, current, value);
+            // Unchecked: value <= current, checked above.
+            unchecked {
+                allowance[owner][spender] = current - value;
+            }
+        }
+    }
+
+    // ================================================================ internal: votes
+
+    function _delegate(address account, address delegatee) private {
+        Account storage a = _accounts[account];
+        address previous = a.delegate;
+        a.delegate = delegatee;
+        emit DelegateChanged(account, previous, delegatee);
+        uint256 shares = a.shares;
+        if (previous != delegatee && shares != 0) {
+            if (previous != address(0)) _moveVotes(previous, address(0), shares);
+            if (delegatee != address(0)) _moveVotes(address(0), delegatee, shares);
+        }
+    }
+
+    /// @dev Moves voting power; address(0) stands for "not delegated", so the delegated supply
+    /// grows when votes come from it and shrinks when they go to it.
+    function _moveVotes(address from, address to, uint256 amount) private {
+        uint48 now_ = clock();
+        if (from != address(0)) {
+            (uint256 before, uint256 after_) = _push(_votes[from], now_, _votes[from].latest() - amount);
+            emit DelegateVotesChanged(from, before, after_);
+        } else {
+            _push(_delegatedSupply, now_, _delegatedSupply.latest() + amount);
+        }
+        if (to != address(0)) {
+            (uint256 before, uint256 after_) = _push(_votes[to], now_, _votes[to].latest() + amount);
+            emit DelegateVotesChanged(to, before, after_);
+        } else {
+            _push(_delegatedSupply, now_, _delegatedSupply.latest() - amount);
+        }
+    }
+
+    function _push(Checkpoints.Trace208 storage trace, uint48 key, uint256 value) private returns (uint256, uint256) {
+        return trace.push(key, value.toUint208());
+    }
+
+    function _pastTimepoint(uint256 timepoint) private view returns (uint48) {
+        uint48 now_ = clock();
+        if (timepoint >= now_) revert TrETHFutureLookup(timepoint, now_);
+        return uint48(timepoint);
+    }
+}
