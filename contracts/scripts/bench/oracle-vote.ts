@@ -86,7 +86,7 @@ export async function measureOracleVoteDetailed(): Promise<OracleVoteGas> {
 /** The largest gasUsed of any single member vote in the steady state (second frame). */
 export async function measureOracleVote(): Promise<number> {
   const { steadyState } = await measureOracleVoteDetailed();
-  return Number(steadyState.reduce((max, gas) => (gas > max ? gas : max), 0n));
+  return Math.max(...steadyState.map(Number));
 }
 
 const invokedDirectly = process.argv.some((arg) => resolve(arg) === fileURLToPath(import.meta.url));
