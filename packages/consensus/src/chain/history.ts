@@ -1,0 +1,108 @@
+import { SLOTS_PER_EPOCH, SLOTS_PER_HISTORICAL_ROOT } from "@lodestar/params";
+import { type CachedBeaconStateFulu, computeEpochAtSlot, processSlots } from "@lodestar/state-transition";
+import type { fulu, phase0 } from "@lodestar/types";
+import { toHex } from "../hex.js";
+
+export type StoredBlock = {
+  slot: number;
+  root: Uint8Array;
+  header: phase0.SignedBeaconBlockHeader;
+  /** Full block, kept for recent slots only. */
+  block?: fulu.SignedBeaconBlock;
+};
+
+/** Post-states by slot for this many recent slots; older slots keep only epoch-boundary states. */
+const RECENT_STATE_SLOTS = 2 * SLOTS_PER_EPOCH;
+
+/**
+ * What a non-archive beacon node keeps: block headers for SLOTS_PER_HISTORICAL_ROOT slots, full blocks and
+ * states for recent slots, and for `retainEpochs` epochs the state at each epoch's first and last slot.
+ */
+export class ChainHistory {
+  private readonly blocks = new Map<string, StoredBlock>();
+  private readonly rootBySlot = new Map<number, string>();
+  private readonly slotByStateRoot = new Map<string, number>();
+  private readonly recentStates = new Map<number, CachedBeaconStateFulu>();
+  private readonly boundaryStates = new Map<number, CachedBeaconStateFulu>();
+
+  constructor(private readonly retainEpochs: number) {}
+
+  addBlock(block: StoredBlock, postState: CachedBeaconStateFulu): void {
+    const rootHex = toHex(block.root);
+    this.blocks.set(rootHex, block);
+    this.rootBySlot.set(block.slot, rootHex);
+    this.slotByStateRoot.set(toHex(block.header.message.stateRoot), block.slot);
+    this.recentStates.set(block.slot, postState);
+  }
+
+  /** Records the state at an epoch boundary slot (first or last slot of an epoch). */
+  addBoundaryState(state: CachedBeaconStateFulu): void {
+    this.boundaryStates.set(state.slot, state);
+    this.slotByStateRoot.set(toHex(state.hashTreeRoot()), state.slot);
+  }
+
+  prune(headSlot: number): void {
+    for (const slot of this.recentStates.keys()) {
+      if (slot < headSlot - RECENT_STATE_SLOTS) this.recentStates.delete(slot);
+    }
+    const oldestBoundary = headSlot - this.retainEpochs * SLOTS_PER_EPOCH;
+    for (const slot of this.boundaryStates.keys()) {
+      if (slot < oldestBoundary) this.boundaryStates.delete(slot);
+    }
+    for (const [slot, rootHex] of this.rootBySlot) {
+      const block = this.blocks.get(rootHex);
+      if (slot < headSlot - SLOTS_PER_HISTORICAL_ROOT) {
+        this.rootBySlot.delete(slot);
+        this.blocks.delete(rootHex);
+        if (block) this.slotByStateRoot.delete(toHex(block.header.message.stateRoot));
+      } else if (block?.block !== undefined && slot < headSlot - RECENT_STATE_SLOTS) {
+        block.block = undefined;
+      }
+    }
+    if (this.slotByStateRoot.size > 4 * SLOTS_PER_HISTORICAL_ROOT) {
+      for (const [root, slot] of this.slotByStateRoot) {
+        if (slot < oldestBoundary && slot < headSlot - SLOTS_PER_HISTORICAL_ROOT)
+          this.slotByStateRoot.delete(root);
+      }
+    }
+  }
+
+  blockByRoot(root: string): StoredBlock | undefined {
+    return this.blocks.get(root.toLowerCase());
+  }
+
+  blockAtSlot(slot: number): StoredBlock | undefined {
+    const root = this.rootBySlot.get(slot);
+    return root === undefined ? undefined : this.blocks.get(root);
+  }
+
+  /** Most recent block at or before `slot` that is still retained. */
+  latestBlockAtOrBefore(slot: number): StoredBlock | undefined {
+    for (let s = slot; s >= Math.max(0, slot - SLOTS_PER_HISTORICAL_ROOT); s--) {
+      const block = this.blockAtSlot(s);
+      if (block) return block;
+    }
+    return undefined;
+  }
+
+  slotOfStateRoot(root: string): number | undefined {
+    return this.slotByStateRoot.get(root.toLowerCase());
+  }
+
+  /** The state at `slot` (after its block, if any), or null when it is no longer retained. */
+  stateAtSlot(slot: number): CachedBeaconStateFulu | null {
+    const boundary = this.boundaryStates.get(slot);
+    if (boundary) return boundary;
+    for (let s = slot; s >= slot - RECENT_STATE_SLOTS && s >= 0; s--) {
+      const state = this.recentStates.get(s);
+      if (!state) continue;
+      if (s === slot) return state;
+      return processSlots(state.clone(), slot) as CachedBeaconStateFulu;
+    }
+    return null;
+  }
+
+  epochOf(slot: number): number {
+    return computeEpochAtSlot(slot);
+  }
+}

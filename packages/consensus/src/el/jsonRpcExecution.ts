@@ -1,0 +1,288 @@
+import { MAX_CONSOLIDATION_REQUESTS_PER_PAYLOAD, MAX_DEPOSIT_REQUESTS_PER_PAYLOAD } from "@lodestar/params";
+import type { electra } from "@lodestar/types";
+import { ConsensusError } from "../errors.js";
+import { fromHex, type Hex, toHex, toQuantity } from "../hex.js";
+import type { Logger } from "../log.js";
+import { depositContractArtifact, depositContractStorage } from "./depositContract.js";
+import { DEPOSIT_EVENT_TOPIC, depositRequestFromLog } from "./deposits.js";
+import type { JsonRpcTransport } from "./rpc.js";
+import {
+  BEACON_ROOTS_ADDRESS,
+  BEACON_ROOTS_CODE,
+  BEACON_ROOTS_HISTORY_BUFFER_LENGTH,
+  CONSOLIDATION_REQUEST_ADDRESS,
+  CONSOLIDATION_REQUEST_BYTES,
+  CONSOLIDATION_REQUEST_INIT_CODE,
+  EXCESS_INHIBITOR,
+  REQUEST_COUNT_SLOT,
+  REQUEST_EXCESS_SLOT,
+  REQUEST_QUEUE_HEAD_SLOT,
+  REQUEST_QUEUE_TAIL_SLOT,
+  SYSTEM_ADDRESS,
+  WITHDRAWAL_REQUEST_ADDRESS,
+  WITHDRAWAL_REQUEST_BYTES,
+  WITHDRAWAL_REQUEST_INIT_CODE,
+} from "./systemContracts.js";
+import type { ExecutionBlock, ExecutionBlockParams, ExecutionLayer } from "./types.js";
+
+/** Which family of dev-node methods to use: anvil_* or hardhat_* (same semantics). */
+export type Dialect = "anvil" | "hardhat";
+
+/** EIP-7002 MAX_WITHDRAWAL_REQUESTS_PER_BLOCK / TARGET_WITHDRAWAL_REQUESTS_PER_BLOCK. */
+const WITHDRAWAL_REQUESTS = { max: 16, target: 2n };
+/** EIP-7251 MAX_CONSOLIDATION_REQUESTS_PER_BLOCK / TARGET_CONSOLIDATION_REQUESTS_PER_BLOCK. */
+const CONSOLIDATION_REQUESTS = { max: MAX_CONSOLIDATION_REQUESTS_PER_PAYLOAD, target: 1n };
+const GWEI = 1_000_000_000n;
+
+type RpcBlock = {
+  hash: Hex;
+  number: Hex;
+  timestamp: Hex;
+  stateRoot: Hex;
+  receiptsRoot: Hex;
+  logsBloom: Hex;
+  gasLimit: Hex;
+  gasUsed: Hex;
+  extraData: Hex;
+  baseFeePerGas?: Hex;
+  blobGasUsed?: Hex;
+  excessBlobGas?: Hex;
+  miner: Hex;
+};
+type RpcLog = { data: Hex; blockNumber: Hex; logIndex: Hex };
+
+function word(value: bigint): Hex {
+  return `0x${value.toString(16).padStart(64, "0")}`;
+}
+
+/** Execution layer behind a dev node's JSON-RPC: mines one block per slot and emulates the system calls. */
+export class JsonRpcExecutionLayer implements ExecutionLayer {
+  private cursor = -1;
+  private readonly pendingDeposits: electra.DepositRequest[] = [];
+  private depositContract: Hex = "0x";
+
+  constructor(
+    private readonly rpc: JsonRpcTransport,
+    private readonly log: Logger,
+    private readonly dialect: Dialect = "anvil",
+  ) {}
+
+  private m(name: string): string {
+    return `${this.dialect}_${name}`;
+  }
+
+  async chainId(): Promise<number> {
+    return Number(await this.rpc.request("eth_chainId"));
+  }
+
+  async headHeader(): Promise<ExecutionBlock["header"]> {
+    return this.toHeader(await this.block("latest"));
+  }
+
+  async install(depositContract: Hex): Promise<void> {
+    this.depositContract = depositContract;
+    if (!(await this.hasCode(BEACON_ROOTS_ADDRESS))) {
+      await this.rpc.request(this.m("setCode"), [BEACON_ROOTS_ADDRESS, BEACON_ROOTS_CODE]);
+      this.log.info("installed EIP-4788 beacon roots contract", { address: BEACON_ROOTS_ADDRESS });
+    }
+    for (const [address, initCode, eip] of [
+      [WITHDRAWAL_REQUEST_ADDRESS, WITHDRAWAL_REQUEST_INIT_CODE, "EIP-7002"],
+      [CONSOLIDATION_REQUEST_ADDRESS, CONSOLIDATION_REQUEST_INIT_CODE, "EIP-7251"],
+    ] as const) {
+      if (await this.hasCode(address)) continue;
+      // Running the init code in a call returns the runtime code it would deploy.
+      const runtime = (await this.rpc.request("eth_call", [{ data: initCode }, "latest"])) as Hex;
+      await this.rpc.request(this.m("setCode"), [address, runtime]);
+      await this.setStorage(address, REQUEST_EXCESS_SLOT, EXCESS_INHIBITOR);
+      this.log.info(`installed ${eip} request contract`, { address });
+    }
+    if (!(await this.hasCode(depositContract))) {
+      await this.rpc.request(this.m("setCode"), [
+        depositContract,
+        depositContractArtifact().deployedBytecode,
+      ]);
+      for (const { slot, value } of depositContractStorage()) {
+        await this.rpc.request(this.m("setStorageAt"), [depositContract, toQuantity(slot), value]);
+      }
+      this.log.info("installed beacon deposit contract", { address: depositContract });
+    }
+  }
+
+  setDepositCursor(blockNumber: number): void {
+    this.cursor = blockNumber;
+  }
+
+  depositCursor(): number {
+    return this.cursor;
+  }
+
+  async produceBlock(params: ExecutionBlockParams): Promise<ExecutionBlock> {
+    const latest = await this.block("latest");
+    const timestamp = Math.max(params.timestamp, Number(latest.timestamp) + 1);
+    if (timestamp !== params.timestamp) {
+      this.log.warn("execution head is ahead of slot time; block timestamp moved forward", {
+        slotTimestamp: params.timestamp,
+        timestamp,
+      });
+    }
+    await this.rpc.request(this.m("setCoinbase"), [params.feeRecipient]);
+    await this.writeBeaconRoot(timestamp, params.parentBeaconBlockRoot);
+    await this.rpc.request("evm_mine", [timestamp]);
+    const mined = await this.block("latest");
+    // A node that runs the EIP-4788 system call itself may have written its own root: ours wins.
+    await this.writeBeaconRoot(timestamp, params.parentBeaconBlockRoot);
+    await this.creditWithdrawals(params);
+    await this.collectDeposits(Number(mined.number));
+    const deposits = this.pendingDeposits.splice(0, MAX_DEPOSIT_REQUESTS_PER_PAYLOAD);
+    const withdrawals = (await this.dequeue(WITHDRAWAL_REQUEST_ADDRESS, WITHDRAWAL_REQUESTS)).map(
+      (bytes, _i, _all) => this.decodeWithdrawalRequest(bytes),
+    );
+    const consolidations = (await this.dequeue(CONSOLIDATION_REQUEST_ADDRESS, CONSOLIDATION_REQUESTS)).map(
+      (bytes) => this.decodeConsolidationRequest(bytes),
+    );
+    return { header: this.toHeader(mined), requests: { deposits, withdrawals, consolidations } };
+  }
+
+  async hasBlock(blockHash: Uint8Array): Promise<boolean> {
+    return (await this.rpc.request("eth_getBlockByHash", [toHex(blockHash), false])) !== null;
+  }
+
+  async close(): Promise<void> {
+    await this.rpc.close?.();
+  }
+
+  private async block(tag: string): Promise<RpcBlock> {
+    const block = (await this.rpc.request("eth_getBlockByNumber", [tag, false])) as RpcBlock | null;
+    if (block === null) throw new ConsensusError("execution node has no such block", { tag });
+    return block;
+  }
+
+  private async hasCode(address: Hex): Promise<boolean> {
+    const code = (await this.rpc.request("eth_getCode", [address, "latest"])) as Hex;
+    return code !== "0x" && code !== "0x0";
+  }
+
+  private async setStorage(address: Hex, slot: number | bigint, value: bigint): Promise<void> {
+    await this.rpc.request(this.m("setStorageAt"), [address, toQuantity(slot), word(value)]);
+  }
+
+  private async storage(address: Hex, slot: number): Promise<bigint> {
+    return BigInt((await this.rpc.request("eth_getStorageAt", [address, toQuantity(slot), "latest"])) as Hex);
+  }
+
+  /** EIP-4788: storage[ts % 8191] = ts and storage[ts % 8191 + 8191] = parent beacon block root. */
+  private async writeBeaconRoot(timestamp: number, root: Uint8Array): Promise<void> {
+    const index = timestamp % BEACON_ROOTS_HISTORY_BUFFER_LENGTH;
+    await this.setStorage(BEACON_ROOTS_ADDRESS, index, BigInt(timestamp));
+    await this.setStorage(
+      BEACON_ROOTS_ADDRESS,
+      index + BEACON_ROOTS_HISTORY_BUFFER_LENGTH,
+      BigInt(toHex(root)),
+    );
+  }
+
+  private async creditWithdrawals(params: ExecutionBlockParams): Promise<void> {
+    const byAddress = new Map<string, bigint>();
+    for (const w of params.withdrawals) {
+      if (w.amountGwei === 0n) continue;
+      const key = w.address.toLowerCase();
+      byAddress.set(key, (byAddress.get(key) ?? 0n) + w.amountGwei * GWEI);
+    }
+    for (const [address, wei] of byAddress) {
+      const balance = BigInt((await this.rpc.request("eth_getBalance", [address, "latest"])) as Hex);
+      await this.rpc.request(this.m("setBalance"), [address, toQuantity(balance + wei)]);
+    }
+  }
+
+  private async collectDeposits(toBlock: number): Promise<void> {
+    if (toBlock <= this.cursor) return;
+    const logs = (await this.rpc.request("eth_getLogs", [
+      {
+        address: this.depositContract,
+        topics: [DEPOSIT_EVENT_TOPIC],
+        fromBlock: toQuantity(this.cursor + 1),
+        toBlock: toQuantity(toBlock),
+      },
+    ])) as RpcLog[];
+    logs.sort(
+      (a, b) => Number(a.blockNumber) - Number(b.blockNumber) || Number(a.logIndex) - Number(b.logIndex),
+    );
+    for (const log of logs) this.pendingDeposits.push(depositRequestFromLog(log.data));
+    this.cursor = toBlock;
+  }
+
+  /**
+   * Emulates the end-of-block system call of an EIP-7002/7251 contract: a call from SYSTEM_ADDRESS returns
+   * the dequeued requests, then the storage writes the call would make are applied with setStorageAt.
+   */
+  private async dequeue(address: Hex, limits: { max: number; target: bigint }): Promise<Uint8Array[]> {
+    const size =
+      address === WITHDRAWAL_REQUEST_ADDRESS ? WITHDRAWAL_REQUEST_BYTES : CONSOLIDATION_REQUEST_BYTES;
+    const output = fromHex(
+      (await this.rpc.request("eth_call", [{ from: SYSTEM_ADDRESS, to: address }, "latest"])) as Hex,
+    );
+    const [excess, count, head, tail] = await Promise.all([
+      this.storage(address, REQUEST_EXCESS_SLOT),
+      this.storage(address, REQUEST_COUNT_SLOT),
+      this.storage(address, REQUEST_QUEUE_HEAD_SLOT),
+      this.storage(address, REQUEST_QUEUE_TAIL_SLOT),
+    ]);
+    const dequeued = BigInt(Math.min(Number(tail - head), limits.max));
+    if (output.length !== Number(dequeued) * size) {
+      throw new ConsensusError("system contract returned an unexpected request list", {
+        address,
+        bytes: output.length,
+        expectedRequests: dequeued,
+      });
+    }
+    if (head + dequeued === tail) {
+      if (head !== 0n) await this.setStorage(address, REQUEST_QUEUE_HEAD_SLOT, 0n);
+      if (tail !== 0n) await this.setStorage(address, REQUEST_QUEUE_TAIL_SLOT, 0n);
+    } else {
+      await this.setStorage(address, REQUEST_QUEUE_HEAD_SLOT, head + dequeued);
+    }
+    const previous = excess === EXCESS_INHIBITOR ? 0n : excess;
+    const next = previous + count > limits.target ? previous + count - limits.target : 0n;
+    if (next !== excess) await this.setStorage(address, REQUEST_EXCESS_SLOT, next);
+    if (count !== 0n) await this.setStorage(address, REQUEST_COUNT_SLOT, 0n);
+    const requests: Uint8Array[] = [];
+    for (let i = 0; i < output.length; i += size) requests.push(output.subarray(i, i + size));
+    return requests;
+  }
+
+  private decodeWithdrawalRequest(bytes: Uint8Array): electra.WithdrawalRequest {
+    return {
+      sourceAddress: bytes.slice(0, 20),
+      validatorPubkey: bytes.slice(20, 68),
+      amount: Buffer.from(bytes.subarray(68, 76)).readBigUInt64BE(0),
+    };
+  }
+
+  private decodeConsolidationRequest(bytes: Uint8Array): electra.ConsolidationRequest {
+    return {
+      sourceAddress: bytes.slice(0, 20),
+      sourcePubkey: bytes.slice(20, 68),
+      targetPubkey: bytes.slice(68, 116),
+    };
+  }
+
+  private toHeader(block: RpcBlock): ExecutionBlock["header"] {
+    return {
+      parentHash: new Uint8Array(32),
+      feeRecipient: fromHex(block.miner),
+      stateRoot: fromHex(block.stateRoot),
+      receiptsRoot: fromHex(block.receiptsRoot),
+      logsBloom: fromHex(block.logsBloom),
+      prevRandao: new Uint8Array(32),
+      blockNumber: Number(block.number),
+      gasLimit: Number(block.gasLimit),
+      gasUsed: Number(block.gasUsed),
+      timestamp: Number(block.timestamp),
+      extraData: fromHex(block.extraData),
+      baseFeePerGas: BigInt(block.baseFeePerGas ?? 0),
+      blockHash: fromHex(block.hash),
+      blobGasUsed: BigInt(block.blobGasUsed ?? 0),
+      excessBlobGas: BigInt(block.excessBlobGas ?? 0),
+    };
+  }
+}
