@@ -433,7 +433,7 @@ contract HashConsensus is IHashConsensus, AccessControl {
 
     function _checkAndSetQuorum(uint256 memberCount, uint256 quorum) private {
         // More than half of the members, so two hashes can never both reach quorum in a frame.
-        if (quorum == 0 || quorum * 2 <= memberCount || quorum > MAX_MEMBERS) {
+        if (quorum == 0 || quorum > MAX_MEMBERS || quorum * 2 <= memberCount) {
             revert HashConsensusInvalidQuorum(quorum, memberCount);
         }
         // Fits uint8: quorum <= MAX_MEMBERS (checked above).
