@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+pragma solidity ^0.8.24;
+
+/// @title IOperatorRegistry
+/// @notice Node operators, their validator keys and their bonds.
+/// @dev Anyone can join: an operator posts a bond per validator key (held as trETH, so it earns
+/// rewards too) and submits keys with deposit signatures whose withdrawal credentials are the
+/// protocol's withdrawal vault. A key can be deposited only after the guardian committee vetted it.
+/// Keys are stored as a 32-byte commitment `keccak256(pubkey ++ signature)`; the full key is in the
+/// `KeyAdded` event and is supplied again (and checked against the commitment) at deposit time.
+interface IOperatorRegistry {
+    struct Operator {
+        /// @dev Manages keys, bond and commission.
+        address manager;
+        /// @dev Receives the operator's commission.
+        address rewardAddress;
+        /// @dev Commission on the operator's validators' rewards, basis points.
+        uint16 commissionBps;
+        /// @dev Commission that takes effect at `commissionEffectiveAt` (an increase waits).
+        uint16 pendingCommissionBps;
+        uint40 commissionEffectiveAt;
+        /// @dev Added by governance; needs no bond.
+        bool curated;
+        uint32 totalKeys;
+        uint32 vettedKeys;
+        uint32 depositedKeys;
+        uint32 exitedKeys;
+        /// @dev Bumped on every key change, so that guardian vetting signatures cannot be replayed.
+        uint32 keysNonce;
+        /// @dev trETH shares held as bond.
+        uint96 bondShares;
+        /// @dev Losses not covered by the bond, wei.
+        uint128 debt;
+    }
+
+    event OperatorRegistered(uint256 indexed operatorId, address indexed manager, address rewardAddress, uint16 commissionBps, bool curated);
+    event KeyAdded(uint256 indexed operatorId, uint256 indexed index, bytes pubkey, bytes signature);
+    event KeysRemoved(uint256 indexed operatorId, uint256 totalKeys, uint256 vettedKeys, uint256 keysNonce);
+    event KeysVetted(uint256 indexed operatorId, uint256 vettedKeys, uint256 keysNonce);
+    event KeysDeposited(uint256 indexed operatorId, uint256 depositedKeys);
+    event BondDeposited(uint256 indexed operatorId, address indexed from, uint256 shares, uint256 bondShares);
+    event BondWithdrawn(uint256 indexed operatorId, address indexed to, uint256 shares, uint256 bondShares);
+    event CommissionChangeScheduled(uint256 indexed operatorId, uint16 commissionBps, uint40 effectiveAt);
+    event RewardAddressSet(uint256 indexed operatorId, address rewardAddress);
+    event BondPerValidatorSet(uint256 amount);
+    event MaxCommissionSet(uint16 bps);
+    event CommissionIncreaseDelaySet(uint40 delay);
+
+    error OperatorRegistryZeroAddress();
+    error OperatorRegistryUnknownOperator(uint256 operatorId);
+    error OperatorRegistryNotManager(uint256 operatorId, address caller);
+    error OperatorRegistryCommissionTooHigh(uint256 commissionBps, uint256 maxBps);
+    error OperatorRegistryNoKeys();
+    error OperatorRegistryInvalidPubkeysLength(uint256 length);
+    error OperatorRegistryInvalidSignaturesLength(uint256 length, uint256 expected);
+    error OperatorRegistryDuplicatePubkey(bytes pubkey);
+    error OperatorRegistryInsufficientBond(uint256 operatorId, uint256 bond, uint256 required);
+    error OperatorRegistryKeysInUse(uint256 operatorId, uint256 requestedRemoval, uint256 removable);
+    error OperatorRegistryStaleKeysNonce(uint256 operatorId, uint256 nonce, uint256 current);
+    error OperatorRegistryInvalidVettedCount(uint256 operatorId, uint256 vetted, uint256 depositedKeys, uint256 totalKeys);
+    error OperatorRegistryNotEnoughVettedKeys(uint256 operatorId, uint256 requested, uint256 available);
+    error OperatorRegistryKeyMismatch(uint256 operatorId, uint256 index);
+    error OperatorRegistryZeroAmount();
+    error OperatorRegistryBondTooLarge(uint256 shares);
+
+    // ---------------------------------------------------------------- operators
+
+    /// @notice Joins as an operator managed by the caller. `msg.value` (optional) is posted as bond.
+    function registerOperator(address rewardAddress, uint16 commissionBps) external payable returns (uint256 operatorId);
+
+    /// @notice Adds validator keys (`pubkeys` 48 bytes each, `signatures` 96 bytes each, deposit
+    /// signatures for 32 ETH with `withdrawalCredentials()`). `msg.value` (optional) is posted as
+    /// bond first; the bond must then cover every key not exited.
+    function addKeys(uint256 operatorId, bytes calldata pubkeys, bytes calldata signatures) external payable;
+
+    /// @notice Removes the last `count` keys, which must not have been deposited.
+    function removeKeys(uint256 operatorId, uint256 count) external;
+
+    /// @notice Posts `msg.value` ETH as bond (staked into trETH).
+    function depositBond(uint256 operatorId) external payable;
+
+    /// @notice Posts `shares` trETH from the caller as bond.
+    function depositBondShares(uint256 operatorId, uint256 shares) external;
+
+    /// @notice Withdraws bond shares not backing a key and not needed for debt.
+    function withdrawBond(uint256 operatorId, uint256 shares, address to) external;
+
+    /// @notice Sets the commission: a decrease applies at once, an increase after the delay.
+    function setCommission(uint256 operatorId, uint16 commissionBps) external;
+
+    function setRewardAddress(uint256 operatorId, address rewardAddress) external;
+
+    // ---------------------------------------------------------------- modules
+
+    /// @notice Sets the number of vetted keys, as a guardian quorum attested for `keysNonce`.
+    function setVettedKeys(uint256 operatorId, uint256 vettedKeys, uint256 keysNonce) external;
+
+    /// @notice Marks the next `count` vetted keys of an operator deposited after checking the
+    /// supplied keys against their commitments. Only the depositor.
+    function useKeys(uint256 operatorId, uint256 count, bytes calldata pubkeys, bytes calldata signatures) external;
+
+    // ---------------------------------------------------------------- governance
+
+    function addCuratedOperator(address manager, address rewardAddress, uint16 commissionBps) external returns (uint256 operatorId);
+    function setBondPerValidator(uint256 amount) external;
+    function setMaxCommission(uint16 bps) external;
+    function setCommissionIncreaseDelay(uint40 delay) external;
+
+    // ---------------------------------------------------------------- views
+
+    function withdrawalCredentials() external view returns (bytes32);
+    function operatorCount() external view returns (uint256);
+    function getOperator(uint256 operatorId) external view returns (Operator memory);
+    /// @notice The commission in force now (a scheduled increase counts once its time has come).
+    function commissionOf(uint256 operatorId) external view returns (uint16);
+    /// @notice Bond needed for the operator's keys that are not exited, wei.
+    function requiredBond(uint256 operatorId) external view returns (uint256);
+    /// @notice The operator's bond valued in ETH at the current rate, wei.
+    function bondValue(uint256 operatorId) external view returns (uint256);
+    function keyCommitment(uint256 operatorId, uint256 index) external view returns (bytes32);
+    function bondPerValidator() external view returns (uint256);
+    function maxCommissionBps() external view returns (uint16);
+    function commissionIncreaseDelay() external view returns (uint40);
+    /// @notice Deposited minus exited keys over all operators.
+    function totalActiveValidators() external view returns (uint256);
+    /// @notice Deposited minus exited keys of one operator.
+    function activeValidators(uint256 operatorId) external view returns (uint256);
+}
