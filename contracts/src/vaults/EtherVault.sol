@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+pragma solidity 0.8.30;
+
+import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+
+/// @title EtherVault
+/// @notice A vault that receives ETH from anyone and releases it only to the accounting module.
+/// @dev Base of the withdrawal vault and the EL rewards vault. Upgradeable by the timelock.
+abstract contract EtherVault is Initializable, AccessControlUpgradeable, UUPSUpgradeable {
+    /// @notice May pull ETH out (the accounting module, when it applies a report).
+    bytes32 public constant ACCOUNTING_ROLE = keccak256("ACCOUNTING_ROLE");
+
+    event EtherReceived(address indexed from, uint256 amount);
+    event EtherPulled(address indexed to, uint256 amount);
+
+    error EtherVaultZeroAddress();
+    error EtherVaultInsufficientBalance(uint256 requested, uint256 balance);
+    error EtherVaultTransferFailed(address to, uint256 amount);
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @param admin The timelock.
+    function initialize(address admin) external initializer {
+        if (admin == address(0)) revert EtherVaultZeroAddress();
+        __AccessControl_init();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    /// @dev Consensus-layer withdrawals and block rewards credit the balance without a call; this
+    /// takes ETH sent by transaction (MEV payments, top-ups).
+    receive() external payable {
+        emit EtherReceived(msg.sender, msg.value);
+    }
+
+    /// @notice Sends `amount` to the caller (the accounting module).
+    function pull(uint256 amount) external onlyRole(ACCOUNTING_ROLE) {
+        uint256 balance = address(this).balance;
+        if (amount > balance) revert EtherVaultInsufficientBalance(amount, balance);
+        emit EtherPulled(msg.sender, amount);
+        (bool ok,) = msg.sender.call{value: amount}("");
+        if (!ok) revert EtherVaultTransferFailed(msg.sender, amount);
+    }
+
+    function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {}
+}
