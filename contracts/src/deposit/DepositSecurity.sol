@@ -65,17 +65,22 @@ contract DepositSecurity is IDepositSecurity, Initializable, AccessControlUpgrad
     }
 
     /// @param admin The timelock.
+    /// @param pauser The emergency committee (may pause deposits, nothing else).
     /// @param guardians_ The initial guardian committee.
     /// @param quorum_ Signatures needed, more than half of the guardians.
     /// @param maxOperatorShareBps_ The largest share of validators one operator may reach, bps.
-    function initialize(address admin, address[] calldata guardians_, uint256 quorum_, uint256 maxOperatorShareBps_)
-        external
-        initializer
-    {
+    function initialize(
+        address admin,
+        address pauser,
+        address[] calldata guardians_,
+        uint256 quorum_,
+        uint256 maxOperatorShareBps_
+    ) external initializer {
         if (admin == address(0)) revert DepositSecurityZeroAddress();
         __AccessControl_init();
         __EIP712_init("Tributary DepositSecurity", "1");
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        if (pauser != address(0)) _grantRole(PAUSER_ROLE, pauser);
         for (uint256 i; i < guardians_.length; ++i) {
             _addGuardian(guardians_[i]);
         }

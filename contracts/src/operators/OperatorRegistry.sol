@@ -70,10 +70,14 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
 
     /// @param admin The timelock.
     /// @param withdrawalVault Where every protocol validator withdraws to.
-    function initialize(address admin, address withdrawalVault) external initializer {
-        if (admin == address(0) || withdrawalVault == address(0)) revert OperatorRegistryZeroAddress();
+    /// @param depositor The deposit security module, which vets and uses keys.
+    function initialize(address admin, address withdrawalVault, address depositor) external initializer {
+        if (admin == address(0) || withdrawalVault == address(0) || depositor == address(0)) {
+            revert OperatorRegistryZeroAddress();
+        }
         __AccessControl_init();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(DEPOSITOR_ROLE, depositor);
         RegistryStorage storage $ = _s();
         $.withdrawalCredentials = WITHDRAWAL_PREFIX | bytes32(uint256(uint160(withdrawalVault)));
         $.bondPerValidator = DEFAULT_BOND_PER_VALIDATOR;

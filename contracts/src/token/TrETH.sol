@@ -80,13 +80,27 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
 
     /// @param weth The WETH contract (the ERC-4626 asset).
     /// @param governance_ The timelock that owns every parameter.
+    /// @param emergencyCommittee_ May pause staking (and nothing else).
+    /// @param modules_ The modules (their addresses are known before deployment).
+    /// @param dailyStakeCap The refilling daily stake cap, wei (a multiple of 0.001 ETH; 0 = none).
     /// @dev `msg.value` (at least MIN_SEED) buys the dead shares at a rate of 1.
-    constructor(IWETH weth, address governance_) payable EIP712(name, "1") {
+    constructor(
+        IWETH weth,
+        address governance_,
+        address emergencyCommittee_,
+        Modules memory modules_,
+        uint256 dailyStakeCap
+    ) payable EIP712(name, "1") {
         if (address(weth) == address(0) || governance_ == address(0)) revert TrETHZeroAddress();
         if (msg.value < MIN_SEED) revert TrETHSeedTooSmall(msg.value, MIN_SEED);
         WETH = weth;
         governance = governance_;
         emit GovernanceTransferred(address(0), governance_);
+        emergencyCommittee = emergencyCommittee_;
+        emit EmergencyCommitteeSet(emergencyCommittee_);
+        _modules = modules_;
+        emit ModulesSet(modules_.depositor, modules_.accounting, modules_.withdrawalQueue);
+        _setDailyStakeCap(dailyStakeCap);
         _supply.totalShares = msg.value.toUint88();
         _supply.stakeLimitClock = uint40(StakeLimit.full());
         _accounts[DEAD_SHARES_HOLDER].shares = uint96(msg.value);
@@ -118,6 +132,10 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
 
     /// @inheritdoc ITrETH
     function setDailyStakeCap(uint256 cap) external only(governance) {
+        _setDailyStakeCap(cap);
+    }
+
+    function _setDailyStakeCap(uint256 cap) private {
         if (cap % StakeLimit.CAP_UNIT != 0 || cap / StakeLimit.CAP_UNIT > type(uint32).max) {
             revert TrETHInvalidStakeCap(cap);
         }
