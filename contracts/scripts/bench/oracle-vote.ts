@@ -27,7 +27,7 @@ export interface OracleVoteGas {
  * of each vote.
  */
 export async function measureOracleVoteDetailed(): Promise<OracleVoteGas> {
-  const { viem, networkHelpers } = await network.connect();
+  const { viem, networkHelpers } = await network.create(); // a fresh simulated chain (connect() is deprecated)
   const publicClient = await viem.getPublicClient();
   const [admin, ...others] = await viem.getWalletClients();
   const members = others.slice(0, MEMBERS);
