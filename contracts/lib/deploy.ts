@@ -1,0 +1,228 @@
+import {
+  type Account,
+  type Address,
+  type Chain,
+  encodeFunctionData,
+  getContractAddress,
+  type Hex,
+  type PublicClient,
+  parseEther,
+  type Transport,
+  type WalletClient,
+  zeroAddress,
+} from "viem";
+import { type ContractName, loadArtifact } from "./artifacts.js";
+
+/** The canonical beacon deposit contract on Ethereum mainnet, Holesky, Sepolia and Hoodi predeploys differ; pass yours. */
+export const MAINNET_DEPOSIT_CONTRACT: Address = "0x00000000219ab540356cBB839Cbe05303d7705Fa";
+
+export interface DeployOptions {
+  /** Signs every deployment transaction. Its nonce must not be used by anyone else meanwhile. */
+  wallet: WalletClient<Transport, Chain | undefined, Account>;
+  publicClient: PublicClient;
+  /** Guardian committee (vets keys, signs deposit roots) and its quorum (a majority). */
+  guardians: Address[];
+  guardianQuorum: number;
+  /** Timelock delay in seconds: 0 on development chains, days on public ones. */
+  timelockDelay: bigint;
+  /** Timelock proposers and executors. Default: the deployer (until a Governor is wired). */
+  proposers?: Address[];
+  executors?: Address[];
+  /** May pause staking and deposits, nothing else. Default: the deployer. */
+  emergencyCommittee?: Address;
+  /** Existing beacon deposit contract; deployed from source when absent. */
+  depositContract?: Address;
+  /** Existing WETH; a WETH9 is deployed when absent. */
+  weth?: Address;
+  /** Refilling daily stake cap in wei (0 = none). Default 150,000 ETH. */
+  dailyStakeCap?: bigint;
+  /** Largest share of validators one operator may reach, in basis points. Default 10,000 (no cap). */
+  maxOperatorShareBps?: bigint;
+  /** ETH that buys the dead shares at deployment. Default 0.001 ETH. */
+  seed?: bigint;
+}
+
+export interface ProtocolAddresses {
+  token: Address;
+  weth: Address;
+  depositContract: Address;
+  operatorRegistry: Address;
+  operatorRegistryImplementation: Address;
+  depositSecurity: Address;
+  depositSecurityImplementation: Address;
+  withdrawalVault: Address;
+  withdrawalVaultImplementation: Address;
+  elRewardsVault: Address;
+  elRewardsVaultImplementation: Address;
+  timelock: Address;
+}
+
+export interface Deployment {
+  chainId: number;
+  deployer: Address;
+  blockNumber: string;
+  contracts: ProtocolAddresses;
+  guardians: Address[];
+  guardianQuorum: number;
+}
+
+async function hasCode(client: PublicClient, address: Address): Promise<boolean> {
+  const code = await client.getCode({ address });
+  return code !== undefined && code !== "0x";
+}
+
+/**
+ * Deploys the whole protocol. Module addresses are derived from the deployer's nonces ahead of
+ * time, so that the immutable token is created already wired to its modules.
+ */
+export async function deployProtocol(options: DeployOptions): Promise<Deployment> {
+  const { wallet, publicClient } = options;
+  const deployer = wallet.account.address;
+  let nonce = await publicClient.getTransactionCount({ address: deployer, blockTag: "pending" });
+
+  async function deploy(name: ContractName, args: readonly unknown[], value = 0n): Promise<Address> {
+    const { abi, bytecode } = loadArtifact(name);
+    const expected = getContractAddress({ from: deployer, nonce: BigInt(nonce) });
+    const hash = await wallet.deployContract({
+      abi,
+      bytecode,
+      args,
+      value,
+      nonce: nonce++,
+      chain: wallet.chain,
+      account: wallet.account,
+    } as Parameters<typeof wallet.deployContract>[0]);
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success" || receipt.contractAddress?.toLowerCase() !== expected.toLowerCase()) {
+      throw new Error(`deploying ${name} failed (tx ${hash}, status ${receipt.status})`);
+    }
+    return expected;
+  }
+
+  async function deployProxy(name: ContractName, implementation: Address, initData: Hex): Promise<Address> {
+    return deploy("TributaryProxy", [implementation, initData]);
+  }
+
+  let depositContract = options.depositContract;
+  if (depositContract === undefined) depositContract = await deploy("DepositContract", []);
+  else if (!(await hasCode(publicClient, depositContract))) {
+    throw new Error(`no contract at the given deposit contract address ${depositContract}`);
+  }
+  let weth = options.weth;
+  if (weth === undefined) weth = await deploy("WETH9", []);
+  else if (!(await hasCode(publicClient, weth)))
+    throw new Error(`no contract at the given WETH address ${weth}`);
+
+  const at = (offset: number): Address =>
+    getContractAddress({ from: deployer, nonce: BigInt(nonce + offset) });
+  const predicted = {
+    timelock: at(0),
+    withdrawalVaultImplementation: at(1),
+    withdrawalVault: at(2),
+    elRewardsVaultImplementation: at(3),
+    elRewardsVault: at(4),
+    token: at(5),
+    operatorRegistryImplementation: at(6),
+    operatorRegistry: at(7),
+    depositSecurityImplementation: at(8),
+    depositSecurity: at(9),
+  };
+  const committee = options.emergencyCommittee ?? deployer;
+  const vaultInit = (name: ContractName) =>
+    encodeFunctionData({
+      abi: loadArtifact(name).abi,
+      functionName: "initialize",
+      args: [predicted.timelock],
+    });
+
+  const timelock = await deploy("TributaryTimelock", [
+    options.timelockDelay,
+    options.proposers ?? [deployer],
+    options.executors ?? [deployer],
+    zeroAddress,
+  ]);
+  const withdrawalVaultImplementation = await deploy("WithdrawalVault", []);
+  const withdrawalVault = await deployProxy(
+    "WithdrawalVault",
+    withdrawalVaultImplementation,
+    vaultInit("WithdrawalVault"),
+  );
+  const elRewardsVaultImplementation = await deploy("ELRewardsVault", []);
+  const elRewardsVault = await deployProxy(
+    "ELRewardsVault",
+    elRewardsVaultImplementation,
+    vaultInit("ELRewardsVault"),
+  );
+  const token = await deploy(
+    "TrETH",
+    [
+      weth,
+      timelock,
+      committee,
+      { depositor: predicted.depositSecurity, accounting: zeroAddress, withdrawalQueue: zeroAddress },
+      options.dailyStakeCap ?? parseEther("150000"),
+    ],
+    options.seed ?? parseEther("0.001"),
+  );
+  const operatorRegistryImplementation = await deploy("OperatorRegistry", [token]);
+  const operatorRegistry = await deployProxy(
+    "OperatorRegistry",
+    operatorRegistryImplementation,
+    encodeFunctionData({
+      abi: loadArtifact("OperatorRegistry").abi,
+      functionName: "initialize",
+      args: [timelock, withdrawalVault, predicted.depositSecurity],
+    }),
+  );
+  const depositSecurityImplementation = await deploy("DepositSecurity", [
+    token,
+    operatorRegistry,
+    depositContract,
+  ]);
+  const depositSecurity = await deployProxy(
+    "DepositSecurity",
+    depositSecurityImplementation,
+    encodeFunctionData({
+      abi: loadArtifact("DepositSecurity").abi,
+      functionName: "initialize",
+      args: [
+        timelock,
+        committee,
+        options.guardians,
+        BigInt(options.guardianQuorum),
+        options.maxOperatorShareBps ?? 10_000n,
+      ],
+    }),
+  );
+
+  const contracts: ProtocolAddresses = {
+    token,
+    weth,
+    depositContract,
+    operatorRegistry,
+    operatorRegistryImplementation,
+    depositSecurity,
+    depositSecurityImplementation,
+    withdrawalVault,
+    withdrawalVaultImplementation,
+    elRewardsVault,
+    elRewardsVaultImplementation,
+    timelock,
+  };
+  for (const [key, address] of Object.entries(predicted)) {
+    if (contracts[key as keyof ProtocolAddresses].toLowerCase() !== address.toLowerCase()) {
+      throw new Error(
+        `deployment order broke: ${key} at ${contracts[key as keyof ProtocolAddresses]}, expected ${address}`,
+      );
+    }
+  }
+  const blockNumber = await publicClient.getBlockNumber();
+  return {
+    chainId: await publicClient.getChainId(),
+    deployer,
+    blockNumber: blockNumber.toString(),
+    contracts,
+    guardians: options.guardians,
+    guardianQuorum: options.guardianQuorum,
+  };
+}

@@ -1,0 +1,132 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  type Hex,
+  http,
+  isAddress,
+  parseEther,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { type Deployment, deployProtocol } from "../lib/deploy.js";
+import { DEV_CHAIN_IDS, DEV_ROLES, devAccount, devPrivateKey } from "../lib/devkeys.js";
+
+const USAGE = `Deploys the Tributary protocol to a JSON-RPC endpoint and writes deployments/<chainId>.json.
+
+Usage: npm run deploy -- --rpc-url <url> [options]
+
+  --rpc-url <url>             JSON-RPC endpoint (required)
+  --guardians <a,b,c>         guardian addresses (default on development chains: dev accounts 1-3)
+  --guardian-quorum <n>       guardian quorum (default: a simple majority)
+  --timelock-delay <seconds>  timelock delay (default: 0 on development chains, 172800 elsewhere)
+  --emergency-committee <a>   may pause staking and deposits (default: the deployer)
+  --deposit-contract <a>      existing beacon deposit contract (default: deploy one)
+  --weth <a>                  existing WETH (default: deploy WETH9)
+  --daily-stake-cap <eth>     refilling daily stake cap in ETH (default 150000; 0 = none)
+  --out <dir>                 output folder (default: <repo>/deployments)
+
+The deployer key comes from DEPLOYER_PRIVATE_KEY. On development chains (chain id ${DEV_CHAIN_IDS.join(", ")})
+the public development key is used when it is unset; on any other chain it is required.`;
+
+function fail(message: string): never {
+  process.stderr.write(`deploy: ${message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function address(value: string, flag: string): Address {
+  if (!isAddress(value)) fail(`${flag} is not an address: ${value}`);
+  return value;
+}
+
+export async function main(argv: string[]): Promise<Deployment> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      "rpc-url": { type: "string" },
+      guardians: { type: "string" },
+      "guardian-quorum": { type: "string" },
+      "timelock-delay": { type: "string" },
+      "emergency-committee": { type: "string" },
+      "deposit-contract": { type: "string" },
+      weth: { type: "string" },
+      "daily-stake-cap": { type: "string" },
+      out: { type: "string" },
+      help: { type: "boolean" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const rpcUrl = values["rpc-url"] ?? fail("--rpc-url is required");
+  const publicClient = createPublicClient({ transport: http(rpcUrl) });
+  const chainId = await publicClient.getChainId().catch((error: unknown) => {
+    fail(`cannot reach ${rpcUrl}: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  const dev = DEV_CHAIN_IDS.includes(chainId);
+
+  const envKey = process.env.DEPLOYER_PRIVATE_KEY as Hex | undefined;
+  if (!envKey && !dev) fail(`chain ${chainId} is not a development chain: set DEPLOYER_PRIVATE_KEY`);
+  if (envKey && !dev && envKey.toLowerCase() === devPrivateKey(DEV_ROLES.deployer).toLowerCase()) {
+    fail(`refusing the public development key on chain ${chainId}`);
+  }
+  const account = privateKeyToAccount(envKey ?? devPrivateKey(DEV_ROLES.deployer));
+  const wallet = createWalletClient({ account, transport: http(rpcUrl) });
+
+  const guardians = values.guardians
+    ? values.guardians.split(",").map((g) => address(g.trim(), "--guardians"))
+    : dev
+      ? DEV_ROLES.guardians.map((i) => devAccount(i).address)
+      : fail("--guardians is required on public chains");
+  const quorum = values["guardian-quorum"]
+    ? Number(values["guardian-quorum"])
+    : Math.floor(guardians.length / 2) + 1;
+  if (!Number.isInteger(quorum) || quorum <= guardians.length / 2 || quorum > guardians.length) {
+    fail(
+      `--guardian-quorum must be a majority of the ${guardians.length} guardians, got ${values["guardian-quorum"]}`,
+    );
+  }
+  const delay = values["timelock-delay"] ?? (dev ? "0" : "172800");
+  if (!/^\d+$/.test(delay)) fail(`--timelock-delay must be a whole number of seconds, got ${delay}`);
+  const cap = values["daily-stake-cap"] ?? "150000";
+  if (!/^\d+(\.\d{1,3})?$/.test(cap))
+    fail(`--daily-stake-cap must be ETH with at most 3 decimals, got ${cap}`);
+
+  const deployment = await deployProtocol({
+    wallet,
+    publicClient,
+    guardians,
+    guardianQuorum: quorum,
+    timelockDelay: BigInt(delay),
+    emergencyCommittee: values["emergency-committee"]
+      ? address(values["emergency-committee"], "--emergency-committee")
+      : dev
+        ? devAccount(DEV_ROLES.emergencyCommittee).address
+        : undefined,
+    depositContract: values["deposit-contract"]
+      ? address(values["deposit-contract"], "--deposit-contract")
+      : undefined,
+    weth: values.weth ? address(values.weth, "--weth") : undefined,
+    dailyStakeCap: parseEther(cap),
+  });
+
+  const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+  const outDir = values.out ?? join(repoRoot, "deployments");
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `${chainId}.json`);
+  writeFileSync(file, `${JSON.stringify(deployment, null, 2)}\n`);
+  process.stdout.write(`deployed to chain ${chainId}; addresses written to ${file}\n`);
+  return deployment;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`deploy: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
