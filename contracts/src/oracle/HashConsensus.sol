@@ -9,10 +9,11 @@ import {IHashConsensus} from "../interfaces/IHashConsensus.sol";
 /// @notice The oracle committee: members vote once per frame on the hash of the report for the
 /// frame's reference slot. See {IHashConsensus}.
 /// @dev Not upgradeable: it holds no value, and a consumer can be repointed to a new deployment
-/// by governance. Storage is laid out so that a vote touches four slots that stay non-zero from
-/// frame to frame (config, frame state, the voter's record, one variant hash) and writes two of
-/// them (frame state, voter's record), plus the variant hash when it is the frame's first vote
-/// for that hash: three non-zero to non-zero writes at most.
+/// by governance. Storage is laid out for a cheap vote: the configuration and the whole state of
+/// the current frame (reference slot, variant count, consensus, every variant's support) share
+/// ONE word, so a vote reads three slots that stay non-zero from frame to frame (that word, the
+/// voter's record, the matching variant hash) and rewrites two of them (plus the variant hash
+/// when it is the frame's first vote for that hash).
 contract HashConsensus is IHashConsensus, AccessControl {
     /*//////////////////////////////////////////////////////////////
                         CONSTANTS AND IMMUTABLES
@@ -25,11 +26,11 @@ contract HashConsensus is IHashConsensus, AccessControl {
     bytes32 public constant MANAGE_FRAME_CONFIG_ROLE = keccak256("MANAGE_FRAME_CONFIG_ROLE");
 
     /// @inheritdoc IHashConsensus
-    /// @dev 25 = (256 - 40 refSlot bits - 8 variant-count bits - 8 consensus bits) / 8 bits per
-    /// support counter: the supports of every variant a full committee can vote fit in one word.
+    /// @dev 25 support counters of 5 bits (a support never exceeds the member count, 25 < 2^5)
+    /// fit beside the frame and configuration fields in one word (see the state word layout).
     uint256 public constant MAX_MEMBERS = 25;
 
-    /// @dev A frame never has more distinct hashes than support counters in the frame word.
+    /// @dev A frame never has more distinct hashes than support counters in the state word.
     uint256 private constant MAX_VARIANTS = MAX_MEMBERS;
 
     /// @dev Written into an unused variant slot when a member is added, so that the first vote
@@ -37,18 +38,33 @@ contract HashConsensus is IHashConsensus, AccessControl {
     /// (20,000 gas). Never read as a hash: only variants below the frame's count are compared.
     bytes32 private constant VARIANT_PLACEHOLDER = bytes32(uint256(1));
 
-    // Frame word layout (one slot, rewritten by every vote):
-    //   bits   0..39  refSlot the word describes (uint40: 2^40 slots of 12 s is ~418,000 years)
-    //   bits  40..47  number of distinct hashes voted in that frame (<= MAX_VARIANTS)
-    //   bits  48..55  consensus variant index + 1, 0 when there is no consensus
-    //   bits 56..255  support of variant i in bits 56 + 8i .. 63 + 8i (<= MAX_MEMBERS < 2^8)
-    uint256 private constant FRAME_VARIANT_COUNT_SHIFT = 40;
-    uint256 private constant FRAME_CONSENSUS_SHIFT = 48;
-    uint256 private constant FRAME_SUPPORTS_SHIFT = 56;
+    // State word layout (one slot, read and rewritten by every vote):
+    //   bits   0..39   refSlot the frame fields describe (uint40: 2^40 slots of 12 s is ~418,000
+    //                  years); 0 before the first vote, and 0 is never a reference slot
+    //   bits  40..44   number of distinct hashes voted in that frame (<= MAX_VARIANTS < 2^5)
+    //   bits  45..49   consensus variant index + 1, 0 when there is no consensus (<= 25 < 2^5)
+    //   bits  50..174  support of variant i in bits 50 + 5i .. 54 + 5i (<= MAX_MEMBERS < 2^5)
+    //   bits 175..182  quorum (<= MAX_MEMBERS < 2^8)
+    //   bits 183..198  report format version votes must carry (uint16: one per format change)
+    //   bits 199..214  frame length in epochs (uint16: up to ~291 days; mainnet uses 225 = 1 day)
+    //   bits 215..246  first epoch of frame 0 (uint32: 2^32 epochs of 384 s is ~52,000 years)
+    // Bits 0..174 are the frame fields, reset by the first vote of each frame; the rest is the
+    // configuration, set by governance.
+    uint256 private constant VARIANT_COUNT_SHIFT = 40;
+    uint256 private constant CONSENSUS_SHIFT = 45;
+    uint256 private constant SUPPORTS_SHIFT = 50;
+    uint256 private constant SUPPORT_BITS = 5;
+    uint256 private constant QUORUM_SHIFT = 175;
+    uint256 private constant VERSION_SHIFT = 183;
+    uint256 private constant EPOCHS_PER_FRAME_SHIFT = 199;
+    uint256 private constant INITIAL_EPOCH_SHIFT = 215;
     uint256 private constant REF_SLOT_MASK = (1 << 40) - 1;
-    uint256 private constant BYTE_MASK = 0xff;
-    /// @dev Describes refSlot 0, which is never a reference slot (see the constructor).
-    uint256 private constant FRAME_PLACEHOLDER = 1 << FRAME_VARIANT_COUNT_SHIFT;
+    uint256 private constant COUNTER_MASK = (1 << 5) - 1;
+    uint256 private constant QUORUM_MASK = (1 << 8) - 1;
+    uint256 private constant VERSION_MASK = (1 << 16) - 1;
+    uint256 private constant EPOCHS_PER_FRAME_MASK = (1 << 16) - 1;
+    uint256 private constant INITIAL_EPOCH_MASK = (1 << 32) - 1;
+    uint256 private constant CONFIG_MASK = ~((1 << QUORUM_SHIFT) - 1);
 
     // Member word layout (one slot per account, non-zero exactly while it is a member):
     //   bits  0..39  refSlot of the member's latest vote (uint40, as above), 0 if none
@@ -56,6 +72,7 @@ contract HashConsensus is IHashConsensus, AccessControl {
     //   bits 48..55  position in `_memberList` + 1 (<= MAX_MEMBERS)
     uint256 private constant MEMBER_VARIANT_SHIFT = 40;
     uint256 private constant MEMBER_POSITION_SHIFT = 48;
+    uint256 private constant BYTE_MASK = 0xff;
 
     /// @dev `SLOTS_PER_EPOCH` of the beacon chain (32 on mainnet).
     uint256 private immutable SLOTS_PER_EPOCH;
@@ -70,22 +87,8 @@ contract HashConsensus is IHashConsensus, AccessControl {
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Everything a vote reads besides its own record, in one slot.
-    struct Config {
-        // First epoch of frame 0 (uint32: 2^32 epochs of 384 s is ~52,000 years).
-        uint32 initialEpoch;
-        // Frame length in epochs, > 0 (225 = 1 day on mainnet; uint32 as above).
-        uint32 epochsPerFrame;
-        // Report format version votes must carry (uint32: one per format change).
-        uint32 consensusVersion;
-        // Matching votes needed for consensus (uint8: <= MAX_MEMBERS).
-        uint8 quorum;
-    }
-
-    Config private _config;
-
-    /// @dev See the frame word layout above. Reset lazily by the first vote of a frame.
-    uint256 private _frame;
+    /// @dev See the state word layout above.
+    uint256 private _state;
 
     /// @dev Hashes of the frame's report variants, reused from frame to frame.
     bytes32[MAX_VARIANTS] private _variantHashes;
@@ -131,10 +134,7 @@ contract HashConsensus is IHashConsensus, AccessControl {
 
         _setFrameConfig(initialEpoch, epochsPerFrame);
         _setConsensusVersion(consensusVersion);
-        // A non-zero word for "no frame yet" (refSlot 0 is never a reference slot, so the first
-        // vote resets it), so that the first frame's first vote also rewrites a non-zero slot.
-        _frame = FRAME_PLACEHOLDER;
-        _config.quorum = 1;
+        _state |= 1 << QUORUM_SHIFT;
         emit QuorumSet(1, 0);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
@@ -156,7 +156,7 @@ contract HashConsensus is IHashConsensus, AccessControl {
         // One more member may bring one more variant: make its slot non-zero now (see
         // VARIANT_PLACEHOLDER) so that votes never pay for filling a zero slot.
         if (_variantHashes[count] == bytes32(0)) _variantHashes[count] = VARIANT_PLACEHOLDER;
-        uint256 previousQuorum = _config.quorum;
+        uint256 previousQuorum = _quorumOf(_state);
         _checkAndSetQuorum(count + 1, quorum);
         emit MemberAdded(member, count + 1, quorum);
         if (quorum != previousQuorum) emit QuorumSet(quorum, previousQuorum);
@@ -170,11 +170,11 @@ contract HashConsensus is IHashConsensus, AccessControl {
 
         // Withdraw the member's vote from the current frame, if it voted in it.
         (bool started, uint256 currentRefSlot,) = _tryCurrentFrame();
-        uint256 frame = _frame;
-        if (started && (frame & REF_SLOT_MASK) == currentRefSlot && (word & REF_SLOT_MASK) == currentRefSlot) {
-            uint256 shift = FRAME_SUPPORTS_SHIFT + 8 * ((word >> MEMBER_VARIANT_SHIFT) & BYTE_MASK);
-            // The member's vote is counted in this counter, so it is at least 1.
-            _frame = frame - (1 << shift);
+        uint256 state = _state;
+        if (started && (state & REF_SLOT_MASK) == currentRefSlot && (word & REF_SLOT_MASK) == currentRefSlot) {
+            uint256 variant = (word >> MEMBER_VARIANT_SHIFT) & BYTE_MASK;
+            // The member's vote is counted in this counter, so it is at least 1: no borrow.
+            _state = state - (1 << (SUPPORTS_SHIFT + SUPPORT_BITS * variant));
         }
 
         // Swap-and-pop the member out of the list.
@@ -190,7 +190,7 @@ contract HashConsensus is IHashConsensus, AccessControl {
         _memberList.pop();
         delete _memberWords[member];
 
-        uint256 previousQuorum = _config.quorum;
+        uint256 previousQuorum = _quorumOf(_state);
         _checkAndSetQuorum(last, quorum);
         emit MemberRemoved(member, last, quorum);
         if (quorum != previousQuorum) emit QuorumSet(quorum, previousQuorum);
@@ -199,7 +199,7 @@ contract HashConsensus is IHashConsensus, AccessControl {
 
     /// @inheritdoc IHashConsensus
     function setQuorum(uint256 quorum) external onlyRole(MANAGE_MEMBERS_ROLE) {
-        uint256 previousQuorum = _config.quorum;
+        uint256 previousQuorum = _quorumOf(_state);
         _checkAndSetQuorum(_memberList.length, quorum);
         emit QuorumSet(quorum, previousQuorum);
         _reevaluateConsensus();
@@ -207,25 +207,27 @@ contract HashConsensus is IHashConsensus, AccessControl {
 
     /// @inheritdoc IHashConsensus
     function setEpochsPerFrame(uint256 epochsPerFrame) external onlyRole(MANAGE_FRAME_CONFIG_ROLE) {
-        Config memory config = _config;
-        uint256 initialEpoch = config.initialEpoch;
+        uint256 state = _state;
+        uint256 initialEpoch = _initialEpochOf(state);
+        uint256 currentEpochsPerFrame = _epochsPerFrameOf(state);
         uint256 epoch = _currentEpoch();
         if (epoch >= initialEpoch) {
             // Re-anchor at the start of the current frame, so its reference slot does not move.
-            initialEpoch += ((epoch - initialEpoch) / config.epochsPerFrame) * config.epochsPerFrame;
+            initialEpoch += ((epoch - initialEpoch) / currentEpochsPerFrame) * currentEpochsPerFrame;
         }
         _setFrameConfig(initialEpoch, epochsPerFrame);
     }
 
     /// @inheritdoc IHashConsensus
     function updateInitialEpoch(uint256 initialEpoch) external onlyRole(MANAGE_FRAME_CONFIG_ROLE) {
+        uint256 state = _state;
         uint256 epoch = _currentEpoch();
-        uint256 currentInitialEpoch = _config.initialEpoch;
+        uint256 currentInitialEpoch = _initialEpochOf(state);
         if (epoch >= currentInitialEpoch) {
             revert HashConsensusInitialEpochAlreadyReached(epoch, currentInitialEpoch);
         }
         if (initialEpoch <= epoch) revert HashConsensusInitialEpochAlreadyReached(epoch, initialEpoch);
-        _setFrameConfig(initialEpoch, _config.epochsPerFrame);
+        _setFrameConfig(initialEpoch, _epochsPerFrameOf(state));
     }
 
     /// @inheritdoc IHashConsensus
@@ -242,20 +244,21 @@ contract HashConsensus is IHashConsensus, AccessControl {
         uint256 memberWord = _memberWords[msg.sender];
         if (memberWord == 0) revert HashConsensusNotMember(msg.sender);
 
-        Config memory config = _config;
-        (uint256 currentRefSlot, uint256 currentSlot, uint256 frameSlots) = _frameAt(config);
+        uint256 state = _state;
+        (uint256 currentRefSlot, uint256 currentSlot, uint256 frameSlots) = _frameAt(state);
         if (refSlot != currentRefSlot) _revertWrongRefSlot(refSlot, currentRefSlot, currentSlot, frameSlots);
         if (reportHash == bytes32(0)) revert HashConsensusZeroReportHash(refSlot);
-        if (consensusVersion != config.consensusVersion) {
-            revert HashConsensusUnexpectedConsensusVersion(consensusVersion, config.consensusVersion);
+        uint256 expectedVersion = (state >> VERSION_SHIFT) & VERSION_MASK;
+        if (consensusVersion != expectedVersion) {
+            revert HashConsensusUnexpectedConsensusVersion(consensusVersion, expectedVersion);
         }
         if ((memberWord & REF_SLOT_MASK) == refSlot) revert HashConsensusAlreadyVoted(msg.sender, refSlot);
 
-        uint256 frame = _frame;
-        // First vote of the frame: start from an empty word (votes of older frames are dropped).
-        if ((frame & REF_SLOT_MASK) != refSlot) frame = refSlot;
+        // First vote of the frame: keep the configuration, clear the frame fields (votes of older
+        // frames are dropped). refSlot fits 40 bits (see the layout).
+        if ((state & REF_SLOT_MASK) != refSlot) state = (state & CONFIG_MASK) | refSlot;
 
-        uint256 variantCount = (frame >> FRAME_VARIANT_COUNT_SHIFT) & BYTE_MASK;
+        uint256 variantCount = (state >> VARIANT_COUNT_SHIFT) & COUNTER_MASK;
         uint256 variant;
         while (variant < variantCount && _variantHashes[variant] != reportHash) {
             ++variant;
@@ -263,19 +266,19 @@ contract HashConsensus is IHashConsensus, AccessControl {
         if (variant == variantCount) {
             if (variantCount == MAX_VARIANTS) revert HashConsensusTooManyVariants(refSlot);
             _variantHashes[variant] = reportHash;
-            frame += 1 << FRAME_VARIANT_COUNT_SHIFT;
+            state += 1 << VARIANT_COUNT_SHIFT;
         }
-        uint256 supportShift = FRAME_SUPPORTS_SHIFT + 8 * variant;
-        // Cannot carry into the next counter: a support never exceeds MAX_MEMBERS < 255.
-        frame += 1 << supportShift;
-        uint256 support = (frame >> supportShift) & BYTE_MASK;
+        uint256 supportShift = SUPPORTS_SHIFT + SUPPORT_BITS * variant;
+        // Cannot carry into the next field: a support never exceeds MAX_MEMBERS < 2^5.
+        state += 1 << supportShift;
+        uint256 support = (state >> supportShift) & COUNTER_MASK;
 
-        // Keep the position bits, replace the vote: refSlot fits 40 bits (see the layout).
+        // Keep the position bits, replace the vote.
         _memberWords[msg.sender] =
             (memberWord & (BYTE_MASK << MEMBER_POSITION_SHIFT)) | (variant << MEMBER_VARIANT_SHIFT) | refSlot;
-        bool reached = support >= config.quorum && ((frame >> FRAME_CONSENSUS_SHIFT) & BYTE_MASK) == 0;
-        if (reached) frame |= (variant + 1) << FRAME_CONSENSUS_SHIFT;
-        _frame = frame;
+        bool reached = support >= _quorumOf(state) && ((state >> CONSENSUS_SHIFT) & COUNTER_MASK) == 0;
+        if (reached) state |= (variant + 1) << CONSENSUS_SHIFT;
+        _state = state;
 
         emit ReportReceived(refSlot, msg.sender, reportHash);
         if (reached) emit ConsensusReached(refSlot, reportHash, support);
@@ -301,12 +304,12 @@ contract HashConsensus is IHashConsensus, AccessControl {
         bool started;
         (started, refSlot, processingDeadlineSlot) = _tryCurrentFrame();
         if (!started) return (0, bytes32(0), 0, memberCount, 0);
-        uint256 frame = _frame;
-        if ((frame & REF_SLOT_MASK) != refSlot) return (refSlot, bytes32(0), 0, memberCount, processingDeadlineSlot);
-        uint256 consensus = (frame >> FRAME_CONSENSUS_SHIFT) & BYTE_MASK;
+        uint256 state = _state;
+        if ((state & REF_SLOT_MASK) != refSlot) return (refSlot, bytes32(0), 0, memberCount, processingDeadlineSlot);
+        uint256 consensus = (state >> CONSENSUS_SHIFT) & COUNTER_MASK;
         if (consensus != 0) {
             reportHash = _variantHashes[consensus - 1];
-            support = (frame >> (FRAME_SUPPORTS_SHIFT + 8 * (consensus - 1))) & BYTE_MASK;
+            support = _supportOf(state, consensus - 1);
         }
     }
 
@@ -318,28 +321,27 @@ contract HashConsensus is IHashConsensus, AccessControl {
     {
         bool started;
         (started, refSlot,) = _tryCurrentFrame();
-        uint256 frame = _frame;
-        uint256 count = started && (frame & REF_SLOT_MASK) == refSlot
-            ? (frame >> FRAME_VARIANT_COUNT_SHIFT) & BYTE_MASK
-            : 0;
+        uint256 state = _state;
+        uint256 count =
+            started && (state & REF_SLOT_MASK) == refSlot ? (state >> VARIANT_COUNT_SHIFT) & COUNTER_MASK : 0;
         reportHashes = new bytes32[](count);
         reportSupports = new uint256[](count);
         for (uint256 i; i < count; ++i) {
             reportHashes[i] = _variantHashes[i];
-            reportSupports[i] = (frame >> (FRAME_SUPPORTS_SHIFT + 8 * i)) & BYTE_MASK;
+            reportSupports[i] = _supportOf(state, i);
         }
     }
 
     /// @inheritdoc IHashConsensus
     function getCurrentFrame() external view returns (uint256 refSlot, uint256 reportProcessingDeadlineSlot) {
-        (uint256 currentRefSlot,, uint256 frameSlots) = _frameAt(_config);
+        (uint256 currentRefSlot,, uint256 frameSlots) = _frameAt(_state);
         return (currentRefSlot, currentRefSlot + frameSlots);
     }
 
     /// @inheritdoc IHashConsensus
     function getFrameConfig() external view returns (uint256 initialEpoch, uint256 epochsPerFrame) {
-        Config memory config = _config;
-        return (config.initialEpoch, config.epochsPerFrame);
+        uint256 state = _state;
+        return (_initialEpochOf(state), _epochsPerFrameOf(state));
     }
 
     /// @inheritdoc IHashConsensus
@@ -349,12 +351,12 @@ contract HashConsensus is IHashConsensus, AccessControl {
 
     /// @inheritdoc IHashConsensus
     function getQuorum() external view returns (uint256) {
-        return _config.quorum;
+        return _quorumOf(_state);
     }
 
     /// @inheritdoc IHashConsensus
     function getConsensusVersion() external view returns (uint256) {
-        return _config.consensusVersion;
+        return (_state >> VERSION_SHIFT) & VERSION_MASK;
     }
 
     /// @inheritdoc IHashConsensus
@@ -377,7 +379,7 @@ contract HashConsensus is IHashConsensus, AccessControl {
         if (word == 0) revert HashConsensusNotMember(member);
         lastVotedRefSlot = word & REF_SLOT_MASK;
         (bool started, uint256 refSlot,) = _tryCurrentFrame();
-        if (started && lastVotedRefSlot == refSlot && (_frame & REF_SLOT_MASK) == refSlot) {
+        if (started && lastVotedRefSlot == refSlot && (_state & REF_SLOT_MASK) == refSlot) {
             currentFrameReportHash = _variantHashes[(word >> MEMBER_VARIANT_SHIFT) & BYTE_MASK];
         }
     }
@@ -386,15 +388,15 @@ contract HashConsensus is IHashConsensus, AccessControl {
                                INTERNAL
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev The current frame's reference slot, the current slot and the frame length in slots.
-    /// Reverts before the first frame.
-    function _frameAt(Config memory config)
+    /// @dev The current frame's reference slot, the current slot and the frame length in slots,
+    /// from the frame configuration in `state`. Reverts before the first frame.
+    function _frameAt(uint256 state)
         private
         view
         returns (uint256 refSlot, uint256 currentSlot, uint256 frameSlots)
     {
-        uint256 initialEpoch = config.initialEpoch;
-        uint256 epochsPerFrame = config.epochsPerFrame;
+        uint256 initialEpoch = _initialEpochOf(state);
+        uint256 epochsPerFrame = _epochsPerFrameOf(state);
         // Before genesis the chain is at slot 0, epoch 0 (below every initial epoch).
         currentSlot = block.timestamp > GENESIS_TIME ? (block.timestamp - GENESIS_TIME) / SECONDS_PER_SLOT : 0;
         uint256 epoch = currentSlot / SLOTS_PER_EPOCH;
@@ -405,12 +407,12 @@ contract HashConsensus is IHashConsensus, AccessControl {
         frameSlots = epochsPerFrame * SLOTS_PER_EPOCH;
     }
 
-    /// @dev As `_frameAt` on the stored config, but reports "not started" instead of reverting.
+    /// @dev As `_frameAt`, but reports "not started" instead of reverting.
     function _tryCurrentFrame() private view returns (bool started, uint256 refSlot, uint256 deadlineSlot) {
-        Config memory config = _config;
-        if (_currentEpoch() < config.initialEpoch) return (false, 0, 0);
+        uint256 state = _state;
+        if (_currentEpoch() < _initialEpochOf(state)) return (false, 0, 0);
         uint256 frameSlots;
-        (refSlot,, frameSlots) = _frameAt(config);
+        (refSlot,, frameSlots) = _frameAt(state);
         return (true, refSlot, refSlot + frameSlots);
     }
 
@@ -433,32 +435,32 @@ contract HashConsensus is IHashConsensus, AccessControl {
 
     function _checkAndSetQuorum(uint256 memberCount, uint256 quorum) private {
         // More than half of the members, so two hashes can never both reach quorum in a frame.
+        // The upper bound is checked first so that doubling cannot overflow.
         if (quorum == 0 || quorum > MAX_MEMBERS || quorum * 2 <= memberCount) {
             revert HashConsensusInvalidQuorum(quorum, memberCount);
         }
-        // Fits uint8: quorum <= MAX_MEMBERS (checked above).
-        _config.quorum = uint8(quorum);
+        _state = (_state & ~(QUORUM_MASK << QUORUM_SHIFT)) | (quorum << QUORUM_SHIFT);
     }
 
     /// @dev After a membership or quorum change: the current frame's consensus is lost when its
     /// support fell below the quorum, and reached when a variant now meets the quorum.
     function _reevaluateConsensus() private {
         (bool started, uint256 refSlot,) = _tryCurrentFrame();
-        uint256 frame = _frame;
-        if (!started || (frame & REF_SLOT_MASK) != refSlot) return;
-        uint256 quorum = _config.quorum;
-        uint256 consensus = (frame >> FRAME_CONSENSUS_SHIFT) & BYTE_MASK;
+        uint256 state = _state;
+        if (!started || (state & REF_SLOT_MASK) != refSlot) return;
+        uint256 quorum = _quorumOf(state);
+        uint256 consensus = (state >> CONSENSUS_SHIFT) & COUNTER_MASK;
         if (consensus != 0) {
-            if (((frame >> (FRAME_SUPPORTS_SHIFT + 8 * (consensus - 1))) & BYTE_MASK) >= quorum) return;
-            frame &= ~(BYTE_MASK << FRAME_CONSENSUS_SHIFT);
-            _frame = frame;
+            if (_supportOf(state, consensus - 1) >= quorum) return;
+            state &= ~(COUNTER_MASK << CONSENSUS_SHIFT);
+            _state = state;
             emit ConsensusLost(refSlot);
         }
-        uint256 count = (frame >> FRAME_VARIANT_COUNT_SHIFT) & BYTE_MASK;
+        uint256 count = (state >> VARIANT_COUNT_SHIFT) & COUNTER_MASK;
         for (uint256 i; i < count; ++i) {
-            uint256 support = (frame >> (FRAME_SUPPORTS_SHIFT + 8 * i)) & BYTE_MASK;
+            uint256 support = _supportOf(state, i);
             if (support >= quorum) {
-                _frame = frame | ((i + 1) << FRAME_CONSENSUS_SHIFT);
+                _state = state | ((i + 1) << CONSENSUS_SHIFT);
                 emit ConsensusReached(refSlot, _variantHashes[i], support);
                 return;
             }
@@ -466,21 +468,36 @@ contract HashConsensus is IHashConsensus, AccessControl {
     }
 
     function _setFrameConfig(uint256 initialEpoch, uint256 epochsPerFrame) private {
-        if (initialEpoch == 0 || initialEpoch > type(uint32).max || epochsPerFrame == 0 || epochsPerFrame > type(uint32).max)
-        {
-            revert HashConsensusInvalidFrameConfig(initialEpoch, epochsPerFrame);
-        }
-        // Both fit uint32 (checked above).
-        _config.initialEpoch = uint32(initialEpoch);
-        _config.epochsPerFrame = uint32(epochsPerFrame);
+        if (
+            initialEpoch == 0 || initialEpoch > INITIAL_EPOCH_MASK || epochsPerFrame == 0
+                || epochsPerFrame > EPOCHS_PER_FRAME_MASK
+        ) revert HashConsensusInvalidFrameConfig(initialEpoch, epochsPerFrame);
+        uint256 mask = (INITIAL_EPOCH_MASK << INITIAL_EPOCH_SHIFT) | (EPOCHS_PER_FRAME_MASK << EPOCHS_PER_FRAME_SHIFT);
+        _state = (_state & ~mask) | (initialEpoch << INITIAL_EPOCH_SHIFT) | (epochsPerFrame << EPOCHS_PER_FRAME_SHIFT);
         emit FrameConfigSet(initialEpoch, epochsPerFrame);
     }
 
     function _setConsensusVersion(uint256 version) private {
-        if (version > type(uint32).max) revert HashConsensusInvalidConsensusVersion(version);
-        uint256 previousVersion = _config.consensusVersion;
-        // Fits uint32 (checked above).
-        _config.consensusVersion = uint32(version);
+        if (version > VERSION_MASK) revert HashConsensusInvalidConsensusVersion(version);
+        uint256 state = _state;
+        uint256 previousVersion = (state >> VERSION_SHIFT) & VERSION_MASK;
+        _state = (state & ~(VERSION_MASK << VERSION_SHIFT)) | (version << VERSION_SHIFT);
         emit ConsensusVersionSet(version, previousVersion);
+    }
+
+    function _supportOf(uint256 state, uint256 variant) private pure returns (uint256) {
+        return (state >> (SUPPORTS_SHIFT + SUPPORT_BITS * variant)) & COUNTER_MASK;
+    }
+
+    function _quorumOf(uint256 state) private pure returns (uint256) {
+        return (state >> QUORUM_SHIFT) & QUORUM_MASK;
+    }
+
+    function _epochsPerFrameOf(uint256 state) private pure returns (uint256) {
+        return (state >> EPOCHS_PER_FRAME_SHIFT) & EPOCHS_PER_FRAME_MASK;
+    }
+
+    function _initialEpochOf(uint256 state) private pure returns (uint256) {
+        return (state >> INITIAL_EPOCH_SHIFT) & INITIAL_EPOCH_MASK;
     }
 }

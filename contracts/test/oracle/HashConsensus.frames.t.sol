@@ -58,7 +58,7 @@ contract HashConsensusFramesTest is HashConsensusBase {
         slotsPerEpoch = bound(slotsPerEpoch, 2, type(uint16).max);
         secondsPerSlot = bound(secondsPerSlot, 1, type(uint16).max);
         genesisTime = bound(genesisTime, 0, 2 ** 34);
-        epochsPerFrame = bound(epochsPerFrame, 1, 100_000);
+        epochsPerFrame = bound(epochsPerFrame, 1, type(uint16).max);
         initialEpoch = bound(initialEpoch, 1, 1_000_000);
         HashConsensus hc =
             new HashConsensus(slotsPerEpoch, secondsPerSlot, genesisTime, epochsPerFrame, initialEpoch, VERSION, admin);
@@ -168,6 +168,15 @@ contract HashConsensusFramesTest is HashConsensusBase {
         consensus.setEpochsPerFrame(0);
     }
 
+    function test_revert_setEpochsPerFrame_tooLong() public {
+        uint256 tooLong = uint256(type(uint16).max) + 1;
+        vm.expectRevert(
+            abi.encodeWithSelector(IHashConsensus.HashConsensusInvalidFrameConfig.selector, INITIAL_EPOCH, tooLong)
+        );
+        vm.prank(admin);
+        consensus.setEpochsPerFrame(tooLong);
+    }
+
     function testFuzz_revert_setEpochsPerFrame_unauthorized(address caller) public {
         vm.assume(caller != admin);
         vm.expectRevert(
@@ -226,7 +235,7 @@ contract HashConsensusFramesTest is HashConsensusBase {
     }
 
     function test_revert_setConsensusVersion_tooWide() public {
-        uint256 version = uint256(type(uint32).max) + 1;
+        uint256 version = uint256(type(uint16).max) + 1;
         vm.expectRevert(abi.encodeWithSelector(IHashConsensus.HashConsensusInvalidConsensusVersion.selector, version));
         vm.prank(admin);
         consensus.setConsensusVersion(version);
