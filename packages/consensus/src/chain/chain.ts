@@ -89,6 +89,10 @@ export class Chain {
     for (const [index, address] of anchor.feeRecipients ?? []) this.feeRecipients.set(index, address);
   }
 
+  get genesisValidatorCount(): number {
+    return this.opts.genesisValidatorCount;
+  }
+
   get genesisTime(): number {
     return this.head.genesisTime;
   }
@@ -108,11 +112,7 @@ export class Chain {
       Math.max(this.processedSlot, this.head.slot),
     ) as CachedBeaconStateFulu;
     const validity = getVoluntaryExitValidity(ForkSeq.fulu, state, exit, true);
-    const waiting =
-      validity === VoluntaryExitValidity.earlyEpoch ||
-      validity === VoluntaryExitValidity.shortTimeActive ||
-      validity === VoluntaryExitValidity.pendingWithdrawals;
-    if (validity === VoluntaryExitValidity.valid || waiting) {
+    if (validity === VoluntaryExitValidity.valid) {
       this.exits.set(exit.message.validatorIndex, exit);
       this.modules.log.info("voluntary exit queued", {
         validatorIndex: exit.message.validatorIndex,

@@ -1,5 +1,5 @@
 import { SLOTS_PER_EPOCH, SLOTS_PER_HISTORICAL_ROOT } from "@lodestar/params";
-import { type CachedBeaconStateFulu, computeEpochAtSlot, processSlots } from "@lodestar/state-transition";
+import { type CachedBeaconStateFulu, processSlots } from "@lodestar/state-transition";
 import type { fulu, phase0 } from "@lodestar/types";
 import { toHex } from "../hex.js";
 
@@ -47,7 +47,8 @@ export class ChainHistory {
     }
     const oldestBoundary = headSlot - this.retainEpochs * SLOTS_PER_EPOCH;
     for (const slot of this.boundaryStates.keys()) {
-      if (slot < oldestBoundary) this.boundaryStates.delete(slot);
+      // The genesis state stays queryable ("genesis" state id).
+      if (slot < oldestBoundary && slot !== 0) this.boundaryStates.delete(slot);
     }
     for (const [slot, rootHex] of this.rootBySlot) {
       const block = this.blocks.get(rootHex);
@@ -85,6 +86,23 @@ export class ChainHistory {
     return undefined;
   }
 
+  /** The retained block whose parent is `parentRoot` (the chain has no forks, so at most one). */
+  latestChildOf(parentSlot: number, parentRoot: string): StoredBlock | undefined {
+    const maxSlot = this.maxSlot;
+    for (let s = parentSlot + 1; s <= Math.min(maxSlot, parentSlot + SLOTS_PER_HISTORICAL_ROOT); s++) {
+      const block = this.blockAtSlot(s);
+      if (block)
+        return toHex(block.header.message.parentRoot) === parentRoot.toLowerCase() ? block : undefined;
+    }
+    return undefined;
+  }
+
+  private get maxSlot(): number {
+    let max = 0;
+    for (const slot of this.rootBySlot.keys()) max = Math.max(max, slot);
+    return max;
+  }
+
   slotOfStateRoot(root: string): number | undefined {
     return this.slotByStateRoot.get(root.toLowerCase());
   }
@@ -100,9 +118,5 @@ export class ChainHistory {
       return processSlots(state.clone(), slot) as CachedBeaconStateFulu;
     }
     return null;
-  }
-
-  epochOf(slot: number): number {
-    return computeEpochAtSlot(slot);
   }
 }

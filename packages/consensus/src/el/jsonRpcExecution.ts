@@ -5,7 +5,7 @@ import { fromHex, type Hex, toHex, toQuantity } from "../hex.js";
 import type { Logger } from "../log.js";
 import { depositContractArtifact, depositContractStorage } from "./depositContract.js";
 import { DEPOSIT_EVENT_TOPIC, depositRequestFromLog } from "./deposits.js";
-import type { JsonRpcTransport } from "./rpc.js";
+import { batchRequest, type JsonRpcTransport } from "./rpc.js";
 import {
   BEACON_ROOTS_ADDRESS,
   BEACON_ROOTS_CODE,
@@ -125,12 +125,16 @@ export class JsonRpcExecutionLayer implements ExecutionLayer {
         timestamp,
       });
     }
-    await this.rpc.request(this.m("setCoinbase"), [params.feeRecipient]);
-    await this.writeBeaconRoot(timestamp, params.parentBeaconBlockRoot);
-    await this.rpc.request("evm_mine", [timestamp]);
-    const mined = await this.block("latest");
-    // A node that runs the EIP-4788 system call itself may have written its own root: ours wins.
-    await this.writeBeaconRoot(timestamp, params.parentBeaconBlockRoot);
+    const beaconRoot = this.beaconRootWrites(timestamp, params.parentBeaconBlockRoot);
+    const [, , , , minedBlock] = await batchRequest(this.rpc, [
+      { method: this.m("setCoinbase"), params: [params.feeRecipient] },
+      ...beaconRoot,
+      { method: "evm_mine", params: [timestamp] },
+      { method: "eth_getBlockByNumber", params: ["latest", false] },
+      // A node that runs the EIP-4788 system call itself may have written its own root: ours wins.
+      ...beaconRoot,
+    ]);
+    const mined = minedBlock as RpcBlock;
     await this.creditWithdrawals(params);
     await this.collectDeposits(Number(mined.number));
     const deposits = this.pendingDeposits.splice(0, MAX_DEPOSIT_REQUESTS_PER_PAYLOAD);
@@ -166,19 +170,26 @@ export class JsonRpcExecutionLayer implements ExecutionLayer {
     await this.rpc.request(this.m("setStorageAt"), [address, toQuantity(slot), word(value)]);
   }
 
-  private async storage(address: Hex, slot: number): Promise<bigint> {
-    return BigInt((await this.rpc.request("eth_getStorageAt", [address, toQuantity(slot), "latest"])) as Hex);
-  }
-
   /** EIP-4788: storage[ts % 8191] = ts and storage[ts % 8191 + 8191] = parent beacon block root. */
-  private async writeBeaconRoot(timestamp: number, root: Uint8Array): Promise<void> {
+  private beaconRootWrites(
+    timestamp: number,
+    root: Uint8Array,
+  ): Array<{ method: string; params: unknown[] }> {
     const index = timestamp % BEACON_ROOTS_HISTORY_BUFFER_LENGTH;
-    await this.setStorage(BEACON_ROOTS_ADDRESS, index, BigInt(timestamp));
-    await this.setStorage(
-      BEACON_ROOTS_ADDRESS,
-      index + BEACON_ROOTS_HISTORY_BUFFER_LENGTH,
-      BigInt(toHex(root)),
-    );
+    return [
+      {
+        method: this.m("setStorageAt"),
+        params: [BEACON_ROOTS_ADDRESS, toQuantity(index), word(BigInt(timestamp))],
+      },
+      {
+        method: this.m("setStorageAt"),
+        params: [
+          BEACON_ROOTS_ADDRESS,
+          toQuantity(index + BEACON_ROOTS_HISTORY_BUFFER_LENGTH),
+          word(BigInt(toHex(root))),
+        ],
+      },
+    ];
   }
 
   private async creditWithdrawals(params: ExecutionBlockParams): Promise<void> {
@@ -188,10 +199,18 @@ export class JsonRpcExecutionLayer implements ExecutionLayer {
       const key = w.address.toLowerCase();
       byAddress.set(key, (byAddress.get(key) ?? 0n) + w.amountGwei * GWEI);
     }
-    for (const [address, wei] of byAddress) {
-      const balance = BigInt((await this.rpc.request("eth_getBalance", [address, "latest"])) as Hex);
-      await this.rpc.request(this.m("setBalance"), [address, toQuantity(balance + wei)]);
-    }
+    const addresses = [...byAddress.keys()];
+    const balances = await batchRequest(
+      this.rpc,
+      addresses.map((address) => ({ method: "eth_getBalance", params: [address, "latest"] })),
+    );
+    await batchRequest(
+      this.rpc,
+      addresses.map((address, i) => ({
+        method: this.m("setBalance"),
+        params: [address, toQuantity(BigInt(balances[i] as Hex) + (byAddress.get(address) ?? 0n))],
+      })),
+    );
   }
 
   private async collectDeposits(toBlock: number): Promise<void> {
@@ -218,15 +237,18 @@ export class JsonRpcExecutionLayer implements ExecutionLayer {
   private async dequeue(address: Hex, limits: { max: number; target: bigint }): Promise<Uint8Array[]> {
     const size =
       address === WITHDRAWAL_REQUEST_ADDRESS ? WITHDRAWAL_REQUEST_BYTES : CONSOLIDATION_REQUEST_BYTES;
-    const output = fromHex(
-      (await this.rpc.request("eth_call", [{ from: SYSTEM_ADDRESS, to: address }, "latest"])) as Hex,
-    );
-    const [excess, count, head, tail] = await Promise.all([
-      this.storage(address, REQUEST_EXCESS_SLOT),
-      this.storage(address, REQUEST_COUNT_SLOT),
-      this.storage(address, REQUEST_QUEUE_HEAD_SLOT),
-      this.storage(address, REQUEST_QUEUE_TAIL_SLOT),
+    const slots = [REQUEST_EXCESS_SLOT, REQUEST_COUNT_SLOT, REQUEST_QUEUE_HEAD_SLOT, REQUEST_QUEUE_TAIL_SLOT];
+    const [call, ...words] = await batchRequest(this.rpc, [
+      { method: "eth_call", params: [{ from: SYSTEM_ADDRESS, to: address }, "latest"] },
+      ...slots.map((slot) => ({ method: "eth_getStorageAt", params: [address, toQuantity(slot), "latest"] })),
     ]);
+    const output = fromHex(call as Hex);
+    const [excess, count, head, tail] = words.map((w) => BigInt(w as Hex)) as [
+      bigint,
+      bigint,
+      bigint,
+      bigint,
+    ];
     const dequeued = BigInt(Math.min(Number(tail - head), limits.max));
     if (output.length !== Number(dequeued) * size) {
       throw new ConsensusError("system contract returned an unexpected request list", {

@@ -3,6 +3,8 @@ import { ConsensusError } from "../errors.js";
 /** EIP-1193-style transport: an HTTP endpoint or an in-process provider (Hardhat network). */
 export interface JsonRpcTransport {
   request(method: string, params?: unknown[]): Promise<unknown>;
+  /** Several calls in one round trip where the transport allows it; results in order. */
+  batch?(calls: Array<{ method: string; params: unknown[] }>): Promise<unknown[]>;
   close?(): Promise<void>;
 }
 
@@ -39,7 +41,59 @@ export function httpTransport(url: string): JsonRpcTransport {
       }
       return body.result;
     },
+    async batch(calls) {
+      if (calls.length === 0) return [];
+      const first = ++id;
+      id += calls.length;
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(
+            calls.map((c, i) => ({ jsonrpc: "2.0", id: first + i, method: c.method, params: c.params })),
+          ),
+        });
+      } catch (cause) {
+        throw new JsonRpcError(
+          "execution node unreachable",
+          { url, methods: calls.map((c) => c.method) },
+          { cause },
+        );
+      }
+      const body = (await response.json().catch(() => null)) as Array<{
+        id: number;
+        result?: unknown;
+        error?: { code: number; message: string };
+      }> | null;
+      if (!Array.isArray(body))
+        throw new JsonRpcError("execution node sent no JSON batch", { url, status: response.status });
+      const results = new Array<unknown>(calls.length);
+      for (const item of body) {
+        const index = item.id - first;
+        if (item.error !== undefined) {
+          throw new JsonRpcError(`execution node rejected ${calls[index]?.method}: ${item.error.message}`, {
+            url,
+            method: calls[index]?.method,
+            code: item.error.code,
+          });
+        }
+        results[index] = item.result;
+      }
+      return results;
+    },
   };
+}
+
+/** Runs a batch on the transport, one call at a time when it has no batch support. */
+export async function batchRequest(
+  rpc: JsonRpcTransport,
+  calls: Array<{ method: string; params: unknown[] }>,
+): Promise<unknown[]> {
+  if (rpc.batch) return rpc.batch(calls);
+  const results: unknown[] = [];
+  for (const call of calls) results.push(await rpc.request(call.method, call.params));
+  return results;
 }
 
 /** Wraps an EIP-1193 provider, e.g. Hardhat's in-process network (`network.connect()`). */
