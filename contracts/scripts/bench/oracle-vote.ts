@@ -21,12 +21,19 @@ export interface OracleVoteGas {
   steadyState: bigint[];
 }
 
+export interface OracleVoteOptions {
+  /** How many members vote first, each for a hash of its own, before the rest agree (default 0). */
+  dissenters?: number;
+}
+
 /**
  * Deploys HashConsensus on the simulated network (automine: one transaction per block) with
  * 9 members and quorum 5, lets every member vote in two consecutive frames, and returns the gas
  * of each vote.
  */
-export async function measureOracleVoteDetailed(): Promise<OracleVoteGas> {
+export async function measureOracleVoteDetailed(options: OracleVoteOptions = {}): Promise<OracleVoteGas> {
+  const dissenters = options.dissenters ?? 0;
+  if (dissenters > MEMBERS - QUORUM) throw new Error(`at most ${MEMBERS - QUORUM} dissenters keep a quorum`);
   const { viem, networkHelpers } = await network.create(); // a fresh simulated chain (connect() is deprecated)
   const publicClient = await viem.getPublicClient();
   const [admin, ...others] = await viem.getWalletClients();
@@ -65,15 +72,16 @@ export async function measureOracleVoteDetailed(): Promise<OracleVoteGas> {
     const [refSlot] = await consensus.read.getCurrentFrame();
     const reportHash = keccak256(stringToHex(`report for slot ${refSlot}`));
     const gas: bigint[] = [];
-    for (const member of members) {
-      const hash = await consensus.write.submitReport([refSlot, reportHash, CONSENSUS_VERSION], {
+    for (const [i, member] of members.entries()) {
+      const voted = i < dissenters ? keccak256(stringToHex(`dissent ${i} for slot ${refSlot}`)) : reportHash;
+      const hash = await consensus.write.submitReport([refSlot, voted, CONSENSUS_VERSION], {
         account: member.account,
       });
       gas.push((await wait(hash)).gasUsed);
     }
     const [, consensusHash, support] = await consensus.read.getConsensusReport();
-    if (consensusHash !== reportHash || support !== BigInt(MEMBERS)) {
-      throw new Error(`frame ${frameIndex}: no unanimous consensus (support ${support})`);
+    if (consensusHash !== reportHash || support !== BigInt(MEMBERS - dissenters)) {
+      throw new Error(`frame ${frameIndex}: consensus missing or short (support ${support})`);
     }
     return gas;
   };
@@ -98,5 +106,9 @@ if (invokedDirectly) {
   };
   console.log(`oracle vote gas, first frame:  ${range(firstFrame)}`);
   console.log(`oracle vote gas, steady state: ${range(steadyState)}`);
+  for (const dissenters of [1, 2]) {
+    const split = await measureOracleVoteDetailed({ dissenters });
+    console.log(`oracle vote gas, steady state, ${dissenters} dissenting first: ${range(split.steadyState)}`);
+  }
   console.log(`measureOracleVote() = ${await measureOracleVote()}`);
 }
