@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { getClient, WireFormat } from "@lodestar/api";
+import { ssz } from "@lodestar/types";
+import { MAINNET_DEPOSIT_CONTRACT } from "../src/config.js";
+import { startTestNode, type TestNode } from "./helpers/node.js";
+
+describe("Beacon API", () => {
+  let t: TestNode;
+  let base: string;
+
+  before(async () => {
+    t = await startTestNode();
+    await t.node.advanceTo(4 * 32 + 3);
+    base = t.node.apiUrl ?? "";
+  });
+  after(async () => {
+    await t.node.stop();
+  });
+
+  it("serves the chain to Lodestar's typed client", async () => {
+    const api = getClient({ baseUrl: base }, { config: t.node.chain.config });
+    const genesis = (await api.beacon.getGenesis()).value();
+    assert.equal(genesis.genesisTime, t.node.chain.genesisTime, "genesis time");
+
+    const header = (await api.beacon.getBlockHeader({ blockId: "head" })).value();
+    assert.equal(header.header.message.slot, 4 * 32 + 3, "head slot");
+    const root = (await api.beacon.getBlockRoot({ blockId: 4 * 32 + 3 })).value();
+    assert.deepEqual(root.root, header.root, "block root by slot equals head root");
+
+    const checkpoints = (await api.beacon.getStateFinalityCheckpoints({ stateId: "head" })).value();
+    assert.ok(checkpoints.finalized.epoch >= 2, "chain finalizes");
+
+    const validators = (
+      await api.beacon.getStateValidators({ stateId: "head", validatorIds: [0, 5] })
+    ).value();
+    assert.deepEqual(
+      validators.map((v) => [v.index, v.status]),
+      [
+        [0, "active_ongoing"],
+        [5, "active_ongoing"],
+      ],
+      "validators by index",
+    );
+    const pubkey = `0x${Buffer.from(validators[1]?.validator.pubkey ?? []).toString("hex")}`;
+    const byPubkey = (await api.beacon.getStateValidator({ stateId: "head", validatorId: pubkey })).value();
+    assert.equal(byPubkey.index, 5, "validator by pubkey");
+    const active = (
+      await api.beacon.postStateValidators({ stateId: "finalized", statuses: ["active"] })
+    ).value();
+    assert.equal(active.length, 64, "validators by status at the finalized state");
+    const balances = (await api.beacon.getStateValidatorBalances({ stateId: "head" })).value();
+    assert.equal(balances.length, 64, "all balances");
+
+    const stateRoot = (await api.beacon.getStateRoot({ stateId: "head" })).value();
+    assert.deepEqual(stateRoot.root, header.header.message.stateRoot, "state root matches header");
+    const state = (
+      await api.debug.getStateV2({ stateId: "head" }, { responseWireFormat: WireFormat.ssz })
+    ).ssz();
+    assert.deepEqual(
+      ssz.fulu.BeaconState.hashTreeRoot(ssz.fulu.BeaconState.deserialize(state)),
+      stateRoot.root,
+      "SSZ state",
+    );
+
+    const deposit = (await api.config.getDepositContract()).value();
+    assert.equal(deposit.chainId, 31337, "deposit chain id");
+    const syncing = (await api.node.getSyncingStatus()).value();
+    assert.equal(syncing.isSyncing, false, "not syncing");
+    const version = (await api.node.getNodeVersion()).value();
+    assert.match(version.version, /Tributary/, "version");
+  });
+
+  it("serves plain HTTP clients", async () => {
+    const get = async (path: string) => {
+      const response = await fetch(`${base}${path}`);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const fork = await get("/eth/v1/beacon/states/head/fork");
+    assert.equal(fork.status, 200, "fork status");
+    const spec = await get("/eth/v1/config/spec");
+    assert.equal((spec.body.data as Record<string, string>).SLOTS_PER_EPOCH, "32", "mainnet preset");
+    assert.equal((spec.body.data as Record<string, string>).FULU_FORK_EPOCH, "0", "Fulu at genesis");
+    const deposit = await get("/eth/v1/config/deposit_contract");
+    assert.equal(
+      (deposit.body.data as { address: string }).address.toLowerCase(),
+      MAINNET_DEPOSIT_CONTRACT.toLowerCase(),
+      "deposit contract address",
+    );
+    const many = await get("/eth/v1/beacon/states/head/validators?id=1,2&id=3&status=active_ongoing");
+    assert.deepEqual(
+      (many.body.data as Array<{ index: string }>).map((v) => v.index),
+      ["1", "2", "3"],
+      "comma lists and repeated ids",
+    );
+    const health = await fetch(`${base}/eth/v1/node/health`);
+    assert.equal(health.status, 200, "health");
+    const ssz = await fetch(`${base}/eth/v2/debug/beacon/states/head`, {
+      headers: { accept: "application/octet-stream" },
+    });
+    assert.equal(ssz.headers.get("eth-consensus-version"), "fulu", "SSZ state version header");
+    assert.ok((await ssz.arrayBuffer()).byteLength > 10_000, "SSZ state bytes");
+  });
+
+  it("answers malformed requests with standard error bodies", async () => {
+    const bad = await fetch(`${base}/eth/v1/beacon/states/nonsense/root`);
+    assert.equal(bad.status, 400, "bad state id");
+    assert.deepEqual(Object.keys((await bad.json()) as object).sort(), ["code", "message"], "error body");
+    const missing = await fetch(`${base}/eth/v1/beacon/states/head/validators/999999`);
+    assert.equal(missing.status, 404, "unknown validator");
+    const future = await fetch(`${base}/eth/v1/beacon/states/99999999/root`);
+    assert.equal(future.status, 404, "future state");
+    const exit = await fetch(`${base}/eth/v1/beacon/pool/voluntary_exits`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ message: { epoch: "0", validator_index: "1" }, signature: "0x00" }),
+    });
+    assert.equal(exit.status, 400, "malformed exit");
+    const unsigned = await fetch(`${base}/eth/v1/beacon/pool/voluntary_exits`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        message: { epoch: "0", validator_index: "1" },
+        signature: `0x${"00".repeat(96)}`,
+      }),
+    });
+    assert.equal(unsigned.status, 400, "exit rejected (too early / bad signature)");
+    const unknownRoute = await fetch(`${base}/eth/v1/nope`);
+    assert.equal(unknownRoute.status, 404, "unknown route");
+  });
+});
