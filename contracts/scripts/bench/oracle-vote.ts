@@ -38,7 +38,9 @@ export async function measureOracleVoteDetailed(options: OracleVoteOptions = {})
   const publicClient = await viem.getPublicClient();
   const [admin, ...others] = await viem.getWalletClients();
   const members = others.slice(0, MEMBERS);
-  if (members.length < MEMBERS) throw new Error(`need ${MEMBERS + 1} accounts, got ${others.length + 1}`);
+  if (admin === undefined || members.length < MEMBERS) {
+    throw new Error(`need ${MEMBERS + 1} accounts, got ${others.length + 1}`);
+  }
 
   const genesisTime = (await publicClient.getBlock()).timestamp;
   const consensus = await viem.deployContract("HashConsensus", [
@@ -59,10 +61,10 @@ export async function measureOracleVoteDetailed(options: OracleVoteOptions = {})
   await wait(
     await consensus.write.grantRole([await consensus.read.MANAGE_MEMBERS_ROLE(), admin.account.address]),
   );
-  for (let i = 0; i < members.length; i++) {
+  for (const [i, member] of members.entries()) {
     // Quorum stays above half of the members at every step and ends at QUORUM.
     const quorum = Math.min(Math.floor((i + 1) / 2) + 1, QUORUM);
-    await wait(await consensus.write.addMember([members[i].account.address, BigInt(quorum)]));
+    await wait(await consensus.write.addMember([member.account.address, BigInt(quorum)]));
   }
 
   const firstFrameStart = genesisTime + INITIAL_EPOCH * SLOTS_PER_EPOCH * SECONDS_PER_SLOT;
