@@ -148,8 +148,14 @@ export class Chain {
     const pre = processSlots(this.head.clone(), slot) as CachedBeaconStateFulu;
     if (slot % SLOTS_PER_EPOCH === 0) this.history.addBoundaryState(pre);
     const proposer = pre.epochCtx.getBeaconProposer(slot);
-    if (!this.offline.isOnline(proposer)) {
-      this.modules.log.info("slot missed: proposer offline", { slot, proposer });
+    const slashed = pre.validators.getReadonly(proposer).slashed;
+    if (!this.offline.isOnline(proposer) || slashed) {
+      // A slashed proposer's block would be invalid (process_block_header), so its slot stays empty too.
+      this.modules.log.info("slot missed", {
+        slot,
+        proposer,
+        reason: slashed ? "proposer slashed" : "proposer offline",
+      });
       this.finishSlot(slot, pre);
       return { slot, root: null, proposer };
     }
@@ -166,7 +172,11 @@ export class Chain {
         dataAvailabilityStatus: DataAvailabilityStatus.Available,
       }) as CachedBeaconStateFulu;
     } catch (cause) {
-      throw new ConsensusError("state transition rejected a produced block", { slot, proposer }, { cause });
+      throw new ConsensusError(
+        `state transition rejected a produced block: ${(cause as Error).message}`,
+        { slot, proposer },
+        { cause },
+      );
     }
     block.stateRoot = post.hashTreeRoot();
     const root = ssz.fulu.BeaconBlock.hashTreeRoot(block);
