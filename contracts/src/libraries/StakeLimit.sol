@@ -16,8 +16,10 @@ library StakeLimit {
     /// @dev The cap is stored in units of 0.001 ETH in 32 bits: at most ~4.29 million ETH a day.
     uint256 internal constant CAP_UNIT = 1e15;
 
+    /// @dev Ticks count from one day before the Unix epoch, so that a full clock (`now - 1 day`)
+    /// never goes below zero, even on a fresh test chain at timestamp 0.
     function nowTicks() internal view returns (uint256) {
-        return block.timestamp * TICKS_PER_SECOND;
+        return (block.timestamp + 1 days) * TICKS_PER_SECOND;
     }
 
     /// @notice The amount that can be staked now, in wei. `capUnits == 0` means no limit.
@@ -52,7 +54,6 @@ library StakeLimit {
 
     /// @notice A clock at which the full cap is available.
     function full() internal view returns (uint256) {
-        uint256 t = nowTicks();
-        return t > DAY_TICKS ? t - DAY_TICKS : 0;
+        return nowTicks() - DAY_TICKS;
     }
 }
