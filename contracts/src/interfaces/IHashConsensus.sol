@@ -105,10 +105,11 @@ interface IHashConsensus {
     /// @notice Invalid chain parameters (zero or absurd slot duration or epoch length).
     error HashConsensusInvalidChainConfig(uint256 slotsPerEpoch, uint256 secondsPerSlot, uint256 genesisTime);
 
-    /// @notice Invalid frame layout: a zero or oversized epoch count, or an initial epoch of 0.
+    /// @notice Invalid frame layout: an epoch count of 0 or above 65,535 (~291 days), or an
+    /// initial epoch of 0 or above 2^32 - 1.
     error HashConsensusInvalidFrameConfig(uint256 initialEpoch, uint256 epochsPerFrame);
 
-    /// @notice The report format version does not fit the stored width.
+    /// @notice The report format version is above 65,535 (it is stored in 16 bits).
     error HashConsensusInvalidConsensusVersion(uint256 version);
 
     /// @notice More distinct hashes were voted in the frame of `refSlot` than there are variant
@@ -173,7 +174,7 @@ interface IHashConsensus {
     /// @notice The role that sets the frame layout and the report format version.
     function MANAGE_FRAME_CONFIG_ROLE() external view returns (bytes32);
 
-    /// @notice The maximum number of members.
+    /// @notice The maximum number of members (25).
     function MAX_MEMBERS() external view returns (uint256);
 
     /// @notice The consensus for the current frame.
@@ -234,6 +235,7 @@ interface IHashConsensus {
     function isMember(address account) external view returns (bool);
 
     /// @notice A member's voting state.
+    /// @dev Reverts with `HashConsensusNotMember` for an account that is not a member.
     /// @return lastVotedRefSlot The reference slot of the member's latest vote (0 if none).
     /// @return currentFrameReportHash The hash the member voted in the current frame (0 if none).
     function getMemberState(address member)
