@@ -46,7 +46,7 @@ describe("Beacon API", () => {
     const byPubkey = (await api.beacon.getStateValidator({ stateId: "head", validatorId: pubkey })).value();
     assert.equal(byPubkey.index, 5, "validator by pubkey");
     const active = (
-      await api.beacon.postStateValidators({ stateId: "finalized", statuses: ["active"] })
+      await api.beacon.postStateValidators({ stateId: "finalized", statuses: ["active_ongoing"] })
     ).value();
     assert.equal(active.length, 64, "validators by status at the finalized state");
     const balances = (await api.beacon.getStateValidatorBalances({ stateId: "head" })).value();

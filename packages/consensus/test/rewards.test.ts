@@ -50,22 +50,23 @@ describe("rewards and penalties follow the spec formulas", () => {
 
   it("pays a validator the spec's attestation reward over an epoch", async () => {
     await t.node.advanceTo(6 * 32 - 1);
-    const before = t.node.chain.history.stateAtSlot(6 * 32 - 1);
-    assert.ok(before, "state at the end of epoch 5");
+    const endOfEpoch = t.node.chain.history.stateAtSlot(6 * 32 - 1);
+    assert.ok(endOfEpoch, "state at the end of epoch 5");
     // The epoch transition into epoch 6 pays epoch 4's attestations (all online, all timely).
-    const afterTransition = processSlots(before.clone(), 6 * 32) as CachedBeaconStateFulu;
-    const total = totalActiveBalance(before);
+    const afterTransition = processSlots(endOfEpoch.clone(), 6 * 32) as CachedBeaconStateFulu;
+    const total = totalActiveBalance(endOfEpoch);
     const activeIncrements = total / EFFECTIVE_BALANCE_INCREMENT;
     const perIncrement = baseRewardPerIncrement(total);
     for (const index of [0, 17, 63]) {
-      const effective = BigInt(before.validators.getReadonly(index).effectiveBalance);
+      const effective = BigInt(endOfEpoch.validators.getReadonly(index).effectiveBalance);
       const baseReward = (effective / EFFECTIVE_BALANCE_INCREMENT) * perIncrement;
       let expected = 0n;
       for (const weight of FLAG_WEIGHTS) {
         // Every active validator participated: unslashed participating increments = active increments.
         expected += (baseReward * weight * activeIncrements) / (activeIncrements * WEIGHT_DENOMINATOR);
       }
-      const delta = BigInt(afterTransition.balances.get(index)) - BigInt(before.balances.get(index));
+      const delta: bigint =
+        BigInt(afterTransition.balances.get(index)) - BigInt(endOfEpoch.balances.get(index));
       assert.equal(delta, expected, `epoch reward of validator ${index}`);
     }
   });
@@ -158,10 +159,10 @@ describe("rewards and penalties follow the spec formulas", () => {
     const start = chain.processedSlot;
     const startState = chain.head;
     await t.node.advanceTo(start + 2 * 32);
-    const before = offline.map((i) => startState.balances.get(i));
-    const after = offline.map((i) => chain.head.balances.get(i));
+    const startBalances = offline.map((i) => startState.balances.get(i));
+    const endBalances = offline.map((i) => chain.head.balances.get(i));
     assert.ok(
-      after.every((b, i) => b < (before[i] ?? 0)),
+      endBalances.every((b, i) => b < (startBalances[i] ?? 0)),
       "offline validators lose balance (missed attestation and sync penalties)",
     );
     assert.ok(
