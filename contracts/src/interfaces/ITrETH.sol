@@ -29,6 +29,8 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805 {
     event Deposit(address indexed sender, address indexed owner, uint256 assets, uint256 shares);
     /// @notice Buffered ETH moved to the depositor for beacon chain deposits.
     event BeaconDepositFunded(address indexed depositor, uint256 amount, uint256 beaconAssets);
+    /// @notice A report set the beacon assets and added `received` wei from the vaults to the buffer.
+    event Rebased(uint256 previousBeaconAssets, uint256 beaconAssets, uint256 received);
     event StakingPaused(address indexed by);
     event StakingResumed(address indexed by);
     /// @notice The daily stake cap changed; `cap == 0` means no cap.
@@ -96,6 +98,13 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805 {
     /// @notice Sends `amount` of buffered ETH to the depositor, which deposits it to the beacon
     /// deposit contract in the same transaction. Only the depositor module.
     function fundBeaconDeposit(uint256 amount) external;
+
+    /// @notice Applies an oracle report: sets the beacon assets to `newBeaconAssets` and adds
+    /// `msg.value` (ETH pulled from the vaults) to the buffer without minting. Only the accounting module.
+    function rebase(uint256 newBeaconAssets) external payable;
+
+    /// @notice Mints `shares` to `to` (protocol fees). Only the accounting module.
+    function mintShares(address to, uint256 shares) external;
 
     // ---------------------------------------------------------------- governance
 

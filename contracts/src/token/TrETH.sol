@@ -222,6 +222,21 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         if (!ok) revert TrETHUnexpectedEther(msg.sender, amount);
     }
 
+    /// @inheritdoc ITrETH
+    function rebase(uint256 newBeaconAssets) external payable only(_modules.accounting) {
+        uint256 previous = _supply.beaconAssets;
+        _supply.beaconAssets = newBeaconAssets.toUint88();
+        emit Rebased(previous, newBeaconAssets, msg.value);
+    }
+
+    /// @inheritdoc ITrETH
+    function mintShares(address to, uint256 shares) external only(_modules.accounting) {
+        if (to == address(0)) revert TrETHZeroAddress();
+        _supply.totalShares = (uint256(_supply.totalShares) + shares).toUint88();
+        _credit(to, shares);
+        emit Transfer(address(0), to, shares);
+    }
+
     // ================================================================ ERC-20
 
     function totalSupply() public view returns (uint256) {
