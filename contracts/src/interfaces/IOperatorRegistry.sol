@@ -45,6 +45,13 @@ interface IOperatorRegistry {
     event BondPerValidatorSet(uint256 amount);
     event MaxCommissionSet(uint16 bps);
     event CommissionIncreaseDelaySet(uint40 delay);
+    /// @notice A report set the operator's cumulative exited validators.
+    event ExitedValidatorsReported(uint256 indexed operatorId, uint256 exitedValidators);
+    /// @notice A loss (or penalty) of `amount` wei was charged: `sharesBurned` bond shares covered
+    /// `covered` wei; the rest was added to the operator's debt, now `debt`.
+    event LossCharged(uint256 indexed operatorId, uint256 amount, uint256 sharesBurned, uint256 covered, uint256 debt);
+    /// @notice Debt of `repaid` wei was paid from the bond by burning `sharesBurned` shares.
+    event DebtSettled(uint256 indexed operatorId, uint256 repaid, uint256 sharesBurned, uint256 debt);
 
     error OperatorRegistryZeroAddress();
     error OperatorRegistryUnknownOperator(uint256 operatorId);
@@ -62,6 +69,10 @@ interface IOperatorRegistry {
     error OperatorRegistryKeyMismatch(uint256 operatorId, uint256 index);
     error OperatorRegistryZeroAmount();
     error OperatorRegistryBondTooLarge(uint256 shares);
+    /// @notice A report set an exited count below the current one or above the deposited keys.
+    error OperatorRegistryInvalidExitedCount(uint256 operatorId, uint256 exited, uint256 current, uint256 deposited);
+    /// @notice The operator has no debt, or no bond to pay it with.
+    error OperatorRegistryNothingToSettle(uint256 operatorId);
 
     // ---------------------------------------------------------------- operators
 
@@ -99,6 +110,24 @@ interface IOperatorRegistry {
     /// supplied keys against their commitments. Only the depositor.
     function useKeys(uint256 operatorId, uint256 count, bytes calldata pubkeys, bytes calldata signatures) external;
 
+    /// @notice Applies one operator's line of an oracle report: sets its cumulative exited
+    /// validators and charges `loss` wei to its bond (see {chargeLoss}). Only the accounting module.
+    /// @return covered Wei of the loss the bond covered.
+    function applyReport(uint256 operatorId, uint256 exitedValidators, uint256 loss) external returns (uint256 covered);
+
+    /// @notice Charges `amount` wei to the operator: bond shares worth it at the current rate
+    /// (rounded up) are burned, which gives their value to every other holder; what the bond
+    /// cannot cover is added to the operator's debt. Only the accounting module (losses,
+    /// missed-exit penalties).
+    /// @dev Warning: call it BEFORE the token's rate reflects the loss, so the shares are valued
+    /// at the rate the loss is measured against.
+    /// @return covered Wei the bond covered.
+    function chargeLoss(uint256 operatorId, uint256 amount) external returns (uint256 covered);
+
+    /// @notice Pays the operator's debt from its bond (burning shares), as far as the bond goes.
+    /// Anyone may call.
+    function settleDebt(uint256 operatorId) external;
+
     // ---------------------------------------------------------------- governance
 
     function addCuratedOperator(address manager, address rewardAddress, uint16 commissionBps) external returns (uint256 operatorId);
@@ -121,6 +150,10 @@ interface IOperatorRegistry {
     function bondPerValidator() external view returns (uint256);
     function maxCommissionBps() external view returns (uint16);
     function commissionIncreaseDelay() external view returns (uint40);
+    /// @notice Keys ever deposited over all operators.
+    function totalDepositedValidators() external view returns (uint256);
+    /// @notice Keys exited over all operators, as reported.
+    function totalExitedValidators() external view returns (uint256);
     /// @notice Deposited minus exited keys over all operators.
     function totalActiveValidators() external view returns (uint256);
     /// @notice Deposited minus exited keys of one operator.

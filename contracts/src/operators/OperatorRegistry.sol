@@ -7,6 +7,7 @@ import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/acce
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {SharesMath} from "../libraries/SharesMath.sol";
 
 /// @title OperatorRegistry
 /// @notice See {IOperatorRegistry}.
@@ -17,6 +18,8 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
 
     /// @notice May vet keys (with a guardian quorum) and mark keys deposited.
     bytes32 public constant DEPOSITOR_ROLE = keccak256("DEPOSITOR_ROLE");
+    /// @notice May record exits and charge losses and penalties to bonds (the accounting module).
+    bytes32 public constant ACCOUNTING_ROLE = keccak256("ACCOUNTING_ROLE");
     uint256 internal constant PUBKEY_LENGTH = 48;
     uint256 internal constant SIGNATURE_LENGTH = 96;
     /// @dev 100% in basis points.
@@ -274,6 +277,52 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
         emit KeysDeposited(operatorId, first + count);
     }
 
+    // ================================================================ accounting flows
+
+    /// @inheritdoc IOperatorRegistry
+    function applyReport(uint256 operatorId, uint256 exitedValidators, uint256 loss)
+        external
+        onlyRole(ACCOUNTING_ROLE)
+        returns (uint256 covered)
+    {
+        RegistryStorage storage $ = _s();
+        Operator storage op = _operator(operatorId);
+        uint256 current = op.exitedKeys;
+        if (exitedValidators != current) {
+            uint256 deposited = op.depositedKeys;
+            if (exitedValidators < current || exitedValidators > deposited) {
+                revert OperatorRegistryInvalidExitedCount(operatorId, exitedValidators, current, deposited);
+            }
+            // Fits: exitedValidators <= depositedKeys, a uint32.
+            op.exitedKeys = uint32(exitedValidators);
+            $.totalExitedKeys += uint64(exitedValidators - current);
+            emit ExitedValidatorsReported(operatorId, exitedValidators);
+        }
+        if (loss != 0) covered = _charge(op, operatorId, loss);
+    }
+
+    /// @inheritdoc IOperatorRegistry
+    function chargeLoss(uint256 operatorId, uint256 amount) external onlyRole(ACCOUNTING_ROLE) returns (uint256) {
+        if (amount == 0) return 0;
+        return _charge(_operator(operatorId), operatorId, amount);
+    }
+
+    /// @inheritdoc IOperatorRegistry
+    function settleDebt(uint256 operatorId) external {
+        Operator storage op = _operator(operatorId);
+        uint256 debt = op.debt;
+        uint256 bond = op.bondShares;
+        if (debt == 0 || bond == 0) revert OperatorRegistryNothingToSettle(operatorId);
+        (uint256 burned, uint256 repaid) = _bondCover(bond, debt);
+        if (burned == 0) revert OperatorRegistryNothingToSettle(operatorId);
+        // Fits: burned <= bond (uint96) and repaid <= debt (uint128).
+        op.bondShares = uint96(bond - burned);
+        op.debt = uint128(debt - repaid);
+        emit DebtSettled(operatorId, repaid, burned, debt - repaid);
+        // Effects first; trETH is the protocol's own token (no callbacks).
+        token.burn(burned);
+    }
+
     // ================================================================ views
 
     /// @inheritdoc IOperatorRegistry
@@ -326,6 +375,16 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
     /// @inheritdoc IOperatorRegistry
     function commissionIncreaseDelay() external view returns (uint40) {
         return _s().commissionIncreaseDelay;
+    }
+
+    /// @inheritdoc IOperatorRegistry
+    function totalDepositedValidators() external view returns (uint256) {
+        return _s().totalDepositedKeys;
+    }
+
+    /// @inheritdoc IOperatorRegistry
+    function totalExitedValidators() external view returns (uint256) {
+        return _s().totalExitedKeys;
     }
 
     /// @inheritdoc IOperatorRegistry
@@ -394,6 +453,31 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
         if (required == 0) return;
         uint256 bond = token.convertToAssets(op.bondShares);
         if (bond < required) revert OperatorRegistryInsufficientBond(operatorId, bond, required);
+    }
+
+    /// @dev Burns bond shares worth `amount` (rounded up, at most the whole bond); the rest becomes debt.
+    function _charge(Operator storage op, uint256 operatorId, uint256 amount) private returns (uint256 covered) {
+        uint256 bond = op.bondShares;
+        uint256 burned;
+        if (bond != 0) (burned, covered) = _bondCover(bond, amount);
+        uint256 debt = uint256(op.debt) + (amount - covered);
+        // Fits: burned <= bond, a uint96.
+        op.bondShares = uint96(bond - burned);
+        op.debt = debt.toUint128();
+        emit LossCharged(operatorId, amount, burned, covered, debt);
+        // Effects first; trETH is the protocol's own token (no callbacks).
+        if (burned != 0) token.burn(burned);
+    }
+
+    /// @dev Shares of a bond of `bond` shares that cover `amount` wei at the current rate, rounded
+    /// up (in favour of the other holders), and the wei they cover (all of `amount` unless the whole
+    /// bond is too small, then the bond's value rounded down).
+    function _bondCover(uint256 bond, uint256 amount) private view returns (uint256 burned, uint256 covered) {
+        uint256 totalAssets = token.totalAssets();
+        uint256 totalShares = token.totalSupply();
+        burned = SharesMath.toSharesUp(amount, totalAssets, totalShares);
+        if (burned <= bond) return (burned, amount);
+        return (bond, SharesMath.toAssetsDown(bond, totalAssets, totalShares));
     }
 
     /// @dev Stakes ETH into trETH for the registry and credits the shares to the operator's bond.

@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+pragma solidity 0.8.30;
+
+import {IAccounting} from "../interfaces/IAccounting.sol";
+import {IHashConsensus} from "../interfaces/IHashConsensus.sol";
+import {IOperatorRegistry} from "../interfaces/IOperatorRegistry.sol";
+import {ITrETH} from "../interfaces/ITrETH.sol";
+import {IWithdrawalVault} from "../interfaces/IWithdrawalVault.sol";
+import {EtherVault} from "../vaults/EtherVault.sol";
+import {ReportMath} from "./ReportMath.sol";
+import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+/// @dev The part of the withdrawal queue the accounting module calls (finalization).
+interface IWithdrawalFinalizer {
+    function finalize(uint256 lastRequestId, uint256 shareRate) external returns (uint256 ethLocked, uint256 sharesBurned);
+    function lastRequestId() external view returns (uint256);
+    function lastFinalizedRequestId() external view returns (uint256);
+}
+
+/// @title Accounting
+/// @notice See {IAccounting}.
+contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUPSUpgradeable {
+    using SafeCast for uint256;
+
+    // ================================================================ constants / immutables
+
+    /// @inheritdoc IAccounting
+    uint256 public constant CONSENSUS_VERSION = 1;
+    /// @dev Every protocol deposit is one 32 ETH validator.
+    uint256 internal constant DEPOSIT_SIZE = 32 ether;
+    /// @dev Exit list entry: operatorId (3 bytes) ++ keyIndex (5) ++ targetExited (4) ++ pubkey (48).
+    uint256 internal constant EXIT_ENTRY_LENGTH = 60;
+    uint256 internal constant PUBKEY_LENGTH = 48;
+    uint256 internal constant SIGNATURE_LENGTH = 96;
+
+    /// @dev Mainnet defaults of {Limits}: 5% treasury fee; 10%/year beacon growth; a fall above
+    /// 0.5% of the beacon assets needs every member; holder rate +0.075% per report at most (about
+    /// three days of rewards at 10%/year); 4 days to exit a named validator; 1 ETH penalty.
+    uint16 internal constant DEFAULT_TREASURY_FEE_BPS = 5_00;
+    uint16 internal constant DEFAULT_MAX_ANNUAL_CL_GROWTH_BPS = 10_00;
+    uint16 internal constant DEFAULT_MAX_LOSS_BPS = 50;
+    uint32 internal constant DEFAULT_MAX_RATE_INCREASE = 750_000;
+    uint32 internal constant DEFAULT_EXIT_DEADLINE = 4 days;
+    uint96 internal constant DEFAULT_MISSED_EXIT_PENALTY = 1 ether;
+
+    ITrETH public immutable token;
+    IHashConsensus public immutable consensus;
+    IOperatorRegistry public immutable registry;
+    EtherVault public immutable withdrawalVault;
+    EtherVault public immutable elRewardsVault;
+    /// @notice Receives the operators' commission as trETH.
+    address public immutable rewardsDistributor;
+    /// @dev From the committee's chain config, for the time elapsed between reference slots.
+    uint256 internal immutable SECONDS_PER_SLOT;
+
+    // ================================================================ storage
+
+    /// @dev Written by every report: one slot.
+    struct State {
+        // Reference slot of the last applied report. 64 bits: slots for 10^11 years.
+        uint64 lastRefSlot;
+        // Validators seen on the consensus layer / exited, cumulative. 64 bits: far more than can exist.
+        uint64 clValidators;
+        uint64 exitedValidators;
+        // Unix seconds by which the current exit list must be met (lasts to year 36812).
+        uint40 exitDeadline;
+    }
+
+    /// @custom:storage-location erc7201:tributary.storage.Accounting
+    struct AccountingStorage {
+        State state;
+        // One slot: see {IAccounting.Limits} for units.
+        Limits limits;
+        address treasury;
+        // Zero until the withdrawal queue is wired: no finalization then.
+        address withdrawalQueue;
+        bytes32 rewardsRoot;
+        bytes32 exitRequestsHash;
+        // keccak256(exitRequestsHash, index) => force-exited.
+        mapping(bytes32 => bool) forced;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("tributary.storage.Accounting")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant STORAGE_SLOT = 0x52aff9660b51e1ba110dd10c865326431e9c84c5e880628aa6010ccd62d66000;
+
+    function _s() private pure returns (AccountingStorage storage $) {
+        assembly {
+            $.slot := STORAGE_SLOT
+        }
+    }
+
+    /// @dev Values of one report in memory (keeps the stack shallow).
+    struct Outcome {
+        uint256 deposited;
+        uint256 preBeacon;
+        uint256 postBeacon;
+        uint256 assetsBefore;
+        uint256 sharesBefore;
+        uint256 sharesNow;
+        uint256 lossTotal;
+        uint256 wvPull;
+        uint256 elPull;
+        uint256 rewards;
+        uint256 loss;
+        uint256 treasuryFee;
+        uint256 treasuryShares;
+        uint256 commissionShares;
+        uint256 shareRate;
+    }
+
+    // ================================================================ constructor
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(
+        ITrETH token_,
+        IHashConsensus consensus_,
+        IOperatorRegistry registry_,
+        EtherVault withdrawalVault_,
+        EtherVault elRewardsVault_,
+        address rewardsDistributor_
+    ) {
+        if (
+            address(token_) == address(0) || address(consensus_) == address(0) || address(registry_) == address(0)
+                || address(withdrawalVault_) == address(0) || address(elRewardsVault_) == address(0)
+                || rewardsDistributor_ == address(0)
+        ) revert AccountingZeroAddress();
+        token = token_;
+        consensus = consensus_;
+        registry = registry_;
+        withdrawalVault = withdrawalVault_;
+        elRewardsVault = elRewardsVault_;
+        rewardsDistributor = rewardsDistributor_;
+        (, SECONDS_PER_SLOT,) = consensus_.getChainConfig();
+        _disableInitializers();
+    }
+
+    /// @param admin The timelock.
+    /// @param treasury_ Receives the treasury fee.
+    /// @param withdrawalQueue_ The withdrawal queue (zero until it is deployed).
+    function initialize(address admin, address treasury_, address withdrawalQueue_) external initializer {
+        if (admin == address(0)) revert AccountingZeroAddress();
+        __AccessControl_init();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _setTreasury(treasury_);
+        _setWithdrawalQueue(withdrawalQueue_);
+        _setLimits(
+            Limits({
+                treasuryFeeBps: DEFAULT_TREASURY_FEE_BPS,
+                maxAnnualClGrowthBps: DEFAULT_MAX_ANNUAL_CL_GROWTH_BPS,
+                maxLossBps: DEFAULT_MAX_LOSS_BPS,
+                maxRateIncreasePerReport: DEFAULT_MAX_RATE_INCREASE,
+                exitDeadline: DEFAULT_EXIT_DEADLINE,
+                missedExitPenalty: DEFAULT_MISSED_EXIT_PENALTY
+            })
+        );
+    }
+
+    // ================================================================ governance
+
+    function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {}
+
+    /// @inheritdoc IAccounting
+    function setLimits(Limits calldata limits_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setLimits(limits_);
+    }
+
+    /// @inheritdoc IAccounting
+    function setTreasury(address treasury_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setTreasury(treasury_);
+    }
+
+    /// @inheritdoc IAccounting
+    function setWithdrawalQueue(address withdrawalQueue_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setWithdrawalQueue(withdrawalQueue_);
+    }
+
+    function _setLimits(Limits memory l) private {
+        if (l.treasuryFeeBps >= ReportMath.BPS || l.maxLossBps > ReportMath.BPS) revert AccountingInvalidLimits(l);
+        _s().limits = l;
+        emit LimitsSet(l);
+    }
+
+    function _setTreasury(address treasury_) private {
+        if (treasury_ == address(0)) revert AccountingZeroAddress();
+        _s().treasury = treasury_;
+        emit TreasurySet(treasury_);
+    }
+
+    function _setWithdrawalQueue(address withdrawalQueue_) private {
+        _s().withdrawalQueue = withdrawalQueue_;
+        emit WithdrawalQueueSet(withdrawalQueue_);
+    }
+
+    // ================================================================ reports
+
+    /// @dev ETH arrives only from the vaults' `pull`.
+    receive() external payable {
+        if (msg.sender != address(withdrawalVault) && msg.sender != address(elRewardsVault)) {
+            revert AccountingUnexpectedEther(msg.sender);
+        }
+    }
+
+    /// @inheritdoc IAccounting
+    function submitReportData(Report calldata report) external {
+        AccountingStorage storage $ = _s();
+        State memory st = $.state;
+        uint256 support;
+        uint256 members;
+        {
+            (uint256 refSlot, bytes32 agreed, uint256 support_, uint256 members_,) = consensus.getConsensusReport();
+            if (report.refSlot < refSlot) revert AccountingRefSlotInPast(report.refSlot, refSlot);
+            if (report.refSlot > refSlot) revert AccountingRefSlotInFuture(report.refSlot, refSlot);
+            if (agreed == bytes32(0)) revert AccountingNoConsensus(refSlot);
+            if (refSlot <= st.lastRefSlot) revert AccountingAlreadyProcessed(refSlot, st.lastRefSlot);
+            if (report.consensusVersion != CONSENSUS_VERSION) {
+                revert AccountingUnexpectedConsensusVersion(report.consensusVersion, CONSENSUS_VERSION);
+            }
+            bytes32 actual = keccak256(abi.encode(report));
+            if (actual != agreed) revert AccountingReportHashMismatch(agreed, actual);
+            support = support_;
+            members = members_;
+        }
+        Limits memory lim = $.limits;
+        Outcome memory o;
+        _checkCounts(report, st, o);
+
+        // The consensus layer's view plus ETH deposited but not yet seen there.
+        o.preBeacon = token.beaconAssets();
+        o.postBeacon = report.clBalance + (o.deposited - report.clValidators) * DEPOSIT_SIZE;
+        _checkBalances(report, st, lim, o, support, members);
+
+        // The report is marked processed before any external call that changes state.
+        st.lastRefSlot = report.refSlot.toUint64();
+        st.clValidators = report.clValidators.toUint64();
+        st.exitedValidators = report.exitedValidators.toUint64();
+        if (report.exitRequestsHash != bytes32(0)) {
+            // Fits 40 bits: a timestamp plus at most 2^32 s.
+            st.exitDeadline = uint40(block.timestamp + lim.exitDeadline);
+            $.exitRequestsHash = report.exitRequestsHash;
+            emit ExitRequestsSet(report.refSlot, report.exitRequestsHash, report.exitRequestsCount, st.exitDeadline);
+        }
+        $.state = st;
+        if (report.rewardsRoot != bytes32(0)) $.rewardsRoot = report.rewardsRoot;
+
+        // Losses burn bond shares at the rate from before the report (see chargeLoss).
+        o.assetsBefore = token.totalAssets();
+        o.sharesBefore = token.totalSupply();
+        o.lossTotal = _applyOperatorChanges(report.operatorChanges);
+        o.sharesNow = o.lossTotal == 0 ? o.sharesBefore : token.totalSupply();
+
+        _computeOutcome(report, lim, o);
+        emit ReportApplied(
+            report.refSlot, report.clValidators, o.postBeacon, o.wvPull, o.elPull, o.rewards, o.loss, o.shareRate
+        );
+        if (o.treasuryShares != 0 || o.commissionShares != 0) {
+            emit FeesMinted(report.refSlot, o.treasuryShares, o.commissionShares, o.treasuryFee, report.operatorCommission);
+        }
+
+        // Vault ETH comes back through `receive` and goes on to the token with the rebase.
+        if (o.wvPull != 0) withdrawalVault.pull(o.wvPull);
+        if (o.elPull != 0) elRewardsVault.pull(o.elPull);
+        token.rebase{value: o.wvPull + o.elPull}(o.postBeacon);
+        if (o.treasuryShares != 0) token.mintShares($.treasury, o.treasuryShares);
+        if (o.commissionShares != 0) token.mintShares(rewardsDistributor, o.commissionShares);
+        if (report.lastRequestIdToFinalize != 0) _finalize($.withdrawalQueue, report.lastRequestIdToFinalize, o.shareRate);
+    }
+
+    /// @inheritdoc IAccounting
+    function publishExitRequests(bytes calldata data) external {
+        bytes32 expected = _s().exitRequestsHash;
+        bytes32 actual = keccak256(data);
+        if (actual != expected || data.length % EXIT_ENTRY_LENGTH != 0) revert AccountingExitRequestsMismatch(expected, actual);
+        emit ExitRequestsPublished(expected, data);
+    }
+
+    /// @inheritdoc IAccounting
+    function forceExit(bytes calldata data, uint256 index, bytes calldata keySignature) external {
+        AccountingStorage storage $ = _s();
+        bytes32 listHash = $.exitRequestsHash;
+        {
+            bytes32 actual = keccak256(data);
+            if (actual != listHash || listHash == bytes32(0)) revert AccountingExitRequestsMismatch(listHash, actual);
+        }
+        uint256 count = data.length / EXIT_ENTRY_LENGTH;
+        if (index >= count) revert AccountingExitIndexOutOfRange(index, count);
+        uint256 deadline = $.state.exitDeadline;
+        if (block.timestamp <= deadline) revert AccountingExitDeadlineNotPassed(deadline, block.timestamp);
+        bytes32 entryKey = keccak256(abi.encode(listHash, index));
+        if ($.forced[entryKey]) revert AccountingExitAlreadyForced(listHash, index);
+
+        bytes calldata entry = data[index * EXIT_ENTRY_LENGTH:(index + 1) * EXIT_ENTRY_LENGTH];
+        uint256 operatorId = uint24(bytes3(entry[0:3]));
+        uint256 keyIndex = uint40(bytes5(entry[3:8]));
+        uint256 target = uint32(bytes4(entry[8:12]));
+        bytes calldata pubkey = entry[12:12 + PUBKEY_LENGTH];
+        if (
+            keySignature.length != SIGNATURE_LENGTH
+                || registry.keyCommitment(operatorId, keyIndex) != keccak256(abi.encodePacked(pubkey, keySignature))
+        ) revert AccountingExitKeyMismatch(operatorId, keyIndex);
+        uint256 exited = registry.getOperator(operatorId).exitedKeys;
+        if (exited >= target) revert AccountingExitAlreadyDone(operatorId, exited, target);
+
+        $.forced[entryKey] = true;
+        uint256 penalty = $.limits.missedExitPenalty;
+        emit ValidatorForcedExit(operatorId, keyIndex, pubkey, penalty, msg.sender);
+        // Trusted protocol contracts; the entry is marked forced above, so it cannot repeat.
+        registry.chargeLoss(operatorId, penalty);
+        IWithdrawalVault(address(withdrawalVault)).requestExit(pubkey);
+    }
+
+    // ================================================================ views
+
+    /// @inheritdoc IAccounting
+    function limits() external view returns (Limits memory) {
+        return _s().limits;
+    }
+
+    /// @inheritdoc IAccounting
+    function treasury() external view returns (address) {
+        return _s().treasury;
+    }
+
+    /// @inheritdoc IAccounting
+    function withdrawalQueue() external view returns (address) {
+        return _s().withdrawalQueue;
+    }
+
+    /// @inheritdoc IAccounting
+    function lastProcessedRefSlot() external view returns (uint256) {
+        return _s().state.lastRefSlot;
+    }
+
+    /// @inheritdoc IAccounting
+    function lastClValidators() external view returns (uint256) {
+        return _s().state.clValidators;
+    }
+
+    /// @inheritdoc IAccounting
+    function lastExitedValidators() external view returns (uint256) {
+        return _s().state.exitedValidators;
+    }
+
+    /// @inheritdoc IAccounting
+    function rewardsRoot() external view returns (bytes32) {
+        return _s().rewardsRoot;
+    }
+
+    /// @inheritdoc IAccounting
+    function exitRequests() external view returns (bytes32 exitRequestsHash, uint256 deadline) {
+        AccountingStorage storage $ = _s();
+        return ($.exitRequestsHash, $.state.exitDeadline);
+    }
+
+    /// @inheritdoc IAccounting
+    function shareRate() external view returns (uint256) {
+        return ReportMath.shareRate(token.totalAssets(), token.totalSupply());
+    }
+
+    // ================================================================ internal
+
+    /// @dev Validator counts only grow, never exceed deposits, and exits never exceed validators.
+    function _checkCounts(Report calldata report, State memory st, Outcome memory o) private view {
+        o.deposited = registry.totalDepositedValidators();
+        if (report.clValidators < st.clValidators) {
+            revert AccountingClValidatorsDecreased(report.clValidators, st.clValidators);
+        }
+        if (report.clValidators > o.deposited) revert AccountingClValidatorsExceedDeposits(report.clValidators, o.deposited);
+        if (report.exitedValidators < st.exitedValidators || report.exitedValidators > report.clValidators) {
+            revert AccountingInvalidExitedValidators(report.exitedValidators, st.exitedValidators, report.clValidators);
+        }
+    }
+
+    /// @dev Vault amounts within balances, beacon growth within the annual rate, a large fall only
+    /// with every member, commission within the cap.
+    function _checkBalances(
+        Report calldata report,
+        State memory st,
+        Limits memory lim,
+        Outcome memory o,
+        uint256 support,
+        uint256 members
+    ) private view {
+        uint256 wvBalance = address(withdrawalVault).balance;
+        if (report.withdrawalVaultAmount > wvBalance) {
+            revert AccountingVaultAmountTooHigh(address(withdrawalVault), report.withdrawalVaultAmount, wvBalance);
+        }
+        uint256 elBalance = address(elRewardsVault).balance;
+        if (report.elRewardsVaultAmount > elBalance) {
+            revert AccountingVaultAmountTooHigh(address(elRewardsVault), report.elRewardsVaultAmount, elBalance);
+        }
+        uint256 clAfter = o.postBeacon + report.withdrawalVaultAmount;
+        if (clAfter > o.preBeacon) {
+            uint256 growth = clAfter - o.preBeacon;
+            uint256 limit = ReportMath.clGrowthLimit(
+                o.preBeacon, lim.maxAnnualClGrowthBps, (report.refSlot - st.lastRefSlot) * SECONDS_PER_SLOT
+            );
+            if (growth > limit) revert AccountingClGrowthTooHigh(growth, limit);
+        }
+        uint256 total = clAfter + report.elRewardsVaultAmount;
+        if (total < o.preBeacon) {
+            uint256 fall = o.preBeacon - total;
+            uint256 bound = ReportMath.lossBound(o.preBeacon, lim.maxLossBps);
+            if (fall > bound && support != members) revert AccountingLossNeedsUnanimity(fall, bound, support, members);
+        }
+        if (report.operatorCommission != 0) {
+            // Gross rewards: the net change plus the losses charged to operators.
+            uint256 losses;
+            OperatorChange[] calldata changes = report.operatorChanges;
+            for (uint256 i; i < changes.length; ++i) {
+                losses += changes[i].loss;
+            }
+            uint256 gross = total + losses > o.preBeacon ? total + losses - o.preBeacon : 0;
+            uint256 maxCommission = gross * registry.maxCommissionBps() / ReportMath.BPS;
+            if (report.operatorCommission > maxCommission) {
+                revert AccountingCommissionTooHigh(report.operatorCommission, maxCommission);
+            }
+        }
+    }
+
+    /// @dev Exits and losses of the operators listed (only those with changes).
+    function _applyOperatorChanges(OperatorChange[] calldata changes) private returns (uint256 lossTotal) {
+        uint256 previousId;
+        for (uint256 i; i < changes.length; ++i) {
+            OperatorChange calldata c = changes[i];
+            if (i != 0 && c.operatorId <= previousId) revert AccountingOperatorChangesUnsorted(c.operatorId, previousId);
+            previousId = c.operatorId;
+            lossTotal += c.loss;
+            registry.applyReport(c.operatorId, c.exitedValidators, c.loss);
+        }
+    }
+
+    /// @dev Held-back vault ETH, rewards or loss, fees and the resulting share rate.
+    function _computeOutcome(Report calldata report, Limits memory lim, Outcome memory o) private pure {
+        uint256 commission = report.operatorCommission;
+        // Vault ETH that keeps the holder rate rise within the limit: withdrawals (principal
+        // that funds requests) are pulled before EL rewards, so EL rewards wait first.
+        uint256 maxD = ReportMath.maxRewards(
+            o.assetsBefore, o.sharesBefore, o.sharesNow, lim.maxRateIncreasePerReport, commission, lim.treasuryFeeBps
+        );
+        // Signed: the beacon part cannot be held back.
+        int256 beaconDelta = int256(o.postBeacon) - int256(o.preBeacon);
+        uint256 room = beaconDelta >= int256(maxD) ? 0 : uint256(int256(maxD) - beaconDelta);
+        o.wvPull = report.withdrawalVaultAmount < room ? report.withdrawalVaultAmount : room;
+        room -= o.wvPull;
+        o.elPull = report.elRewardsVaultAmount < room ? report.elRewardsVaultAmount : room;
+
+        int256 delta = beaconDelta + int256(o.wvPull + o.elPull);
+        uint256 assetsAfter = o.assetsBefore + o.wvPull + o.elPull + o.postBeacon - o.preBeacon;
+        uint256 sharesAfter = o.sharesNow;
+        if (delta > 0) {
+            o.rewards = uint256(delta);
+            o.treasuryFee = o.rewards * lim.treasuryFeeBps / ReportMath.BPS;
+            uint256 fees = o.treasuryFee + commission;
+            if (fees > o.rewards) revert AccountingCommissionTooHigh(commission, o.rewards - o.treasuryFee);
+            uint256 feeShares = ReportMath.feeShares(fees, assetsAfter, sharesAfter);
+            o.treasuryShares = fees == 0 ? 0 : feeShares * o.treasuryFee / fees;
+            o.commissionShares = feeShares - o.treasuryShares;
+            sharesAfter += feeShares;
+        } else {
+            if (commission != 0) revert AccountingCommissionTooHigh(commission, 0);
+            o.loss = uint256(-delta);
+        }
+        o.shareRate = ReportMath.shareRate(assetsAfter, sharesAfter);
+    }
+
+    function _finalize(address queue, uint256 lastRequestId, uint256 rate) private {
+        if (queue == address(0)) revert AccountingInvalidRequestId(lastRequestId, 0);
+        uint256 last = IWithdrawalFinalizer(queue).lastRequestId();
+        if (lastRequestId > last) revert AccountingInvalidRequestId(lastRequestId, last);
+        IWithdrawalFinalizer(queue).finalize(lastRequestId, rate);
+    }
+}

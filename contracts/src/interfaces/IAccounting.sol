@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+pragma solidity ^0.8.24;
+
+/// @title IAccounting
+/// @notice Applies the oracle committee's report once per frame: pulls ETH from the withdrawal
+/// vault and the EL rewards vault, sets the ETH on the beacon chain, takes operators' losses from
+/// their bonds, mints the protocol fee as trETH (treasury fee to the treasury, operators'
+/// commission to the rewards distributor), finalizes withdrawal requests and publishes which
+/// validators must exit.
+///
+/// One report, step by step:
+/// 1. The committee agrees on `keccak256(abi.encode(report))` in HashConsensus.
+/// 2. Anyone calls `submitReportData(report)` before the frame's processing deadline. The data
+///    must hash to the agreed hash, be for the current frame's reference slot and pass the
+///    sanity limits (see {Limits}).
+/// 3. Per-operator exits and losses (only operators with changes) are applied in the operator
+///    registry: a loss burns the operator's bond shares first, which returns the lost value to
+///    every other holder; a loss beyond the bond is recorded as the operator's debt.
+/// 4. Rewards = (beacon balance + ETH in transit to the beacon chain + withdrawal vault pull +
+///    EL rewards vault pull) minus the beacon assets the token held before. If positive, the
+///    treasury fee and the operators' commission are minted as trETH at the new rate, each worth
+///    exactly its wei amount. If the holder exchange rate would rise by more than the per-report
+///    limit, less is pulled from the vaults (EL rewards first): the rest waits for later reports.
+/// 5. Withdrawal requests up to `lastRequestIdToFinalize` are finalized at the new share rate.
+///
+/// Gas is flat in the number of operators and in the number of requests finalized: operators'
+/// commissions are a Merkle root (claimed from the distributor with proofs), and only operators
+/// with exits or losses appear in the report.
+///
+/// @dev Warning: if the committee misses frames, the next report simply covers everything since
+/// the last one (the limits scale with the time elapsed). Staking, transfers and requests do not
+/// depend on reports.
+interface IAccounting {
+    /// @notice Exits and losses of one operator since the last report.
+    struct OperatorChange {
+        uint256 operatorId;
+        /// @dev The operator's validators exited so far (cumulative; never decreases).
+        uint256 exitedValidators;
+        /// @dev Wei its validators lost in the frame (slashing, penalties, ending below 32 ETH).
+        uint256 loss;
+    }
+
+    /// @notice The report the committee agrees on. Its hash is `keccak256(abi.encode(report))`.
+    struct Report {
+        /// @dev Must equal {CONSENSUS_VERSION}.
+        uint256 consensusVersion;
+        /// @dev The frame's reference slot (from HashConsensus).
+        uint256 refSlot;
+        /// @dev Protocol validators seen on the consensus layer at `refSlot` (cumulative: exited
+        /// validators still count).
+        uint256 clValidators;
+        /// @dev Their total balance at `refSlot`, wei.
+        uint256 clBalance;
+        /// @dev Wei to pull from the withdrawal vault (at most its balance at `refSlot`).
+        uint256 withdrawalVaultAmount;
+        /// @dev Wei to pull from the EL rewards vault (at most its balance at `refSlot`).
+        uint256 elRewardsVaultAmount;
+        /// @dev Protocol validators exited so far (cumulative).
+        uint256 exitedValidators;
+        /// @dev Only operators with new exits or a loss, in increasing operator id order.
+        OperatorChange[] operatorChanges;
+        /// @dev Merkle root of every operator's CUMULATIVE trETH commission claimable from the
+        /// rewards distributor (leaf: keccak256(bytes.concat(keccak256(abi.encode(operatorId,
+        /// account, cumulativeShares))))). Zero keeps the previous root.
+        bytes32 rewardsRoot;
+        /// @dev Operators' total commission for the frame, wei; minted as trETH to the distributor.
+        uint256 operatorCommission;
+        /// @dev Finalize withdrawal requests up to this id (0 = none).
+        uint256 lastRequestIdToFinalize;
+        /// @dev keccak256 of the packed exit list (see {exitRequestsHash}); zero = no new exits.
+        bytes32 exitRequestsHash;
+        /// @dev Number of entries in the exit list.
+        uint256 exitRequestsCount;
+    }
+
+    /// @notice Sanity limits, each a governance parameter.
+    struct Limits {
+        /// @dev Treasury fee, basis points of rewards (mainnet default 5_00 = 5%).
+        uint16 treasuryFeeBps;
+        /// @dev Largest yearly growth of the beacon balance (+ withdrawals), basis points
+        /// (default 10_00 = 10%/year), pro rata over the time since the last report.
+        uint16 maxAnnualClGrowthBps;
+        /// @dev Largest fall of the pool (before bonds) that a quorum alone may report, basis points
+        /// of the pool's beacon assets (default 50 = 0.5%); a larger one needs every member.
+        uint16 maxLossBps;
+        /// @dev Largest rise of the holder exchange rate per report, in 1e-9 (default 750_000 =
+        /// 0.075%, about 3x a day of 10%/year rewards); the excess waits in the vaults.
+        uint32 maxRateIncreasePerReport;
+        /// @dev Seconds an operator has to exit a named validator (default 4 days).
+        uint32 exitDeadline;
+        /// @dev Wei taken from the bond of an operator that missed the exit deadline (default 1 ETH).
+        uint96 missedExitPenalty;
+    }
+
+    // ---------------------------------------------------------------- events
+
+    /// @notice A report was applied. `rewards` is after held-back ETH; negative results show as
+    /// `loss` (before bonds).
+    event ReportApplied(
+        uint256 indexed refSlot,
+        uint256 clValidators,
+        uint256 beaconAssets,
+        uint256 withdrawalVaultPulled,
+        uint256 elRewardsPulled,
+        uint256 rewards,
+        uint256 loss,
+        uint256 shareRate
+    );
+    /// @notice Fees minted for a report: trETH shares to the treasury and to the distributor.
+    event FeesMinted(uint256 indexed refSlot, uint256 treasuryShares, uint256 commissionShares, uint256 treasuryFee, uint256 operatorCommission);
+    /// @notice The report names validators to exit; the list is published with {publishExitRequests}.
+    event ExitRequestsSet(uint256 indexed refSlot, bytes32 exitRequestsHash, uint256 count, uint256 deadline);
+    /// @notice The exit list whose hash a report named, for operators to read.
+    event ExitRequestsPublished(bytes32 indexed exitRequestsHash, bytes data);
+    /// @notice An operator missed the deadline for a named validator: it was exited through
+    /// EIP-7002 and the operator penalised.
+    event ValidatorForcedExit(uint256 indexed operatorId, uint256 indexed keyIndex, bytes pubkey, uint256 penalty, address caller);
+    event LimitsSet(Limits limits);
+    event TreasurySet(address treasury);
+    event WithdrawalQueueSet(address withdrawalQueue);
+
+    // ---------------------------------------------------------------- errors
+
+    /// @notice The committee has no consensus for the current frame `refSlot`.
+    error AccountingNoConsensus(uint256 refSlot);
+    /// @notice The report is for `refSlot`, older than the current frame's `currentRefSlot`.
+    error AccountingRefSlotInPast(uint256 refSlot, uint256 currentRefSlot);
+    /// @notice The report is for `refSlot`, later than the current frame's `currentRefSlot`.
+    error AccountingRefSlotInFuture(uint256 refSlot, uint256 currentRefSlot);
+    /// @notice The frame of `refSlot` was already reported (last processed: `lastRefSlot`).
+    error AccountingAlreadyProcessed(uint256 refSlot, uint256 lastRefSlot);
+    /// @notice The data hashes to `actual`; the committee agreed on `expected`.
+    error AccountingReportHashMismatch(bytes32 expected, bytes32 actual);
+    error AccountingUnexpectedConsensusVersion(uint256 version, uint256 expected);
+    /// @notice Validators on the consensus layer went down from `previous` to `reported`.
+    error AccountingClValidatorsDecreased(uint256 reported, uint256 previous);
+    /// @notice More validators on the consensus layer than were ever deposited.
+    error AccountingClValidatorsExceedDeposits(uint256 reported, uint256 deposited);
+    /// @notice The cumulative exited count went down, or above the validators seen.
+    error AccountingInvalidExitedValidators(uint256 reported, uint256 previous, uint256 clValidators);
+    /// @notice The beacon balance grew by `growth` wei; at most `limit` in the time elapsed.
+    error AccountingClGrowthTooHigh(uint256 growth, uint256 limit);
+    /// @notice A fall of `loss` wei above `bound` needs every member: `support` of `members` agreed.
+    error AccountingLossNeedsUnanimity(uint256 loss, uint256 bound, uint256 support, uint256 members);
+    /// @notice The commission exceeds the largest commission on the rewards.
+    error AccountingCommissionTooHigh(uint256 commission, uint256 maxCommission);
+    /// @notice Operator changes must come in strictly increasing id order.
+    error AccountingOperatorChangesUnsorted(uint256 operatorId, uint256 previousId);
+    /// @notice The report asks to pull more than a vault holds.
+    error AccountingVaultAmountTooHigh(address vault, uint256 amount, uint256 balance);
+    /// @notice A finalization up to a request that does not exist yet.
+    error AccountingInvalidRequestId(uint256 requestId, uint256 lastRequestId);
+    error AccountingInvalidLimits(Limits limits);
+    error AccountingZeroAddress();
+    /// @notice The packed exit list does not hash to `expected`.
+    error AccountingExitRequestsMismatch(bytes32 expected, bytes32 actual);
+    /// @notice Entry `index` is outside the exit list of `count` entries.
+    error AccountingExitIndexOutOfRange(uint256 index, uint256 count);
+    /// @notice The exit deadline `deadline` has not passed (now `timestamp`).
+    error AccountingExitDeadlineNotPassed(uint256 deadline, uint256 timestamp);
+    /// @notice The operator has already exited enough validators (`exited` of `target`).
+    error AccountingExitAlreadyDone(uint256 operatorId, uint256 exited, uint256 target);
+    /// @notice The pubkey and signature do not match the registry's key `keyIndex` of `operatorId`.
+    error AccountingExitKeyMismatch(uint256 operatorId, uint256 keyIndex);
+    /// @notice This entry was already force-exited.
+    error AccountingExitAlreadyForced(bytes32 exitRequestsHash, uint256 index);
+    /// @notice Only the contract's own vault calls may send ETH to it.
+    error AccountingUnexpectedEther(address sender);
+
+    // ---------------------------------------------------------------- reports
+
+    /// @notice Applies the report the committee agreed on. Anyone may call.
+    function submitReportData(Report calldata report) external;
+
+    /// @notice Emits the exit list `data` whose hash the last report named, so that operators can
+    /// read it. Entries are packed `operatorId (uint24) ++ keyIndex (uint40) ++ targetExited
+    /// (uint32) ++ pubkey (48 bytes)`; `targetExited` is the operator's cumulative exited count
+    /// that meets the request. Anyone may call.
+    function publishExitRequests(bytes calldata data) external;
+
+    /// @notice After the exit deadline, exits entry `index` of the current exit list through
+    /// EIP-7002 (fee paid by the withdrawal vault) and penalises the operator's bond, if the
+    /// operator's exited count is still below the entry's target. Anyone may call.
+    /// @param keySignature The key's deposit signature: with the pubkey it must match the
+    /// registry's commitment for `(operatorId, keyIndex)`.
+    /// @dev Warning: the exited counts are those of the last report; an operator that exits just
+    /// before the deadline is safe only once a report records it, so the deadline should exceed a frame.
+    function forceExit(bytes calldata data, uint256 index, bytes calldata keySignature) external;
+
+    // ---------------------------------------------------------------- governance
+
+    function setLimits(Limits calldata limits) external;
+    function setTreasury(address treasury) external;
+    /// @notice The withdrawal queue to finalize requests in (zero: none yet).
+    function setWithdrawalQueue(address withdrawalQueue) external;
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice The report format this contract understands.
+    function CONSENSUS_VERSION() external view returns (uint256);
+    function limits() external view returns (Limits memory);
+    function treasury() external view returns (address);
+    function withdrawalQueue() external view returns (address);
+    function lastProcessedRefSlot() external view returns (uint256);
+    /// @notice Validators seen on the consensus layer and exited, as last reported.
+    function lastClValidators() external view returns (uint256);
+    function lastExitedValidators() external view returns (uint256);
+    /// @notice The operators' rewards root of the last report that set one (see {Report}).
+    function rewardsRoot() external view returns (bytes32);
+    /// @notice The current exit list's hash and its deadline (unix seconds).
+    function exitRequests() external view returns (bytes32 exitRequestsHash, uint256 deadline);
+    /// @notice ETH per share scaled by 1e27, as the token prices it now.
+    function shareRate() external view returns (uint256);
+}

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+pragma solidity ^0.8.24;
+
+/// @title IRewardsDistributor
+/// @notice Holds the operators' commission, minted as trETH by the accounting module each report,
+/// and pays it out against the accounting module's current Merkle root. The root commits to each
+/// operator's CUMULATIVE commission in trETH shares, so only the latest root is needed and a
+/// claim pays the difference to what was already claimed.
+/// Leaf: `keccak256(bytes.concat(keccak256(abi.encode(operatorId, account, cumulativeShares))))`.
+interface IRewardsDistributor {
+    /// @notice `shares` trETH paid to `account` for `operatorId` (cumulative claimed: `cumulativeClaimed`).
+    event Claimed(uint256 indexed operatorId, address indexed account, uint256 shares, uint256 cumulativeClaimed);
+
+    /// @notice The proof does not lead to the current root.
+    error RewardsDistributorInvalidProof(uint256 operatorId, address account, uint256 cumulativeShares);
+    /// @notice Everything up to `cumulativeShares` was already claimed (`claimed`).
+    error RewardsDistributorNothingToClaim(uint256 operatorId, uint256 cumulativeShares, uint256 claimed);
+    error RewardsDistributorZeroAddress();
+
+    /// @notice Pays `account` the commission of `operatorId` not yet claimed. Anyone may call; the
+    /// shares always go to the `account` in the leaf.
+    /// @return shares The trETH shares paid.
+    function claim(uint256 operatorId, address account, uint256 cumulativeShares, bytes32[] calldata proof)
+        external
+        returns (uint256 shares);
+
+    /// @notice Shares claimed so far for `operatorId`.
+    function claimed(uint256 operatorId) external view returns (uint256);
+    /// @notice The current root (read from the accounting module).
+    function rewardsRoot() external view returns (bytes32);
+}
