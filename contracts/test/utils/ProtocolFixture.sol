@@ -52,6 +52,7 @@ abstract contract ProtocolFixture is Test {
         withdrawalVault = WithdrawalVault(payable(_proxy(address(new WithdrawalVault()), abi.encodeCall(EtherVault.initialize, (governance)))));
         elRewardsVault = ELRewardsVault(payable(_proxy(address(new ELRewardsVault()), abi.encodeCall(EtherVault.initialize, (governance)))));
 
+        vm.deal(address(this), address(this).balance + SEED);
         // The token is immutable and wired at construction: predict the deposit module's address.
         uint256 nonce = vm.getNonce(address(this));
         address predictedDepositSecurity = _predict(nonce + 4);
