@@ -1,0 +1,255 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { type Address, encodeAbiParameters, type Hex, keccak256, parseEther, parseEventLogs } from "viem";
+import { startAnvil } from "../../lib/anvil.js";
+import { loadArtifact } from "../../lib/artifacts.js";
+import { freePort, type LocalProtocol, startLocalProtocol } from "../../lib/bench.js";
+import { DEV_ROLES } from "../../lib/devkeys.js";
+
+const contractsDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** Deterministic fake key material: the deposit contract checks lengths and the data root, not BLS. */
+function fakeKeys(
+  salt: number,
+  count: number,
+): { pubkeys: Hex; signatures: Hex; list: { pubkey: Hex; signature: Hex }[] } {
+  const list = Array.from({ length: count }, (_, i) => {
+    const seed = keccak256(`0x${(salt * 1000 + i).toString(16).padStart(8, "0")}`);
+    const pubkey = `0x${(seed.slice(2) + keccak256(seed).slice(2)).slice(0, 96)}` as Hex;
+    const signature =
+      `0x${[1, 2, 3].map((j) => keccak256(`${seed}${j.toString(16).padStart(2, "0")}` as Hex).slice(2)).join("")}` as Hex;
+    return { pubkey, signature };
+  });
+  return {
+    pubkeys: `0x${list.map((k) => k.pubkey.slice(2)).join("")}`,
+    signatures: `0x${list.map((k) => k.signature.slice(2)).join("")}`,
+    list,
+  };
+}
+
+describe("deployment on a local anvil node", () => {
+  let local: LocalProtocol;
+
+  before(async () => {
+    local = await startLocalProtocol();
+  });
+  after(async () => {
+    await local?.stop();
+  });
+
+  it("writes every named address and wires the modules", async () => {
+    const c = local.deployment.contracts;
+    for (const key of [
+      "token",
+      "operatorRegistry",
+      "depositContract",
+      "withdrawalVault",
+      "elRewardsVault",
+      "weth",
+      "timelock",
+    ]) {
+      assert.match(c[key as keyof typeof c], /^0x[0-9a-fA-F]{40}$/, `${key} address`);
+      const code = await local.publicClient.getCode({ address: c[key as keyof typeof c] });
+      assert.ok(code && code.length > 2, `${key} has code`);
+    }
+    const abi = loadArtifact("TrETH").abi;
+    const modules = (await local.publicClient.readContract({
+      address: c.token,
+      abi,
+      functionName: "modules",
+    })) as {
+      depositor: Address;
+    };
+    assert.equal(
+      modules.depositor.toLowerCase(),
+      c.depositSecurity.toLowerCase(),
+      "token's depositor is the deposit module",
+    );
+    const governance = await local.publicClient.readContract({
+      address: c.token,
+      abi,
+      functionName: "governance",
+    });
+    assert.equal(
+      (governance as Address).toLowerCase(),
+      c.timelock.toLowerCase(),
+      "timelock governs the token",
+    );
+  });
+
+  it("stakes, registers an operator, vets keys by guardian quorum and deposits 32 ETH per key", async () => {
+    const c = local.deployment.contracts;
+    const trETH = loadArtifact("TrETH").abi;
+    const registryAbi = loadArtifact("OperatorRegistry").abi;
+    const securityAbi = loadArtifact("DepositSecurity").abi;
+    const staker = local.wallet(DEV_ROLES.firstUser);
+    const operator = local.wallet(DEV_ROLES.firstUser + 4);
+    const write = (
+      wallet: typeof staker,
+      address: Address,
+      abi: typeof trETH,
+      functionName: string,
+      args: unknown[],
+      value?: bigint,
+    ) => wallet.writeContract({ address, abi, functionName, args, value, chain: undefined } as never);
+    const read = (address: Address, abi: typeof trETH, functionName: string, args: unknown[] = []) =>
+      local.publicClient.readContract({ address, abi, functionName, args } as never) as Promise<unknown>;
+
+    await local.gasOf(
+      await write(staker, c.token, trETH, "stake", [staker.account.address], parseEther("64")),
+    );
+    const id = (await read(c.operatorRegistry, registryAbi, "operatorCount")) as bigint;
+    await local.gasOf(
+      await write(operator, c.operatorRegistry, registryAbi, "registerOperator", [
+        operator.account.address,
+        500,
+      ]),
+    );
+    const keys = fakeKeys(7, 2);
+    await local.gasOf(
+      await write(
+        operator,
+        c.operatorRegistry,
+        registryAbi,
+        "addKeys",
+        [id, keys.pubkeys, keys.signatures],
+        parseEther("8"),
+      ),
+    );
+
+    const chainId = await local.publicClient.getChainId();
+    const domain = {
+      name: "Tributary DepositSecurity",
+      version: "1",
+      chainId,
+      verifyingContract: c.depositSecurity,
+    };
+    const guardians = DEV_ROLES.guardians
+      .map((i) => local.wallet(i))
+      .sort((a, b) => (BigInt(a.account.address) < BigInt(b.account.address) ? -1 : 1))
+      .slice(0, 2);
+    const op = (await read(c.operatorRegistry, registryAbi, "getOperator", [id])) as { keysNonce: number };
+    const vetSigs = await Promise.all(
+      guardians.map((g) =>
+        g.signTypedData({
+          domain,
+          types: {
+            Vet: [
+              { name: "operatorId", type: "uint256" },
+              { name: "vettedKeys", type: "uint256" },
+              { name: "keysNonce", type: "uint256" },
+            ],
+          },
+          primaryType: "Vet",
+          message: { operatorId: id, vettedKeys: 2n, keysNonce: BigInt(op.keysNonce) },
+        }),
+      ),
+    );
+    await local.gasOf(
+      await write(staker, c.depositSecurity, securityAbi, "vetKeys", [id, 2n, BigInt(op.keysNonce), vetSigs]),
+    );
+
+    const depositAbi = loadArtifact("DepositContract").abi;
+    const root = (await read(c.depositContract, depositAbi, "get_deposit_root")) as Hex;
+    const nonce = (await read(c.depositSecurity, securityAbi, "depositNonce")) as bigint;
+    const allocation = encodeAbiParameters([{ type: "uint256[]" }, { type: "uint256[]" }], [[id], [2n]]);
+    const depositSigs = await Promise.all(
+      guardians.map((g) =>
+        g.signTypedData({
+          domain,
+          types: {
+            Deposit: [
+              { name: "depositRoot", type: "bytes32" },
+              { name: "nonce", type: "uint256" },
+              { name: "allocationHash", type: "bytes32" },
+            ],
+          },
+          primaryType: "Deposit",
+          message: { depositRoot: root, nonce, allocationHash: keccak256(allocation) },
+        }),
+      ),
+    );
+    const batch = {
+      depositRoot: root,
+      nonce,
+      operatorIds: [id],
+      counts: [2n],
+      pubkeys: keys.pubkeys,
+      keySignatures: keys.signatures,
+    };
+    const hash = await write(staker, c.depositSecurity, securityAbi, "deposit", [batch, depositSigs]);
+    const receipt = await local.publicClient.waitForTransactionReceipt({ hash });
+    assert.equal(receipt.status, "success", "deposit succeeded");
+    const events = parseEventLogs({
+      abi: depositAbi,
+      logs: receipt.logs,
+      eventName: "DepositEvent",
+    }) as unknown as {
+      args: { pubkey: Hex; withdrawal_credentials: Hex; amount: Hex };
+    }[];
+    assert.equal(events.length, 2, "two DepositEvent logs");
+    const credentials = (await read(c.operatorRegistry, registryAbi, "withdrawalCredentials")) as Hex;
+    assert.equal(events[0]?.args.pubkey, keys.list[0]?.pubkey, "first key deposited");
+    assert.equal(
+      events[0]?.args.withdrawal_credentials,
+      credentials,
+      "credentials point to the withdrawal vault",
+    );
+    assert.equal(events[0]?.args.amount, "0x0040597307000000", "32 ETH in gwei, little-endian");
+    assert.equal(
+      await local.publicClient.getBalance({ address: c.depositContract }),
+      parseEther("64"),
+      "64 ETH deposited",
+    );
+    assert.equal(await read(c.token, trETH, "beaconAssets"), parseEther("64"), "beacon assets");
+  });
+});
+
+describe("deploy script", () => {
+  it("refuses to run on a public chain without a key from the environment", async () => {
+    const node = await startAnvil(await freePort(), ["--chain-id", "11155111", "--silent"]);
+    try {
+      const env = { ...process.env };
+      delete env.DEPLOYER_PRIVATE_KEY;
+      const result = spawnSync(
+        join(contractsDir, "..", "node_modules", ".bin", "tsx"),
+        ["scripts/deploy.ts", "--rpc-url", node.url],
+        {
+          cwd: contractsDir,
+          env,
+          encoding: "utf8",
+        },
+      );
+      assert.equal(result.status, 2, "exit code 2");
+      assert.match(result.stderr, /not a development chain: set DEPLOYER_PRIVATE_KEY/, "names the problem");
+      const withDevKey = spawnSync(
+        join(contractsDir, "..", "node_modules", ".bin", "tsx"),
+        ["scripts/deploy.ts", "--rpc-url", node.url],
+        {
+          cwd: contractsDir,
+          env: {
+            ...env,
+            DEPLOYER_PRIVATE_KEY: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+          },
+          encoding: "utf8",
+        },
+      );
+      assert.equal(withDevKey.status, 2, "dev key refused");
+      assert.match(withDevKey.stderr, /refusing the public development key/, "says why");
+    } finally {
+      await node.stop();
+    }
+  });
+
+  it("rejects bad flags with a clear message", () => {
+    const result = spawnSync(join(contractsDir, "..", "node_modules", ".bin", "tsx"), ["scripts/deploy.ts"], {
+      cwd: contractsDir,
+      encoding: "utf8",
+    });
+    assert.equal(result.status, 2, "exit code 2");
+    assert.match(result.stderr, /--rpc-url is required/, "names the missing flag");
+  });
+});
