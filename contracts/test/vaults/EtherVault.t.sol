@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+pragma solidity 0.8.30;
+
+import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
+import {EtherVault} from "../../src/vaults/EtherVault.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+
+contract EtherVaultTest is ProtocolFixture {
+    function test_receivesFromAnyoneReleasesOnlyToAccounting() public {
+        address payer = makeAddr("builder");
+        vm.deal(payer, 3 ether);
+        vm.prank(payer);
+        (bool ok,) = address(elRewardsVault).call{value: 3 ether}("");
+        assertTrue(ok, "MEV payment accepted");
+
+        address stranger = makeAddr("stranger");
+        bytes32 role = elRewardsVault.ACCOUNTING_ROLE();
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, role));
+        elRewardsVault.pull(1 ether);
+
+        address accounting = makeAddr("accounting");
+        vm.prank(governance);
+        elRewardsVault.grantRole(role, accounting);
+        vm.prank(accounting);
+        vm.expectRevert(abi.encodeWithSelector(EtherVault.EtherVaultInsufficientBalance.selector, 4 ether, 3 ether));
+        elRewardsVault.pull(4 ether);
+        vm.prank(accounting);
+        elRewardsVault.pull(2 ether);
+        assertEq(accounting.balance, 2 ether, "pulled to the accounting module");
+        assertEq(address(elRewardsVault).balance, 1 ether, "rest stays");
+    }
+
+    function test_upgradeOnlyByGovernance() public {
+        address stranger = makeAddr("stranger");
+        bytes32 admin = withdrawalVault.DEFAULT_ADMIN_ROLE();
+        address next = address(new EtherVaultV2());
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, admin));
+        withdrawalVault.upgradeToAndCall(next, "");
+        vm.prank(governance);
+        withdrawalVault.upgradeToAndCall(next, "");
+        assertEq(EtherVaultV2(payable(address(withdrawalVault))).version(), 2, "upgraded by the timelock");
+    }
+
+    function test_initializeOnlyOnce() public {
+        vm.expectRevert();
+        withdrawalVault.initialize(address(this));
+    }
+}
+
+contract EtherVaultV2 is EtherVault {
+    function version() external pure returns (uint256) {
+        return 2;
+    }
+}
