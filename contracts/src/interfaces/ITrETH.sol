@@ -4,6 +4,8 @@ pragma solidity ^0.8.24;
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {IERC5805} from "@openzeppelin/contracts/interfaces/IERC5805.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {IERC7540Operator, IERC7540Redeem, IERC7575Share} from "./IERC7540.sol";
 
 /// @title ITrETH
 /// @notice trETH: the Tributary liquid staking token. Non-rebasing: a balance is a number of shares
@@ -12,7 +14,14 @@ import {IERC5805} from "@openzeppelin/contracts/interfaces/IERC5805.sol";
 /// @dev trETH is an immutable ledger. The logic around it (deposits to the beacon chain, oracle
 /// accounting, withdrawals) lives in modules that governance can repoint; the modules can only do
 /// what the functions guarded by them here allow.
-interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805 {
+///
+/// Redemption is asynchronous (ERC-7540): `requestRedeem` escrows shares and opens a request in the
+/// withdrawal queue, where every request is an ERC-721 ticket (see {IWithdrawalQueue}). Once the
+/// oracle report finalizes it, the ticket holder claims it on the queue by id (`claim`, ETH or WETH),
+/// or here through ERC-7540 `redeem`/`withdraw`, which pay WETH (the ERC-4626 asset) and claim the
+/// controller's whole finalized tickets in id order among the latest finalized requests until the
+/// amount asked is matched exactly (see {IWithdrawalQueue-claimFor}).
+interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IERC7540Redeem, IERC7575Share, IERC165 {
     /// @notice Addresses of the modules allowed to call the module-only functions.
     struct Modules {
         /// @dev Moves buffered ETH into validators (guardian-checked deposits).
@@ -39,6 +48,12 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805 {
     event EmergencyCommitteeSet(address indexed committee);
     event GovernanceTransferStarted(address indexed current, address indexed pending);
     event GovernanceTransferred(address indexed previous, address indexed current);
+    /// @notice ERC-4626 withdraw event, emitted by ERC-7540 `redeem`/`withdraw` claims.
+    event Withdraw(
+        address indexed sender, address indexed receiver, address indexed owner, uint256 assets, uint256 shares
+    );
+    /// @notice A finalization burned `shares` escrowed shares and sent `eth` wei to the withdrawal queue.
+    event WithdrawalsFunded(uint256 shares, uint256 eth);
 
     // ---------------------------------------------------------------- errors
 
@@ -63,6 +78,12 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805 {
     error TrETHFutureLookup(uint256 timepoint, uint48 clock);
     /// @notice ETH sent to a function that takes none, or by a sender that may not send it.
     error TrETHUnexpectedEther(address sender, uint256 amount);
+    /// @notice Redemption is asynchronous: ERC-7540 forbids previewRedeem and previewWithdraw.
+    error TrETHAsyncRedemption();
+    /// @notice The queue asked to burn more shares than it has in escrow.
+    error TrETHEscrowExceeded(uint256 shares, uint256 escrowed);
+    /// @notice The withdrawal queue can change only once every escrowed share is finalized.
+    error TrETHQueueNotDrained(uint256 escrowed);
 
     // ---------------------------------------------------------------- staking
 
@@ -106,6 +127,32 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805 {
     /// @notice Mints `shares` to `to` (protocol fees). Only the accounting module.
     function mintShares(address to, uint256 shares) external;
 
+    // ---------------------------------------------------------------- ERC-7540 claims
+
+    /// @notice Claims exactly `shares` worth of `controller`'s finalized tickets, paying WETH to
+    /// `receiver`. The caller is the controller or its operator. See the contract notes.
+    /// @return assets Wei of WETH paid.
+    function redeem(uint256 shares, address receiver, address controller) external returns (uint256 assets);
+    /// @notice Claims exactly `assets` wei of `controller`'s finalized tickets, as WETH.
+    /// @return shares The shares those tickets had escrowed.
+    function withdraw(uint256 assets, address receiver, address controller) external returns (uint256 shares);
+    /// @notice Shares `controller` can redeem now (see `redeem`).
+    function maxRedeem(address controller) external view returns (uint256);
+    /// @notice Wei `controller` can withdraw now (see `withdraw`).
+    function maxWithdraw(address controller) external view returns (uint256);
+    /// @notice Always reverts (ERC-7540): the payout is fixed only at finalization.
+    function previewRedeem(uint256 shares) external view returns (uint256);
+    /// @notice Always reverts (ERC-7540).
+    function previewWithdraw(uint256 assets) external view returns (uint256);
+
+    // ---------------------------------------------------------------- withdrawal queue hooks
+
+    /// @notice Burns `sharesToBurn` escrowed shares and sends `eth` wei of buffered ETH to the
+    /// withdrawal queue, for requests it finalizes. Only the withdrawal queue.
+    function fundWithdrawals(uint256 sharesToBurn, uint256 eth) external;
+    /// @notice Moves one ticket from `from`'s count to `to`'s (ERC-721 transfer). Only the queue.
+    function moveTicket(address from, address to) external;
+
     // ---------------------------------------------------------------- governance
 
     function pauseStaking() external;
@@ -129,6 +176,11 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805 {
     function bufferedEther() external view returns (uint256);
     /// @notice ETH on the beacon chain or in transit to it, as last reported plus deposits since.
     function beaconAssets() external view returns (uint256);
+    /// @notice Withdrawal tickets held by `holder` (the queue's ERC-721 `balanceOf`).
+    function ticketBalanceOf(address holder) external view returns (uint256);
+    /// @notice Shares escrowed by withdrawal requests not yet finalized. They count in `totalSupply`
+    /// and in the queue's `balanceOf`.
+    function escrowedShares() external view returns (uint256);
     // Note on `getPastTotalSupply` (IVotes): it returns the delegated supply at a timepoint, the
     // supply that can vote, since only delegated balances are checkpointed (so that holders who
     // never delegate pay nothing extra on transfer and stake).

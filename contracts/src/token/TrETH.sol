@@ -2,12 +2,15 @@
 pragma solidity 0.8.30;
 
 import {ITrETH} from "../interfaces/ITrETH.sol";
+import {IERC7540Operator, IERC7540Redeem, IERC7575Share} from "../interfaces/IERC7540.sol";
+import {IWithdrawalQueue} from "../interfaces/IWithdrawalQueue.sol";
 import {IWETH} from "../interfaces/IWETH.sol";
 import {SharesMath} from "../libraries/SharesMath.sol";
 import {StakeLimit} from "../libraries/StakeLimit.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
@@ -19,6 +22,8 @@ import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol
 /// packed account), a transfer touches the two accounts. Voting checkpoints are written only for
 /// accounts that delegated. This contract is deliberately not behind a proxy: a proxy costs every
 /// holder about 4,700 gas per call, and the ledger rules never need to change.
+/// A withdrawal request writes the owner's account (shares out, ticket count in, one slot) and the
+/// queue slot (queue address with the escrow); the request itself is stored by the queue.
 contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     using Checkpoints for Checkpoints.Trace208;
     using SafeCast for uint256;
@@ -58,11 +63,21 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     }
 
     /// @dev One slot per holder: the delegate is packed with the balance so that a holder who
-    /// never delegates pays nothing extra.
+    /// never delegates pays nothing extra, and the withdrawal ticket count so that a first
+    /// withdrawal request needs no fresh slot for it.
     struct Account {
-        // 96 bits hold 7.9e28 shares, more than all ETH in existence.
-        uint96 shares;
+        // 88 bits: a balance never exceeds the total supply, which fits 88 bits (see Supply).
+        uint88 shares;
         address delegate;
+        // Withdrawal tickets held, up to 255; beyond that the rest is in _extraTickets.
+        uint8 tickets;
+    }
+
+    /// @dev The queue module with the shares it holds in escrow, read and written by each request.
+    struct Queue {
+        address queue;
+        // Escrowed shares; at most the total supply (88 bits).
+        uint96 escrowed;
     }
 
     Supply private _supply;
@@ -74,7 +89,12 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     address public governance;
     address public pendingGovernance;
     address public emergencyCommittee;
-    Modules private _modules;
+    address private _depositor;
+    address private _accounting;
+    Queue private _queue;
+    mapping(address holder => uint256) private _extraTickets;
+    /// @inheritdoc IERC7540Operator
+    mapping(address controller => mapping(address operator => bool)) public isOperator;
 
     // ================================================================ constructor
 
@@ -98,12 +118,12 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         emit GovernanceTransferred(address(0), governance_);
         emergencyCommittee = emergencyCommittee_;
         emit EmergencyCommitteeSet(emergencyCommittee_);
-        _modules = modules_;
-        emit ModulesSet(modules_.depositor, modules_.accounting, modules_.withdrawalQueue);
+        _setModules(modules_);
         _setDailyStakeCap(dailyStakeCap);
         _supply.totalShares = msg.value.toUint88();
         _supply.stakeLimitClock = uint40(StakeLimit.full());
-        _accounts[DEAD_SHARES_HOLDER].shares = uint96(msg.value);
+        // Fits: checked by toUint88 above.
+        _accounts[DEAD_SHARES_HOLDER].shares = uint88(msg.value);
         emit Transfer(address(0), DEAD_SHARES_HOLDER, msg.value);
         emit Deposit(msg.sender, DEAD_SHARES_HOLDER, msg.value, msg.value);
     }
@@ -147,7 +167,15 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
 
     /// @inheritdoc ITrETH
     function setModules(Modules calldata modules_) external only(governance) {
-        _modules = modules_;
+        Queue memory q = _queue;
+        if (modules_.withdrawalQueue != q.queue && q.escrowed != 0) revert TrETHQueueNotDrained(q.escrowed);
+        _setModules(modules_);
+    }
+
+    function _setModules(Modules memory modules_) private {
+        _depositor = modules_.depositor;
+        _accounting = modules_.accounting;
+        _queue.queue = modules_.withdrawalQueue;
         emit ModulesSet(modules_.depositor, modules_.accounting, modules_.withdrawalQueue);
     }
 
@@ -209,7 +237,7 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     // ================================================================ modules
 
     /// @inheritdoc ITrETH
-    function fundBeaconDeposit(uint256 amount) external only(_modules.depositor) {
+    function fundBeaconDeposit(uint256 amount) external only(_depositor) {
         if (amount == 0) revert TrETHZeroAmount();
         uint256 buffered = address(this).balance;
         if (amount > buffered) revert TrETHBufferExceeded(amount, buffered);
@@ -223,18 +251,142 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     }
 
     /// @inheritdoc ITrETH
-    function rebase(uint256 newBeaconAssets) external payable only(_modules.accounting) {
+    function rebase(uint256 newBeaconAssets) external payable only(_accounting) {
         uint256 previous = _supply.beaconAssets;
         _supply.beaconAssets = newBeaconAssets.toUint88();
         emit Rebased(previous, newBeaconAssets, msg.value);
     }
 
     /// @inheritdoc ITrETH
-    function mintShares(address to, uint256 shares) external only(_modules.accounting) {
+    function mintShares(address to, uint256 shares) external only(_accounting) {
         if (to == address(0)) revert TrETHZeroAddress();
         _supply.totalShares = (uint256(_supply.totalShares) + shares).toUint88();
         _credit(to, shares);
         emit Transfer(address(0), to, shares);
+    }
+
+    // ================================================================ withdrawals (ERC-7540)
+
+    /// @inheritdoc IERC7540Redeem
+    function requestRedeem(uint256 shares, address controller, address owner) external returns (uint256 requestId) {
+        if (shares == 0) revert TrETHZeroAmount();
+        if (controller == address(0)) revert TrETHZeroAddress();
+        if (msg.sender != owner && !isOperator[owner][msg.sender]) _spendAllowance(owner, msg.sender, shares);
+        Account storage a = _accounts[owner];
+        uint256 balance = a.shares;
+        if (balance < shares) revert ERC20InsufficientBalance(owner, balance, shares);
+        uint256 tickets = a.tickets;
+        if (controller == owner && tickets < type(uint8).max) {
+            // One write for the balance and the ticket count. Unchecked: shares <= balance, and
+            // tickets < 255 here.
+            unchecked {
+                a.shares = uint88(balance - shares);
+                a.tickets = uint8(tickets + 1);
+            }
+        } else {
+            // Unchecked: shares <= balance, checked above.
+            unchecked {
+                a.shares = uint88(balance - shares);
+            }
+            _addTicket(controller);
+        }
+        address delegatee = a.delegate;
+        if (delegatee != address(0)) _moveVotes(delegatee, address(0), shares);
+        Queue memory q = _queue;
+        // Fits: escrow is at most the total supply (88 bits).
+        _queue.escrowed = uint96(q.escrowed + shares);
+        emit Transfer(owner, q.queue, shares);
+        // The queue is a trusted module: it only records the ticket and returns its id, which the
+        // ERC-7540 event needs, so the event follows the call.
+        requestId = IWithdrawalQueue(q.queue).enqueue(controller, shares);
+        emit RedeemRequest(controller, owner, requestId, msg.sender, shares);
+    }
+
+    /// @inheritdoc IERC7540Redeem
+    function pendingRedeemRequest(uint256 requestId, address controller) external view returns (uint256) {
+        return IWithdrawalQueue(_queue.queue).pendingShares(requestId, controller);
+    }
+
+    /// @inheritdoc IERC7540Redeem
+    function claimableRedeemRequest(uint256 requestId, address controller) external view returns (uint256) {
+        return IWithdrawalQueue(_queue.queue).claimableShares(requestId, controller);
+    }
+
+    /// @inheritdoc ITrETH
+    function redeem(uint256 shares, address receiver, address controller) external returns (uint256 assets) {
+        _checkController(controller);
+        (, assets) = IWithdrawalQueue(_queue.queue).claimFor(controller, shares, false, receiver);
+        // The queue recorded the claims and emitted their events before paying; this event reports
+        // the ERC-4626 view of what it did.
+        emit Withdraw(msg.sender, receiver, controller, assets, shares);
+    }
+
+    /// @inheritdoc ITrETH
+    function withdraw(uint256 assets, address receiver, address controller) external returns (uint256 shares) {
+        _checkController(controller);
+        (shares,) = IWithdrawalQueue(_queue.queue).claimFor(controller, assets, true, receiver);
+        // As in `redeem`: the queue's own events precede its payment.
+        emit Withdraw(msg.sender, receiver, controller, assets, shares);
+    }
+
+    /// @inheritdoc IERC7540Operator
+    function setOperator(address operator, bool approved) external returns (bool) {
+        isOperator[msg.sender][operator] = approved;
+        emit OperatorSet(msg.sender, operator, approved);
+        return true;
+    }
+
+    /// @inheritdoc ITrETH
+    function fundWithdrawals(uint256 sharesToBurn, uint256 eth) external {
+        Queue memory q = _queue;
+        if (msg.sender != q.queue) revert TrETHUnauthorized(msg.sender);
+        if (sharesToBurn > q.escrowed) revert TrETHEscrowExceeded(sharesToBurn, q.escrowed);
+        uint256 buffered = address(this).balance;
+        if (eth > buffered) revert TrETHBufferExceeded(eth, buffered);
+        // Unchecked: sharesToBurn <= escrowed <= totalShares.
+        unchecked {
+            _queue.escrowed = uint96(q.escrowed - sharesToBurn);
+            _supply.totalShares -= uint88(sharesToBurn);
+        }
+        emit Transfer(q.queue, address(0), sharesToBurn);
+        emit WithdrawalsFunded(sharesToBurn, eth);
+        // The queue is trusted (set by governance); state and events are final before the transfer.
+        (bool ok,) = q.queue.call{value: eth}("");
+        if (!ok) revert TrETHUnexpectedEther(q.queue, eth);
+    }
+
+    /// @inheritdoc ITrETH
+    function moveTicket(address from, address to) external only(_queue.queue) {
+        _removeTicket(from);
+        _addTicket(to);
+    }
+
+    function _checkController(address controller) private view {
+        if (msg.sender != controller && !isOperator[controller][msg.sender]) revert TrETHUnauthorized(msg.sender);
+    }
+
+    function _addTicket(address holder) private {
+        Account storage a = _accounts[holder];
+        uint256 tickets = a.tickets;
+        if (tickets < type(uint8).max) {
+            // Fits: below 255 before the increment.
+            a.tickets = uint8(tickets + 1);
+        } else {
+            ++_extraTickets[holder];
+        }
+    }
+
+    function _removeTicket(address holder) private {
+        uint256 extra = _extraTickets[holder];
+        if (extra != 0) {
+            // Unchecked: extra != 0.
+            unchecked {
+                _extraTickets[holder] = extra - 1;
+            }
+        } else {
+            // Cannot underflow: the holder holds the ticket being moved.
+            --_accounts[holder].tickets;
+        }
     }
 
     // ================================================================ ERC-20
@@ -243,8 +395,10 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         return _supply.totalShares;
     }
 
+    /// @dev The queue's balance includes the shares it holds in escrow.
     function balanceOf(address account) public view returns (uint256) {
-        return _accounts[account].shares;
+        Queue memory q = _queue;
+        return account == q.queue ? _accounts[account].shares + q.escrowed : _accounts[account].shares;
     }
 
     function transfer(address to, uint256 value) external returns (bool) {
@@ -373,7 +527,7 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
 
     /// @inheritdoc ITrETH
     function modules() external view returns (Modules memory) {
-        return _modules;
+        return Modules({depositor: _depositor, accounting: _accounting, withdrawalQueue: _queue.queue});
     }
 
     /// @inheritdoc ITrETH
@@ -395,6 +549,47 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     /// @inheritdoc ITrETH
     function beaconAssets() external view returns (uint256) {
         return _supply.beaconAssets;
+    }
+
+    /// @inheritdoc ITrETH
+    function ticketBalanceOf(address holder) external view returns (uint256) {
+        return _accounts[holder].tickets + _extraTickets[holder];
+    }
+
+    /// @inheritdoc ITrETH
+    function escrowedShares() external view returns (uint256) {
+        return _queue.escrowed;
+    }
+
+    /// @inheritdoc ITrETH
+    function maxRedeem(address controller) external view returns (uint256 shares) {
+        (shares,) = IWithdrawalQueue(_queue.queue).claimableOf(controller);
+    }
+
+    /// @inheritdoc ITrETH
+    function maxWithdraw(address controller) external view returns (uint256 assets) {
+        (, assets) = IWithdrawalQueue(_queue.queue).claimableOf(controller);
+    }
+
+    /// @inheritdoc ITrETH
+    function previewRedeem(uint256) external pure returns (uint256) {
+        revert TrETHAsyncRedemption();
+    }
+
+    /// @inheritdoc ITrETH
+    function previewWithdraw(uint256) external pure returns (uint256) {
+        revert TrETHAsyncRedemption();
+    }
+
+    /// @inheritdoc IERC7575Share
+    function share() external view returns (address) {
+        return address(this);
+    }
+
+    /// @inheritdoc IERC165
+    function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
+        return interfaceId == type(IERC7540Redeem).interfaceId || interfaceId == type(IERC7540Operator).interfaceId
+            || interfaceId == type(IERC7575Share).interfaceId || interfaceId == type(IERC165).interfaceId;
     }
 
     // ================================================================ internal: staking
@@ -461,7 +656,7 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         if (balance < value) revert ERC20InsufficientBalance(account, balance, value);
         // Unchecked: value <= balance, checked above.
         unchecked {
-            a.shares = uint96(balance - value);
+            a.shares = uint88(balance - value);
         }
         address delegatee = a.delegate;
         if (delegatee != address(0)) _moveVotes(delegatee, address(0), value);
@@ -470,8 +665,8 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     /// @dev Adds `value` shares to `account` and to its delegate's votes.
     function _credit(address account, uint256 value) private {
         Account storage a = _accounts[account];
-        // Cannot overflow 96 bits: total shares fit in 88.
-        a.shares = uint96(a.shares + value);
+        // Cannot overflow 88 bits: a balance never exceeds the total supply, which fits 88 bits.
+        a.shares = uint88(a.shares + value);
         address delegatee = a.delegate;
         if (delegatee != address(0)) _moveVotes(address(0), delegatee, value);
     }
