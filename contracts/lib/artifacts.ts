@@ -23,6 +23,7 @@ const SOURCES = {
   ELRewardsVault: "src/vaults/ELRewardsVault.sol",
   TributaryProxy: "src/proxy/TributaryProxy.sol",
   TributaryTimelock: "src/governance/TributaryTimelock.sol",
+  WithdrawalQueue: "src/withdrawals/WithdrawalQueue.sol",
 } as const;
 
 export type ContractName = keyof typeof SOURCES;

@@ -55,6 +55,8 @@ export interface ProtocolAddresses {
   elRewardsVault: Address;
   elRewardsVaultImplementation: Address;
   timelock: Address;
+  /** ERC-721 withdrawal tickets; trETH's ERC-7540 requests land here. */
+  withdrawalQueue: Address;
 }
 
 export interface Deployment {
@@ -126,6 +128,7 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     operatorRegistry: at(7),
     depositSecurityImplementation: at(8),
     depositSecurity: at(9),
+    withdrawalQueue: at(10),
   };
   const committee = options.emergencyCommittee ?? deployer;
   const vaultInit = (name: ContractName) =>
@@ -159,7 +162,11 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
       weth,
       timelock,
       committee,
-      { depositor: predicted.depositSecurity, accounting: zeroAddress, withdrawalQueue: zeroAddress },
+      {
+        depositor: predicted.depositSecurity,
+        accounting: zeroAddress,
+        withdrawalQueue: predicted.withdrawalQueue,
+      },
       options.dailyStakeCap ?? parseEther("150000"),
     ],
     options.seed ?? parseEther("0.001"),
@@ -194,6 +201,9 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
       ],
     }),
   );
+  // Not behind a proxy (gas bars of a request and a claim); the first requests are priced at the
+  // fresh token's rate of 1 (1e27 wei per share, scaled).
+  const withdrawalQueue = await deploy("WithdrawalQueue", [token, weth, 10n ** 27n]);
 
   const contracts: ProtocolAddresses = {
     token,
@@ -208,6 +218,7 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     elRewardsVault,
     elRewardsVaultImplementation,
     timelock,
+    withdrawalQueue,
   };
   for (const [key, address] of Object.entries(predicted)) {
     if (contracts[key as keyof ProtocolAddresses].toLowerCase() !== address.toLowerCase()) {
