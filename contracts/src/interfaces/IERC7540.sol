@@ -27,7 +27,24 @@ interface IERC7540Redeem {
         returns (uint256 claimableShares);
 }
 
-/// @notice ERC-7575: the share token of the vault (here the vault is its own share).
-interface IERC7575Share {
+/// @notice ERC-7575 vault methods, declared here for their ERC-165 identifier (0x2f0a18c5); trETH
+/// declares them in {ITrETH}.
+interface IERC7575 {
+    function asset() external view returns (address);
     function share() external view returns (address);
+    function convertToShares(uint256 assets) external view returns (uint256);
+    function convertToAssets(uint256 shares) external view returns (uint256);
+    function totalAssets() external view returns (uint256);
+    function maxDeposit(address receiver) external view returns (uint256);
+    function previewDeposit(uint256 assets) external view returns (uint256);
+    function deposit(uint256 assets, address receiver) external returns (uint256);
+    function maxMint(address receiver) external view returns (uint256);
+    function previewMint(uint256 shares) external view returns (uint256);
+    function mint(uint256 shares, address receiver) external returns (uint256);
+    function maxWithdraw(address owner) external view returns (uint256);
+    function previewWithdraw(uint256 assets) external view returns (uint256);
+    function withdraw(uint256 assets, address receiver, address owner) external returns (uint256);
+    function maxRedeem(address owner) external view returns (uint256);
+    function previewRedeem(uint256 shares) external view returns (uint256);
+    function redeem(uint256 shares, address receiver, address owner) external returns (uint256);
 }

@@ -5,7 +5,7 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {IERC5805} from "@openzeppelin/contracts/interfaces/IERC5805.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
-import {IERC7540Operator, IERC7540Redeem, IERC7575Share} from "./IERC7540.sol";
+import {IERC7540Operator, IERC7540Redeem} from "./IERC7540.sol";
 
 /// @title ITrETH
 /// @notice trETH: the Tributary liquid staking token. Non-rebasing: a balance is a number of shares
@@ -21,7 +21,7 @@ import {IERC7540Operator, IERC7540Redeem, IERC7575Share} from "./IERC7540.sol";
 /// or here through ERC-7540 `redeem`/`withdraw`, which pay WETH (the ERC-4626 asset) and claim the
 /// controller's whole finalized tickets in id order among the latest finalized requests until the
 /// amount asked is matched exactly (see {IWithdrawalQueue-claimFor}).
-interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IERC7540Redeem, IERC7575Share, IERC165 {
+interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IERC7540Redeem, IERC165 {
     /// @notice Addresses of the modules allowed to call the module-only functions.
     struct Modules {
         /// @dev Moves buffered ETH into validators (guardian-checked deposits).
@@ -144,6 +144,8 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     function previewRedeem(uint256 shares) external view returns (uint256);
     /// @notice Always reverts (ERC-7540).
     function previewWithdraw(uint256 assets) external view returns (uint256);
+    /// @notice ERC-7575: the share token, trETH itself.
+    function share() external view returns (address);
 
     // ---------------------------------------------------------------- withdrawal queue hooks
 

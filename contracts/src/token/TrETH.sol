@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ITrETH} from "../interfaces/ITrETH.sol";
-import {IERC7540Operator, IERC7540Redeem, IERC7575Share} from "../interfaces/IERC7540.sol";
+import {IERC7540Operator, IERC7540Redeem, IERC7575} from "../interfaces/IERC7540.sol";
 import {IWithdrawalQueue} from "../interfaces/IWithdrawalQueue.sol";
 import {IWETH} from "../interfaces/IWETH.sol";
 import {SharesMath} from "../libraries/SharesMath.sol";
@@ -581,7 +581,7 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         revert TrETHAsyncRedemption();
     }
 
-    /// @inheritdoc IERC7575Share
+    /// @inheritdoc ITrETH
     function share() external view returns (address) {
         return address(this);
     }
@@ -589,7 +589,7 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     /// @inheritdoc IERC165
     function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
         return interfaceId == type(IERC7540Redeem).interfaceId || interfaceId == type(IERC7540Operator).interfaceId
-            || interfaceId == type(IERC7575Share).interfaceId || interfaceId == type(IERC165).interfaceId;
+            || interfaceId == type(IERC7575).interfaceId || interfaceId == type(IERC165).interfaceId;
     }
 
     // ================================================================ internal: staking

@@ -15,6 +15,7 @@ import {TrETH} from "../../src/token/TrETH.sol";
 import {ELRewardsVault} from "../../src/vaults/ELRewardsVault.sol";
 import {EtherVault} from "../../src/vaults/EtherVault.sol";
 import {WithdrawalVault} from "../../src/vaults/WithdrawalVault.sol";
+import {WithdrawalQueue} from "../../src/withdrawals/WithdrawalQueue.sol";
 
 /// @notice Deploys the staking core as the deploy script does, with test roles and guardian keys.
 abstract contract ProtocolFixture is Test {
@@ -34,6 +35,7 @@ abstract contract ProtocolFixture is Test {
     DepositSecurity internal depositSecurity;
     WithdrawalVault internal withdrawalVault;
     ELRewardsVault internal elRewardsVault;
+    WithdrawalQueue internal withdrawalQueue;
 
     function setUp() public virtual {
         governance = makeAddr("governance");
@@ -56,11 +58,16 @@ abstract contract ProtocolFixture is Test {
         // The token is immutable and wired at construction: predict the deposit module's address.
         uint256 nonce = vm.getNonce(address(this));
         address predictedDepositSecurity = _predict(nonce + 4);
+        address predictedWithdrawalQueue = _predict(nonce + 5);
         token = new TrETH{value: SEED}(
             IWETH(address(weth)),
             governance,
             committee,
-            ITrETH.Modules({depositor: predictedDepositSecurity, accounting: address(0), withdrawalQueue: address(0)}),
+            ITrETH.Modules({
+                depositor: predictedDepositSecurity,
+                accounting: address(0),
+                withdrawalQueue: predictedWithdrawalQueue
+            }),
             DAILY_CAP
         );
         OperatorRegistry registryImpl = new OperatorRegistry(token);
@@ -80,6 +87,8 @@ abstract contract ProtocolFixture is Test {
             )
         );
         assertEq(address(depositSecurity), predictedDepositSecurity, "predicted deposit module");
+        withdrawalQueue = new WithdrawalQueue(token, IWETH(address(weth)), 1e27);
+        assertEq(address(withdrawalQueue), predictedWithdrawalQueue, "predicted withdrawal queue");
     }
 
     function _proxy(address implementation, bytes memory data) internal returns (address) {
