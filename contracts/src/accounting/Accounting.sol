@@ -5,6 +5,7 @@ import {IAccounting} from "../interfaces/IAccounting.sol";
 import {IHashConsensus} from "../interfaces/IHashConsensus.sol";
 import {IOperatorRegistry} from "../interfaces/IOperatorRegistry.sol";
 import {ITrETH} from "../interfaces/ITrETH.sol";
+import {IWithdrawalQueue} from "../interfaces/IWithdrawalQueue.sol";
 import {IWithdrawalVault} from "../interfaces/IWithdrawalVault.sol";
 import {EtherVault} from "../vaults/EtherVault.sol";
 import {ReportMath} from "./ReportMath.sol";
@@ -12,13 +13,6 @@ import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/acce
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-
-/// @dev The part of the withdrawal queue the accounting module calls (finalization).
-interface IWithdrawalFinalizer {
-    function finalize(uint256 lastRequestId, uint256 shareRate) external returns (uint256 ethLocked, uint256 sharesBurned);
-    function lastRequestId() external view returns (uint256);
-    function lastFinalizedRequestId() external view returns (uint256);
-}
 
 /// @title Accounting
 /// @notice See {IAccounting}.
@@ -265,7 +259,16 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         token.rebase{value: o.wvPull + o.elPull}(o.postBeacon);
         if (o.treasuryShares != 0) token.mintShares($.treasury, o.treasuryShares);
         if (o.commissionShares != 0) token.mintShares(rewardsDistributor, o.commissionShares);
-        if (report.lastRequestIdToFinalize != 0) _finalize($.withdrawalQueue, report.lastRequestIdToFinalize, o.shareRate);
+        address queue = $.withdrawalQueue;
+        if (queue != address(0)) {
+            // Requests from now on are priced at most at this report's rate.
+            IWithdrawalQueue(queue).onReport(o.shareRate);
+            if (report.lastRequestIdToFinalize != 0) {
+                IWithdrawalQueue(queue).finalize(report.lastRequestIdToFinalize, o.shareRate);
+            }
+        } else if (report.lastRequestIdToFinalize != 0) {
+            revert AccountingInvalidRequestId(report.lastRequestIdToFinalize, 0);
+        }
     }
 
     /// @inheritdoc IAccounting
@@ -464,12 +467,5 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
             o.loss = uint256(-delta);
         }
         o.shareRate = ReportMath.shareRate(assetsAfter, sharesAfter);
-    }
-
-    function _finalize(address queue, uint256 lastRequestId, uint256 rate) private {
-        if (queue == address(0)) revert AccountingInvalidRequestId(lastRequestId, 0);
-        uint256 last = IWithdrawalFinalizer(queue).lastRequestId();
-        if (lastRequestId > last) revert AccountingInvalidRequestId(lastRequestId, last);
-        IWithdrawalFinalizer(queue).finalize(lastRequestId, rate);
     }
 }

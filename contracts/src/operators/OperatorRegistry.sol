@@ -75,6 +75,21 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
     /// @param withdrawalVault Where every protocol validator withdraws to.
     /// @param depositor The deposit security module, which vets and uses keys.
     function initialize(address admin, address withdrawalVault, address depositor) external initializer {
+        _initialize(admin, withdrawalVault, depositor);
+    }
+
+    /// @param accounting The accounting module, granted ACCOUNTING_ROLE at once (its address is
+    /// known before deployment).
+    function initializeWithAccounting(address admin, address withdrawalVault, address depositor, address accounting)
+        external
+        initializer
+    {
+        if (accounting == address(0)) revert OperatorRegistryZeroAddress();
+        _initialize(admin, withdrawalVault, depositor);
+        _grantRole(ACCOUNTING_ROLE, accounting);
+    }
+
+    function _initialize(address admin, address withdrawalVault, address depositor) private {
         if (admin == address(0) || withdrawalVault == address(0) || depositor == address(0)) {
             revert OperatorRegistryZeroAddress();
         }

@@ -26,6 +26,19 @@ abstract contract EtherVault is Initializable, AccessControlUpgradeable, UUPSUpg
 
     /// @param admin The timelock.
     function initialize(address admin) external initializer {
+        _initialize(admin);
+    }
+
+    /// @param admin The timelock.
+    /// @param accounting The accounting module, granted ACCOUNTING_ROLE at once (its address is
+    /// known before deployment).
+    function initializeWithAccounting(address admin, address accounting) external initializer {
+        if (accounting == address(0)) revert EtherVaultZeroAddress();
+        _initialize(admin);
+        _grantRole(ACCOUNTING_ROLE, accounting);
+    }
+
+    function _initialize(address admin) private {
         if (admin == address(0)) revert EtherVaultZeroAddress();
         __AccessControl_init();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);

@@ -284,8 +284,9 @@ contract AccountingSubmitReportDataTest is AccountingFixture {
         r = _baseReport();
         r.lastRequestIdToFinalize = 8;
         _vote(r, 2);
-        vm.expectRevert(abi.encodeWithSelector(IAccounting.AccountingInvalidRequestId.selector, 8, 7));
+        vm.expectRevert(abi.encodeWithSelector(WithdrawalFinalizerMock.WithdrawalFinalizerMockBeyondLast.selector, 8, 7));
         accounting.submitReportData(r);
+        assertEq(queue.lastReportRate(), queue.lastShareRate(), "the queue hears the same rate each report");
     }
 
     // ---------------------------------------------------------------- governance

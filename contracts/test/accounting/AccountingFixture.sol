@@ -60,7 +60,7 @@ abstract contract AccountingFixture is ProtocolFixture {
 
         vm.startPrank(governance);
         token.setModules(
-            ITrETH.Modules({depositor: address(depositSecurity), accounting: address(accounting), withdrawalQueue: address(0)})
+            ITrETH.Modules({depositor: address(depositSecurity), accounting: address(accounting), withdrawalQueue: token.modules().withdrawalQueue})
         );
         withdrawalVault.grantRole(withdrawalVault.ACCOUNTING_ROLE(), address(accounting));
         elRewardsVault.grantRole(elRewardsVault.ACCOUNTING_ROLE(), address(accounting));

@@ -5,6 +5,7 @@ pragma solidity 0.8.30;
 /// its runtime code at 0x00000961Ef480Eb55e80D19ad83579A64c007002 (the local chain may lack it).
 /// Empty calldata returns the fee (1 wei); 56 bytes with value >= fee queue a request.
 contract WithdrawalRequestMock {
+
     uint256 public constant FEE = 1 wei;
     uint256 public requests;
     bytes public lastRequest;
