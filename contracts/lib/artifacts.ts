@@ -24,6 +24,10 @@ const SOURCES = {
   TributaryProxy: "src/proxy/TributaryProxy.sol",
   TributaryTimelock: "src/governance/TributaryTimelock.sol",
   WithdrawalQueue: "src/withdrawals/WithdrawalQueue.sol",
+  HashConsensus: "src/oracle/HashConsensus.sol",
+  Accounting: "src/accounting/Accounting.sol",
+  RewardsDistributor: "src/accounting/RewardsDistributor.sol",
+  TributaryGovernor: "src/governance/TributaryGovernor.sol",
 } as const;
 
 export type ContractName = keyof typeof SOURCES;
