@@ -1,15 +1,19 @@
 import {
+  type Abi,
   type Account,
   type Address,
   type Chain,
   encodeFunctionData,
   getContractAddress,
   type Hex,
+  keccak256,
   type PublicClient,
   parseEther,
+  stringToHex,
   type Transport,
   type WalletClient,
   zeroAddress,
+  zeroHash,
 } from "viem";
 import { type ContractName, loadArtifact } from "./artifacts.js";
 
@@ -40,6 +44,39 @@ export interface DeployOptions {
   maxOperatorShareBps?: bigint;
   /** ETH that buys the dead shares at deployment. Default 0.001 ETH. */
   seed?: bigint;
+  /** Oracle committee and its frames. Default: no members yet, local chain shape (see OracleOptions). */
+  oracle?: OracleOptions;
+  /** Receives the treasury fee (trETH). Default: the timelock. */
+  treasury?: Address;
+  /** Governor settings. Default: 2-day voting delay, 7-day period, 1 trETH to propose, 4% quorum. */
+  governor?: GovernorOptions;
+}
+
+/**
+ * The oracle committee (HashConsensus). The beacon chain parameters must be those the oracle's
+ * beacon node reports; the defaults (32 slots of 12 s, genesis = the latest block's time, frames
+ * of 225 epochs from epoch 1) suit a local chain whose consensus layer starts with the deployment.
+ */
+export interface OracleOptions {
+  members?: Address[];
+  /** Matching votes needed; default a simple majority of the members. */
+  quorum?: number;
+  slotsPerEpoch?: bigint;
+  secondsPerSlot?: bigint;
+  genesisTime?: bigint;
+  epochsPerFrame?: bigint;
+  initialEpoch?: bigint;
+}
+
+/**
+ * Governor voting with trETH. Note: trETH's `getPastTotalSupply` is the DELEGATED supply, so the
+ * quorum fraction is a fraction of the votes delegated at the snapshot, not of all trETH.
+ */
+export interface GovernorOptions {
+  votingDelay?: number;
+  votingPeriod?: number;
+  proposalThreshold?: bigint;
+  quorumPercent?: bigint;
 }
 
 export interface ProtocolAddresses {
@@ -57,6 +94,16 @@ export interface ProtocolAddresses {
   timelock: Address;
   /** ERC-721 withdrawal tickets; trETH's ERC-7540 requests land here. */
   withdrawalQueue: Address;
+  /** Oracle committee: members agree on each frame's report hash. */
+  hashConsensus: Address;
+  /** Applies agreed reports (rewards, losses, fees, finalization, exit requests). */
+  accounting: Address;
+  accountingImplementation: Address;
+  /** Operators claim their commission (trETH) here with Merkle proofs. */
+  rewardsDistributor: Address;
+  rewardsDistributorImplementation: Address;
+  /** trETH-voting Governor; proposes to the timelock. */
+  governor: Address;
 }
 
 export interface Deployment {
@@ -129,18 +176,26 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     depositSecurityImplementation: at(8),
     depositSecurity: at(9),
     withdrawalQueue: at(10),
+    hashConsensus: at(11),
+    accountingImplementation: at(12),
+    accounting: at(13),
+    rewardsDistributorImplementation: at(14),
+    rewardsDistributor: at(15),
+    governor: at(16),
   };
   const committee = options.emergencyCommittee ?? deployer;
   const vaultInit = (name: ContractName) =>
     encodeFunctionData({
       abi: loadArtifact(name).abi,
-      functionName: "initialize",
-      args: [predicted.timelock],
+      functionName: "initializeWithAccounting",
+      args: [predicted.timelock, predicted.accounting],
     });
 
+  // The Governor proposes (and, as a proposer, may cancel); the deployment's proposers (default:
+  // the deployer, for development chains) keep proposing until they are removed.
   const timelock = await deploy("TributaryTimelock", [
     options.timelockDelay,
-    options.proposers ?? [deployer],
+    [predicted.governor, ...(options.proposers ?? [deployer])],
     options.executors ?? [deployer],
     zeroAddress,
   ]);
@@ -164,7 +219,7 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
       committee,
       {
         depositor: predicted.depositSecurity,
-        accounting: zeroAddress,
+        accounting: predicted.accounting,
         withdrawalQueue: predicted.withdrawalQueue,
       },
       options.dailyStakeCap ?? parseEther("150000"),
@@ -177,8 +232,8 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     operatorRegistryImplementation,
     encodeFunctionData({
       abi: loadArtifact("OperatorRegistry").abi,
-      functionName: "initialize",
-      args: [timelock, withdrawalVault, predicted.depositSecurity],
+      functionName: "initializeWithAccounting",
+      args: [timelock, withdrawalVault, predicted.depositSecurity, predicted.accounting],
     }),
   );
   const depositSecurityImplementation = await deploy("DepositSecurity", [
@@ -205,6 +260,83 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
   // fresh token's rate of 1 (1e27 wei per share, scaled).
   const withdrawalQueue = await deploy("WithdrawalQueue", [token, weth, 10n ** 27n]);
 
+  // Oracle committee: the deployer administers it only long enough to seat the members (below).
+  const oracle = options.oracle ?? {};
+  const latest = await publicClient.getBlock();
+  const hashConsensus = await deploy("HashConsensus", [
+    oracle.slotsPerEpoch ?? 32n,
+    oracle.secondsPerSlot ?? 12n,
+    oracle.genesisTime ?? latest.timestamp,
+    oracle.epochsPerFrame ?? 225n, // 225 x 32 x 12 s = 1 day
+    oracle.initialEpoch ?? 1n,
+    1n, // report format version (Accounting.CONSENSUS_VERSION)
+    deployer,
+  ]);
+  const accountingImplementation = await deploy("Accounting", [
+    token,
+    hashConsensus,
+    operatorRegistry,
+    withdrawalVault,
+    elRewardsVault,
+    predicted.rewardsDistributor,
+  ]);
+  const accounting = await deployProxy(
+    "Accounting",
+    accountingImplementation,
+    encodeFunctionData({
+      abi: loadArtifact("Accounting").abi,
+      functionName: "initialize",
+      args: [timelock, options.treasury ?? timelock, withdrawalQueue],
+    }),
+  );
+  const rewardsDistributorImplementation = await deploy("RewardsDistributor", [token, accounting]);
+  const rewardsDistributor = await deployProxy(
+    "RewardsDistributor",
+    rewardsDistributorImplementation,
+    encodeFunctionData({
+      abi: loadArtifact("RewardsDistributor").abi,
+      functionName: "initialize",
+      args: [timelock],
+    }),
+  );
+  const gov = options.governor ?? {};
+  const governor = await deploy("TributaryGovernor", [
+    token,
+    timelock,
+    gov.votingDelay ?? 2 * 86_400, // seconds: trETH's clock is in timestamp mode
+    gov.votingPeriod ?? 7 * 86_400,
+    gov.proposalThreshold ?? parseEther("1"),
+    gov.quorumPercent ?? 4n, // of the DELEGATED supply at the snapshot
+  ]);
+
+  // Seat the oracle members, then hand the committee to the timelock.
+  const consensusAbi = loadArtifact("HashConsensus").abi;
+  async function send(address: Address, abi: Abi, functionName: string, args: readonly unknown[]) {
+    const hash = await wallet.writeContract({
+      address,
+      abi,
+      functionName,
+      args,
+      nonce: nonce++,
+      chain: wallet.chain,
+      account: wallet.account,
+    } as Parameters<typeof wallet.writeContract>[0]);
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new Error(`${functionName} on ${address} failed (tx ${hash})`);
+  }
+  const manageMembers = keccak256(stringToHex("MANAGE_MEMBERS_ROLE"));
+  const members = oracle.members ?? [];
+  await send(hashConsensus, consensusAbi, "grantRole", [manageMembers, deployer]);
+  for (const [i, member] of members.entries()) {
+    // The quorum stays above half of the members at every step and ends at the one asked for.
+    const majority = Math.floor((i + 1) / 2) + 1;
+    const quorum = Math.max(majority, Math.min(oracle.quorum ?? majority, i + 1));
+    await send(hashConsensus, consensusAbi, "addMember", [member, BigInt(quorum)]);
+  }
+  await send(hashConsensus, consensusAbi, "renounceRole", [manageMembers, deployer]);
+  await send(hashConsensus, consensusAbi, "grantRole", [zeroHash, timelock]);
+  await send(hashConsensus, consensusAbi, "renounceRole", [zeroHash, deployer]);
+
   const contracts: ProtocolAddresses = {
     token,
     weth,
@@ -219,6 +351,12 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     elRewardsVaultImplementation,
     timelock,
     withdrawalQueue,
+    hashConsensus,
+    accounting,
+    accountingImplementation,
+    rewardsDistributor,
+    rewardsDistributorImplementation,
+    governor,
   };
   for (const [key, address] of Object.entries(predicted)) {
     if (contracts[key as keyof ProtocolAddresses].toLowerCase() !== address.toLowerCase()) {
