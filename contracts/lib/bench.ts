@@ -12,7 +12,7 @@ import {
   type WalletClient,
 } from "viem";
 import { startAnvil } from "./anvil.js";
-import { type Deployment, deployProtocol } from "./deploy.js";
+import { type Deployment, type DeployOptions, deployProtocol } from "./deploy.js";
 import { DEV_MNEMONIC, DEV_ROLES, devAccount } from "./devkeys.js";
 
 /** A free TCP port on loopback. */
@@ -40,7 +40,9 @@ export interface LocalProtocol {
 }
 
 /** Starts a fresh anvil node (every transaction in its own block) and deploys the protocol on it. */
-export async function startLocalProtocol(options: { dailyStakeCap?: bigint } = {}): Promise<LocalProtocol> {
+export async function startLocalProtocol(
+  options: { dailyStakeCap?: bigint; oracle?: DeployOptions["oracle"] } = {},
+): Promise<LocalProtocol> {
   const node = await startAnvil(await freePort(), ["--mnemonic", DEV_MNEMONIC, "--silent"]);
   const publicClient = createPublicClient({ transport: http(node.url) });
   const wallet = (index: number) =>
@@ -54,6 +56,7 @@ export async function startLocalProtocol(options: { dailyStakeCap?: bigint } = {
       timelockDelay: 0n,
       emergencyCommittee: devAccount(DEV_ROLES.emergencyCommittee).address,
       dailyStakeCap: options.dailyStakeCap,
+      oracle: options.oracle,
     });
     return {
       url: node.url,
