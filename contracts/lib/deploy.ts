@@ -149,7 +149,11 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
   }
 
   async function deployProxy(name: ContractName, implementation: Address, initData: Hex): Promise<Address> {
-    return deploy("TributaryProxy", [implementation, initData]);
+    try {
+      return await deploy("TributaryProxy", [implementation, initData]);
+    } catch (error) {
+      throw new Error(`deploying the proxy of ${name} failed`, { cause: error });
+    }
   }
 
   let depositContract = options.depositContract;
