@@ -1,3 +1,4 @@
+import "./hasher.js";
 import type { BeaconConfig, ChainConfig } from "@lodestar/config";
 import { createBeaconConfig } from "@lodestar/config";
 import {

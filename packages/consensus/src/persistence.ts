@@ -1,3 +1,4 @@
+import "./hasher.js";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BeaconConfig } from "@lodestar/config";

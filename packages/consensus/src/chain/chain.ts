@@ -1,3 +1,4 @@
+import "../hasher.js";
 import { createHash } from "node:crypto";
 import type { BeaconConfig } from "@lodestar/config";
 import {
@@ -179,7 +180,6 @@ export class Chain {
       );
     }
     block.stateRoot = post.hashTreeRoot();
-    const root = ssz.fulu.BeaconBlock.hashTreeRoot(block);
     const header: phase0.BeaconBlockHeader = {
       slot,
       proposerIndex: proposer,
@@ -187,6 +187,8 @@ export class Chain {
       stateRoot: block.stateRoot,
       bodyRoot: ssz.fulu.BeaconBlockBody.hashTreeRoot(block.body),
     };
+    // A block and its header share one root (the header carries the body's root): hash the body once.
+    const root = ssz.phase0.BeaconBlockHeader.hashTreeRoot(header);
     this.headBlock = { slot, root, header: { message: header, signature: EMPTY_SIGNATURE }, block: signed };
     this.head = post;
     this.history.addBlock(this.headBlock, post);

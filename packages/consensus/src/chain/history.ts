@@ -24,6 +24,11 @@ export class ChainHistory {
   private readonly slotByStateRoot = new Map<string, number>();
   private readonly recentStates = new Map<number, CachedBeaconStateFulu>();
   private readonly boundaryStates = new Map<number, CachedBeaconStateFulu>();
+  /** Slots below these were already pruned from the recent states, boundary states and headers. */
+  private recentPrunedBelow = 0;
+  private boundaryPrunedBelow = 0;
+  private headersPrunedBelow = 0;
+  private highestBlockSlot = 0;
 
   constructor(private readonly retainEpochs: number) {}
 
@@ -33,6 +38,7 @@ export class ChainHistory {
     this.rootBySlot.set(block.slot, rootHex);
     this.slotByStateRoot.set(toHex(block.header.message.stateRoot), block.slot);
     this.recentStates.set(block.slot, postState);
+    this.highestBlockSlot = Math.max(this.highestBlockSlot, block.slot);
   }
 
   /** Records the state at an epoch boundary slot (first or last slot of an epoch). */
@@ -41,29 +47,35 @@ export class ChainHistory {
     this.slotByStateRoot.set(toHex(state.hashTreeRoot()), state.slot);
   }
 
+  /**
+   * Drops what fell out of the retention windows since the last call. Each window is walked from where the
+   * previous call stopped, so a slot costs O(1) however long the header history is.
+   */
   prune(headSlot: number): void {
-    for (const slot of this.recentStates.keys()) {
-      if (slot < headSlot - RECENT_STATE_SLOTS) this.recentStates.delete(slot);
+    const recentCutoff = headSlot - RECENT_STATE_SLOTS;
+    for (; this.recentPrunedBelow < recentCutoff; this.recentPrunedBelow++) {
+      this.recentStates.delete(this.recentPrunedBelow);
+      const rootHex = this.rootBySlot.get(this.recentPrunedBelow);
+      const block = rootHex === undefined ? undefined : this.blocks.get(rootHex);
+      if (block?.block !== undefined) block.block = undefined;
     }
     const oldestBoundary = headSlot - this.retainEpochs * SLOTS_PER_EPOCH;
-    for (const slot of this.boundaryStates.keys()) {
+    for (; this.boundaryPrunedBelow < oldestBoundary; this.boundaryPrunedBelow++) {
       // The genesis state stays queryable ("genesis" state id).
-      if (slot < oldestBoundary && slot !== 0) this.boundaryStates.delete(slot);
+      if (this.boundaryPrunedBelow !== 0) this.boundaryStates.delete(this.boundaryPrunedBelow);
     }
-    for (const [slot, rootHex] of this.rootBySlot) {
+    const headerCutoff = headSlot - SLOTS_PER_HISTORICAL_ROOT;
+    for (; this.headersPrunedBelow < headerCutoff; this.headersPrunedBelow++) {
+      const rootHex = this.rootBySlot.get(this.headersPrunedBelow);
+      if (rootHex === undefined) continue;
       const block = this.blocks.get(rootHex);
-      if (slot < headSlot - SLOTS_PER_HISTORICAL_ROOT) {
-        this.rootBySlot.delete(slot);
-        this.blocks.delete(rootHex);
-        if (block) this.slotByStateRoot.delete(toHex(block.header.message.stateRoot));
-      } else if (block?.block !== undefined && slot < headSlot - RECENT_STATE_SLOTS) {
-        block.block = undefined;
-      }
+      this.rootBySlot.delete(this.headersPrunedBelow);
+      this.blocks.delete(rootHex);
+      if (block) this.slotByStateRoot.delete(toHex(block.header.message.stateRoot));
     }
     if (this.slotByStateRoot.size > 4 * SLOTS_PER_HISTORICAL_ROOT) {
       for (const [root, slot] of this.slotByStateRoot) {
-        if (slot < oldestBoundary && slot < headSlot - SLOTS_PER_HISTORICAL_ROOT)
-          this.slotByStateRoot.delete(root);
+        if (slot < oldestBoundary && slot < headerCutoff) this.slotByStateRoot.delete(root);
       }
     }
   }
@@ -98,9 +110,7 @@ export class ChainHistory {
   }
 
   private get maxSlot(): number {
-    let max = 0;
-    for (const slot of this.rootBySlot.keys()) max = Math.max(max, slot);
-    return max;
+    return this.highestBlockSlot;
   }
 
   slotOfStateRoot(root: string): number | undefined {
