@@ -13,16 +13,53 @@ export type ChainParams = {
   depositContract: string;
   /** Slot length in seconds (mainnet: 12). */
   secondsPerSlot: number;
+} & Partial<ChainTiming>;
+
+/**
+ * Chain-config (not preset) timing values that devnets and testnets shorten. They only move when a
+ * validator may exit or withdraw; rewards, penalties and slashing come from the mainnet preset either way.
+ */
+export type ChainTiming = {
+  /** SHARD_COMMITTEE_PERIOD: epochs a validator must be active before it may exit (mainnet 256, ~27 h). */
+  shardCommitteePeriod: number;
+  /** MIN_VALIDATOR_WITHDRAWABILITY_DELAY: epochs from exit to withdrawable (mainnet 256, ~27 h). */
+  minValidatorWithdrawabilityDelay: number;
 };
+
+/** Mainnet's values (the default). */
+export const MAINNET_TIMING: Readonly<ChainTiming> = Object.freeze({
+  shardCommitteePeriod: mainnetChainConfig.SHARD_COMMITTEE_PERIOD,
+  minValidatorWithdrawabilityDelay: mainnetChainConfig.MIN_VALIDATOR_WITHDRAWABILITY_DELAY,
+});
+
+/**
+ * `--devnet-timing`: a deposit can go from activation to exit to full withdrawal in a few dozen epochs
+ * (4 epochs ~ 26 minutes at 12 s slots) instead of ~530.
+ */
+export const DEVNET_TIMING: Readonly<ChainTiming> = Object.freeze({
+  shardCommitteePeriod: 4,
+  minValidatorWithdrawabilityDelay: 4,
+});
+
+/** The timing a chain runs with: its params' values, mainnet's where absent. */
+export function chainTiming(params: Partial<ChainTiming>): ChainTiming {
+  return {
+    shardCommitteePeriod: params.shardCommitteePeriod ?? MAINNET_TIMING.shardCommitteePeriod,
+    minValidatorWithdrawabilityDelay:
+      params.minValidatorWithdrawabilityDelay ?? MAINNET_TIMING.minValidatorWithdrawabilityDelay,
+  };
+}
 
 /** Genesis fork version of local chains, distinct from mainnet's so signatures cannot be replayed there. */
 export const LOCAL_GENESIS_FORK_VERSION = "0x10000000";
 
 /**
  * Mainnet chain config with every fork up to Fulu active from genesis (the current mainnet fork).
- * Only the deposit contract, chain id, fork versions and slot time differ from mainnet.
+ * Only the deposit contract, chain id, fork versions, slot time and (when set) the timing of
+ * `ChainTiming` differ from mainnet; `/eth/v1/config/spec` reports whatever this returns.
  */
 export function createLocalChainConfig(params: ChainParams): ChainConfig {
+  const timing = chainTiming(params);
   return createChainConfig({
     ...mainnetChainConfig,
     CONFIG_NAME: "tributary-local",
@@ -50,6 +87,8 @@ export function createLocalChainConfig(params: ChainParams): ChainConfig {
     DEPOSIT_CHAIN_ID: params.depositChainId,
     DEPOSIT_NETWORK_ID: params.depositChainId,
     DEPOSIT_CONTRACT_ADDRESS: fromHex(params.depositContract),
+    SHARD_COMMITTEE_PERIOD: timing.shardCommitteePeriod,
+    MIN_VALIDATOR_WITHDRAWABILITY_DELAY: timing.minValidatorWithdrawabilityDelay,
   });
 }
 

@@ -4,7 +4,13 @@ import type { FastifyInstance } from "fastify";
 import { createApiServer } from "./api/server.js";
 import { Chain } from "./chain/chain.js";
 import { createChainFromGenesis, genesisValidatorAddress } from "./chain/fromGenesis.js";
-import { type ChainParams, createLocalBeaconConfig, createLocalChainConfig } from "./config.js";
+import {
+  type ChainParams,
+  type ChainTiming,
+  chainTiming,
+  createLocalBeaconConfig,
+  createLocalChainConfig,
+} from "./config.js";
 import type { ExecutionLayer } from "./el/types.js";
 import { ConsensusError } from "./errors.js";
 import { type Hex, toHex } from "./hex.js";
@@ -28,6 +34,8 @@ export type NodeOptions = {
   api: { host: string; port: number } | null;
   /** Stop producing after this slot (null: run until stopped). */
   stopAtSlot: number | null;
+  /** Chain-config timing of a new chain (mainnet's where absent); a restored chain keeps its saved values. */
+  timing?: Partial<ChainTiming>;
 };
 
 export type NodeModules = { log: Logger; el: ExecutionLayer };
@@ -60,10 +68,16 @@ export class ConsensusNode {
       depositChainId,
       depositContract: opts.depositContract,
       secondsPerSlot: opts.secondsPerSlot,
+      ...chainTiming(opts.timing ?? {}),
     };
     if (opts.dataDir !== null && hasSavedChain(opts.dataDir)) {
       const { anchor, meta } = loadChain(opts.dataDir, createLocalBeaconConfig);
       chainParams = meta.chainParams;
+      const requested = opts.timing === undefined ? null : chainTiming(opts.timing);
+      const saved = chainTiming(chainParams);
+      if (requested !== null && JSON.stringify(requested) !== JSON.stringify(saved)) {
+        log.warn("a restored chain keeps its saved timing; timing flags ignored", { saved, requested });
+      }
       if (chainParams.depositChainId !== depositChainId) {
         throw new ConsensusError("saved chain belongs to another execution chain", {
           dataDir: opts.dataDir,
@@ -101,6 +115,7 @@ export class ConsensusNode {
         options: { retainEpochs: opts.retainEpochs, defaultFeeRecipient: opts.defaultFeeRecipient },
         modules,
       });
+      log.info("chain timing", chainTiming(chainParams));
     }
     return new ConsensusNode(chain, opts, modules, chainParams);
   }

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { MAINNET_DEPOSIT_CONTRACT } from "./config.js";
+import { type ChainTiming, DEVNET_TIMING, MAINNET_DEPOSIT_CONTRACT, MAINNET_TIMING } from "./config.js";
 import { OptionsError } from "./errors.js";
 import type { Hex } from "./hex.js";
 import type { LogLevel } from "./log.js";
@@ -71,6 +71,26 @@ export const OPTION_SPECS: Spec[] = [
     env: "CONSENSUS_SAVE_EVERY_EPOCHS",
     description: "save the chain every N epochs (and on exit)",
     default: "1",
+  },
+  {
+    flag: "devnet-timing",
+    env: "CONSENSUS_DEVNET_TIMING",
+    description: `short exit/withdrawal timing: shard committee period and withdrawability delay of ${DEVNET_TIMING.shardCommitteePeriod} epochs`,
+    boolean: true,
+  },
+  {
+    flag: "shard-committee-period",
+    env: "CONSENSUS_SHARD_COMMITTEE_PERIOD",
+    description:
+      "SHARD_COMMITTEE_PERIOD: epochs active before a validator may exit (mainnet 256; beats --devnet-timing)",
+    default: String(MAINNET_TIMING.shardCommitteePeriod),
+  },
+  {
+    flag: "min-withdrawability-delay",
+    env: "CONSENSUS_MIN_WITHDRAWABILITY_DELAY",
+    description:
+      "MIN_VALIDATOR_WITHDRAWABILITY_DELAY: epochs from exit to withdrawable (mainnet 256; beats --devnet-timing)",
+    default: String(MAINNET_TIMING.minValidatorWithdrawabilityDelay),
   },
   { flag: "stop-at-slot", env: "CONSENSUS_STOP_AT_SLOT", description: "exit after producing this slot" },
   {
@@ -157,6 +177,7 @@ export function resolveOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptio
   const port = integer("port", get("port") ?? "", 0);
   if (port > 65535) throw new OptionsError(`--port must be at most 65535, got ${port}`);
   const fast = get("fast");
+  const timing = resolveTiming(values, env, get);
   const dataDir = get("data-dir") ?? "none";
   const stopAtSlot = get("stop-at-slot");
   return {
@@ -173,5 +194,40 @@ export function resolveOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptio
     dataDir: dataDir === "none" ? null : dataDir,
     api: { host: get("host") ?? "127.0.0.1", port },
     stopAtSlot: stopAtSlot === undefined ? null : integer("stop-at-slot", stopAtSlot, 1),
+    timing,
+  };
+}
+
+function isSet(raw: string | undefined): boolean {
+  return raw === "true" || raw === "1";
+}
+
+/**
+ * Timing: an explicit value (flag or environment) wins, then `--devnet-timing`, then mainnet's.
+ * Undefined when no timing was asked for (mainnet's applies), so a restored chain can tell the difference.
+ */
+function resolveTiming(
+  values: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv,
+  get: (flag: string) => string | undefined,
+): Partial<ChainTiming> | undefined {
+  const explicit = (flag: string, name: string): string | undefined => {
+    const fromFlag = values[flag];
+    if (typeof fromFlag === "string") return fromFlag;
+    const fromEnv = env[name];
+    return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
+  };
+  const devnet = isSet(get("devnet-timing"));
+  const shard = explicit("shard-committee-period", "CONSENSUS_SHARD_COMMITTEE_PERIOD");
+  const delay = explicit("min-withdrawability-delay", "CONSENSUS_MIN_WITHDRAWABILITY_DELAY");
+  if (!devnet && shard === undefined && delay === undefined) return undefined;
+  const base = devnet ? DEVNET_TIMING : MAINNET_TIMING;
+  return {
+    shardCommitteePeriod:
+      shard === undefined ? base.shardCommitteePeriod : integer("shard-committee-period", shard, 0),
+    minValidatorWithdrawabilityDelay:
+      delay === undefined
+        ? base.minValidatorWithdrawabilityDelay
+        : integer("min-withdrawability-delay", delay, 0),
   };
 }

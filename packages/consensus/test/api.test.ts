@@ -81,6 +81,11 @@ describe("Beacon API", () => {
     const spec = await get("/eth/v1/config/spec");
     assert.equal((spec.body.data as Record<string, string>).SLOTS_PER_EPOCH, "32", "mainnet preset");
     assert.equal((spec.body.data as Record<string, string>).FULU_FORK_EPOCH, "0", "Fulu at genesis");
+    assert.equal(
+      (spec.body.data as Record<string, string>).SHARD_COMMITTEE_PERIOD,
+      "256",
+      "mainnet timing by default",
+    );
     const deposit = await get("/eth/v1/config/deposit_contract");
     assert.equal(
       (deposit.body.data as { address: string }).address.toLowerCase(),

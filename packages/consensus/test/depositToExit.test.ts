@@ -3,11 +3,11 @@ import { after, before, describe, it } from "node:test";
 import { getClient } from "@lodestar/api";
 import { DOMAIN_DEPOSIT, DOMAIN_VOLUNTARY_EXIT, SLOTS_PER_EPOCH } from "@lodestar/params";
 import { computeDomain, computeSigningRoot, interopSecretKey, ZERO_HASH } from "@lodestar/state-transition";
-import { ssz } from "@lodestar/types";
+import { type fulu, ssz } from "@lodestar/types";
 import { createWalletClient, http, publicActions } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
-import { MAINNET_DEPOSIT_CONTRACT } from "../src/config.js";
+import { DEVNET_TIMING, MAINNET_DEPOSIT_CONTRACT } from "../src/config.js";
 import { depositContractArtifact } from "../src/el/depositContract.js";
 import { JsonRpcExecutionLayer } from "../src/el/jsonRpcExecution.js";
 import { httpTransport } from "../src/el/rpc.js";
@@ -19,34 +19,43 @@ import { startTestNode, type TestNode } from "./helpers/node.js";
 const FUNDED_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const WITHDRAWAL_ADDRESS = "0x00000000000000000000000000000000c0ffee01";
 const AMOUNT_GWEI = 32_000_000_000;
+const GWEI = 1_000_000_000n;
+/** Interop key index of the depositing validator (genesis validators use 0..63). */
+const OWNER = 1000;
+
+/** Statuses a deposit goes through, as the Beacon API names them ("unknown": not in the registry yet). */
+const LIFECYCLE = [
+  "unknown",
+  "pending_initialized",
+  "pending_queued",
+  "active_ongoing",
+  "active_exiting",
+  "exited_unslashed",
+  "withdrawal_possible",
+  "withdrawal_done",
+];
 
 function hex(bytes: Uint8Array): `0x${string}` {
   return `0x${Buffer.from(bytes).toString("hex")}`;
 }
 
-// About 530 epochs with anvil in the loop (activation, SHARD_COMMITTEE_PERIOD, withdrawability delay): it
-// exceeded 9 minutes on a 2-core machine, so it is opt-in until slot production gets faster.
-const E2E = process.env.CONSENSUS_E2E === "1";
-
-describe("deposit on the EVM to full withdrawal on the EVM", {
-  skip: E2E ? false : "set CONSENSUS_E2E=1",
-}, () => {
+// Mainnet preset (rewards, penalties, churn) with the devnet chain-config timing: a validator may exit 4
+// epochs after activation and withdraws 4 epochs after its exit, instead of 256 + 256 epochs.
+describe("deposit on the EVM to full withdrawal on the EVM", () => {
   let anvil: Anvil;
   let t: TestNode;
 
   before(async () => {
     anvil = await startAnvil();
     const el = new JsonRpcExecutionLayer(httpTransport(anvil.url), createLogger("silent"));
-    t = await startTestNode({}, el);
+    t = await startTestNode({ timing: DEVNET_TIMING }, el);
   });
   after(async () => {
     await t?.node.stop();
     await anvil?.stop();
   });
 
-  it("activates, earns, exits and pays the full balance to the withdrawal address", {
-    timeout: 540_000,
-  }, async () => {
+  it("activates, earns, exits and pays the full balance to the withdrawal address", async () => {
     const chain = t.node.chain;
     const config = chain.config;
     const wallet = createWalletClient({
@@ -55,6 +64,17 @@ describe("deposit on the EVM to full withdrawal on the EVM", {
       transport: http(anvil.url),
     }).extend(publicActions);
     const abi = depositContractArtifact().abi as never;
+    const api = getClient({ baseUrl: t.node.apiUrl ?? "" }, { config });
+
+    const spec = (await api.config.getSpec()).value();
+    assert.equal(spec.SHARD_COMMITTEE_PERIOD, String(DEVNET_TIMING.shardCommitteePeriod), "spec: exit delay");
+    assert.equal(
+      spec.MIN_VALIDATOR_WITHDRAWABILITY_DELAY,
+      String(DEVNET_TIMING.minValidatorWithdrawabilityDelay),
+      "spec: withdrawability delay",
+    );
+    assert.equal(spec.SLOTS_PER_EPOCH, "32", "spec: mainnet preset");
+    assert.equal(spec.MIN_SLASHING_PENALTY_QUOTIENT_ELECTRA, "4096", "spec: mainnet slashing");
 
     const deposit = async (signer: number, owner: number) => {
       const pubkey = interopSecretKey(owner).toPublicKey().toBytes();
@@ -72,31 +92,54 @@ describe("deposit on the EVM to full withdrawal on the EVM", {
         abi,
         functionName: "deposit",
         args: [hex(pubkey), hex(withdrawalCredentials), hex(signature), hex(root)],
-        value: BigInt(AMOUNT_GWEI) * 1_000_000_000n,
+        value: BigInt(AMOUNT_GWEI) * GWEI,
       });
-      await wallet.waitForTransactionReceipt({ hash });
+      const receipt = await wallet.waitForTransactionReceipt({ hash });
+      assert.equal(receipt.status, "success", "deposit transaction");
       return hex(pubkey);
     };
-    const pubkey = await deposit(1000, 1000);
-    const badPubkey = await deposit(1000, 1001); // signed by the wrong key
+    const balanceOnEl = () => wallet.getBalance({ address: WITHDRAWAL_ADDRESS });
+    assert.equal(await balanceOnEl(), 0n, "withdrawal address starts empty");
+    const pubkey = await deposit(OWNER, OWNER);
+    const badPubkey = await deposit(OWNER, OWNER + 1); // signed by the wrong key
 
-    const api = getClient({ baseUrl: t.node.apiUrl ?? "" }, { config });
-    const epochsUntil = async (done: () => boolean | Promise<boolean>, maxEpochs: number, what: string) => {
-      for (let e = 0; e < maxEpochs; e++) {
-        if (await done()) return;
-        await t.node.advanceTo(chain.processedSlot + SLOTS_PER_EPOCH);
+    // Drive the chain one slot at a time; after each slot read the validator and the new block through the
+    // Beacon API, keeping the order of statuses seen and the sum of withdrawals paid to the validator.
+    const statuses: string[] = [];
+    let withdrawnGwei = 0n;
+    let lastWithdrawalGwei = 0n;
+    let index: number | null = null;
+    type Observed = { status: string; balance: number; epoch: number };
+    const step = async (): Promise<Observed> => {
+      await t.node.advanceTo(chain.processedSlot + 1);
+      const res = await api.beacon.getStateValidator({ stateId: "head", validatorId: pubkey });
+      const status = res.ok ? res.value().status : "unknown";
+      if (!res.ok) assert.equal(res.status, 404, "a validator not in the registry yet is not found");
+      if (statuses.at(-1) !== status) statuses.push(status);
+      if (res.ok) index = res.value().index;
+      const block = (await api.beacon.getBlockV2({ blockId: "head" })).value() as fulu.SignedBeaconBlock;
+      assert.equal(block.message.slot, chain.processedSlot, "every slot has a block (all proposers online)");
+      for (const w of block.message.body.executionPayload.withdrawals) {
+        if (w.validatorIndex !== index) continue;
+        assert.equal(hex(w.address), WITHDRAWAL_ADDRESS, "withdrawal goes to the 0x01 credentials address");
+        withdrawnGwei += BigInt(w.amount);
+        lastWithdrawalGwei = BigInt(w.amount);
       }
-      assert.fail(`${what} did not happen within ${maxEpochs} epochs`);
+      return {
+        status,
+        balance: res.ok ? res.value().balance : 0,
+        epoch: Math.floor(chain.processedSlot / SLOTS_PER_EPOCH),
+      };
+    };
+    const stepUntil = async (done: (o: Observed) => boolean, maxEpochs: number, what: string) => {
+      for (let s = 0; s < maxEpochs * SLOTS_PER_EPOCH; s++) {
+        const observed = await step();
+        if (done(observed)) return observed;
+      }
+      return assert.fail(`${what} did not happen within ${maxEpochs} epochs`);
     };
 
-    await epochsUntil(
-      async () => {
-        const res = await api.beacon.getStateValidator({ stateId: "head", validatorId: pubkey });
-        return res.ok && res.value().status === "active_ongoing";
-      },
-      20,
-      "activation",
-    );
+    await stepUntil((o) => o.status === "active_ongoing", 16, "activation");
     assert.ok(
       t.logs.some(
         (line) => line.includes("deposit with invalid signature") && line.includes(badPubkey.slice(2, 20)),
@@ -105,48 +148,71 @@ describe("deposit on the EVM to full withdrawal on the EVM", {
     );
     const bad = await api.beacon.getStateValidator({ stateId: "head", validatorId: badPubkey });
     assert.equal(bad.status, 404, "bad deposit dropped: no validator");
+    assert.ok(index !== null, "validator index known");
+    const validatorIndex: number = index;
 
-    const validator = (await api.beacon.getStateValidator({ stateId: "head", validatorId: pubkey })).value();
-    const index = validator.index;
-    const activationEpoch = validator.validator.activationEpoch;
-    const balanceOnEl = async () => wallet.getBalance({ address: WITHDRAWAL_ADDRESS });
+    const signExit = (epoch: number) => {
+      const message = { epoch, validatorIndex };
+      // EIP-7044: voluntary exits are signed with the Capella fork version.
+      const domain = computeDomain(
+        DOMAIN_VOLUNTARY_EXIT,
+        config.CAPELLA_FORK_VERSION,
+        chain.head.genesisValidatorsRoot,
+      );
+      const signature = interopSecretKey(OWNER)
+        .sign(computeSigningRoot(ssz.phase0.VoluntaryExit, message, domain))
+        .toBytes();
+      return { message, signature };
+    };
+    const early = await api.beacon.submitPoolVoluntaryExit({
+      signedVoluntaryExit: signExit(chain.head.epochCtx.epoch),
+    });
+    assert.equal(early.status, 400, "exit refused before SHARD_COMMITTEE_PERIOD has passed");
 
-    await t.node.advanceTo(chain.processedSlot + 4 * SLOTS_PER_EPOCH);
-    assert.ok((await balanceOnEl()) > 0n, "rewards skimmed to the withdrawal address");
-
-    await epochsUntil(
-      () => chain.head.epochCtx.epoch >= activationEpoch + config.SHARD_COMMITTEE_PERIOD,
-      300,
+    // Earnings over one full epoch while active: consensus balance plus what the sweep already paid out.
+    const start = await stepUntil(() => chain.processedSlot % SLOTS_PER_EPOCH === 0, 2, "epoch boundary");
+    const earnedAtStart = BigInt(start.balance) + withdrawnGwei;
+    const end = await stepUntil((o) => o.epoch > start.epoch, 1, "next epoch");
+    assert.equal(end.status, "active_ongoing", "still active after an epoch");
+    assert.ok(
+      BigInt(end.balance) + withdrawnGwei > earnedAtStart,
+      "balance (with skimmed withdrawals) grows over an epoch",
+    );
+    const validator = (
+      await api.beacon.getStateValidator({ stateId: "head", validatorId: validatorIndex })
+    ).value();
+    await stepUntil(
+      (o) => o.epoch >= validator.validator.activationEpoch + DEVNET_TIMING.shardCommitteePeriod,
+      DEVNET_TIMING.shardCommitteePeriod + 1,
       "exit eligibility",
     );
-    const exitMessage = { epoch: chain.head.epochCtx.epoch, validatorIndex: index };
-    // EIP-7044: voluntary exits are signed with the Capella fork version.
-    const exitDomain = computeDomain(
-      DOMAIN_VOLUNTARY_EXIT,
-      config.CAPELLA_FORK_VERSION,
-      chain.head.genesisValidatorsRoot,
-    );
-    const exitSignature = interopSecretKey(1000)
-      .sign(computeSigningRoot(ssz.phase0.VoluntaryExit, exitMessage, exitDomain))
-      .toBytes();
-    (
-      await api.beacon.submitPoolVoluntaryExit({
-        signedVoluntaryExit: { message: exitMessage, signature: exitSignature },
-      })
-    ).assertOk();
+    assert.ok(withdrawnGwei > 0n, "rewards skimmed to the withdrawal address while active");
+    assert.equal(await balanceOnEl(), withdrawnGwei * GWEI, "skimmed rewards arrived on the EVM");
 
-    await epochsUntil(
-      async () => {
-        const res = (await api.beacon.getStateValidator({ stateId: "head", validatorId: index })).value();
-        return res.status === "withdrawal_done";
-      },
-      300,
-      "full withdrawal",
+    (
+      await api.beacon.submitPoolVoluntaryExit({ signedVoluntaryExit: signExit(chain.head.epochCtx.epoch) })
+    ).assertOk();
+    await stepUntil((o) => o.status === "active_exiting", 1, "exit inclusion");
+    const exiting = (
+      await api.beacon.getStateValidator({ stateId: "head", validatorId: validatorIndex })
+    ).value();
+    assert.equal(
+      exiting.validator.withdrawableEpoch,
+      exiting.validator.exitEpoch + DEVNET_TIMING.minValidatorWithdrawabilityDelay,
+      "withdrawable MIN_VALIDATOR_WITHDRAWABILITY_DELAY epochs after the exit",
     );
-    const final = (await api.beacon.getStateValidator({ stateId: "head", validatorId: index })).value();
+
+    await stepUntil((o) => o.status === "withdrawal_done", 20, "full withdrawal");
+    const final = (
+      await api.beacon.getStateValidator({ stateId: "head", validatorId: validatorIndex })
+    ).value();
     assert.equal(final.balance, 0, "nothing left on the consensus layer");
-    const paid = await balanceOnEl();
-    assert.ok(paid > BigInt(AMOUNT_GWEI) * 1_000_000_000n, "deposit plus rewards arrived on the EVM");
-    assert.equal(paid % 1_000_000_000n, 0n, "credited in whole Gwei");
+    assert.deepEqual(statuses, LIFECYCLE, "every status of the lifecycle, in order");
+    assert.ok(
+      lastWithdrawalGwei >= BigInt(AMOUNT_GWEI),
+      "the final sweep paid out the whole remaining balance",
+    );
+    assert.ok(withdrawnGwei > BigInt(AMOUNT_GWEI), "deposit plus rewards paid out");
+    assert.equal(await balanceOnEl(), withdrawnGwei * GWEI, "every Gwei withdrawn arrived on the EVM");
   });
 });
