@@ -28,6 +28,12 @@ const DEPOSIT_BATCH = 100;
 const CONSENSUS_VERSION = 1n;
 
 type Wallet = ReturnType<LocalProtocol["wallet"]>;
+interface TraceFrame {
+  to: string;
+  input: string;
+  gasUsed: string;
+  calls?: TraceFrame[];
+}
 
 interface Report {
   consensusVersion: bigint;
@@ -310,7 +316,19 @@ class Scenario {
       ]);
     }
     const submitter = this.local.wallet(DEV_ROLES.firstUser + 2);
-    return Number(await this.call(submitter, accounting, this.abis.accounting, "submitReportData", [report]));
+    const tx = await this.fire(submitter, accounting, this.abis.accounting, "submitReportData", [report]);
+    const gas = Number(await this.local.gasOf(tx));
+    if (process.env.REPORT_TRACE) {
+      const trace = await this.rpc("debug_traceTransaction", [tx, { tracer: "callTracer" }]);
+      const print = (frame: TraceFrame, depth: number) => {
+        console.log(
+          `${"  ".repeat(depth)}${frame.to} ${frame.input.slice(0, 10)} gasUsed ${Number(frame.gasUsed)}`,
+        );
+        for (const child of frame.calls ?? []) print(child, depth + 1);
+      };
+      print(trace as TraceFrame, 0);
+    }
+    return gas;
   }
 
   /** `count` withdrawal requests of 0.01 trETH each; returns the last request id. */
@@ -369,6 +387,7 @@ export async function measureReportApply(): Promise<Record<string, number>> {
     const many = await s.requests(500);
     gas.report_apply_500_req = await s.applyReport(await s.typicalReport(await s.nextFrame(), many));
   });
+  if (process.env.REPORT_ONLY_SMALL) return gas;
   await withScenario(1000, async (s) => {
     gas.report_apply_1000_ops = await s.applyReport(await s.typicalReport(await s.nextFrame(), 0n));
   });

@@ -38,7 +38,7 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
     uint16 internal constant DEFAULT_MAX_LOSS_BPS = 50;
     uint32 internal constant DEFAULT_MAX_RATE_INCREASE = 750_000;
     uint32 internal constant DEFAULT_EXIT_DEADLINE = 4 days;
-    uint96 internal constant DEFAULT_MISSED_EXIT_PENALTY = 1 ether;
+    uint64 internal constant DEFAULT_MISSED_EXIT_PENALTY = 1 ether;
 
     ITrETH public immutable token;
     IHashConsensus public immutable consensus;
@@ -63,14 +63,28 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         uint40 exitDeadline;
     }
 
+    /// @dev Read by every report: one slot (240 bits).
+    struct FeeConfig {
+        address treasury;
+        uint16 treasuryFeeBps;
+        uint16 maxAnnualClGrowthBps;
+        uint16 maxLossBps;
+        uint32 maxRateIncreasePerReport;
+    }
+
+    /// @dev One slot: the queue (zero until wired: no finalization then) and the exit terms.
+    struct ExitConfig {
+        address withdrawalQueue;
+        uint32 exitDeadline;
+        uint64 missedExitPenalty;
+    }
+
     /// @custom:storage-location erc7201:tributary.storage.Accounting
     struct AccountingStorage {
         State state;
-        // One slot: see {IAccounting.Limits} for units.
-        Limits limits;
-        address treasury;
-        // Zero until the withdrawal queue is wired: no finalization then.
-        address withdrawalQueue;
+        // Read by every report; see {IAccounting.Limits} for units.
+        FeeConfig fees;
+        ExitConfig exits;
         bytes32 rewardsRoot;
         bytes32 exitRequestsHash;
         // keccak256(exitRequestsHash, index) => force-exited.
@@ -173,18 +187,24 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
 
     function _setLimits(Limits memory l) private {
         if (l.treasuryFeeBps >= ReportMath.BPS || l.maxLossBps > ReportMath.BPS) revert AccountingInvalidLimits(l);
-        _s().limits = l;
+        AccountingStorage storage $ = _s();
+        $.fees.treasuryFeeBps = l.treasuryFeeBps;
+        $.fees.maxAnnualClGrowthBps = l.maxAnnualClGrowthBps;
+        $.fees.maxLossBps = l.maxLossBps;
+        $.fees.maxRateIncreasePerReport = l.maxRateIncreasePerReport;
+        $.exits.exitDeadline = l.exitDeadline;
+        $.exits.missedExitPenalty = l.missedExitPenalty;
         emit LimitsSet(l);
     }
 
     function _setTreasury(address treasury_) private {
         if (treasury_ == address(0)) revert AccountingZeroAddress();
-        _s().treasury = treasury_;
+        _s().fees.treasury = treasury_;
         emit TreasurySet(treasury_);
     }
 
     function _setWithdrawalQueue(address withdrawalQueue_) private {
-        _s().withdrawalQueue = withdrawalQueue_;
+        _s().exits.withdrawalQueue = withdrawalQueue_;
         emit WithdrawalQueueSet(withdrawalQueue_);
     }
 
@@ -217,7 +237,7 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
             support = support_;
             members = members_;
         }
-        Limits memory lim = $.limits;
+        FeeConfig memory lim = $.fees;
         Outcome memory o;
         _checkCounts(report, st, o);
 
@@ -232,7 +252,7 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         st.exitedValidators = report.exitedValidators.toUint64();
         if (report.exitRequestsHash != bytes32(0)) {
             // Fits 40 bits: a timestamp plus at most 2^32 s.
-            st.exitDeadline = uint40(block.timestamp + lim.exitDeadline);
+            st.exitDeadline = uint40(block.timestamp + $.exits.exitDeadline);
             $.exitRequestsHash = report.exitRequestsHash;
             emit ExitRequestsSet(report.refSlot, report.exitRequestsHash, report.exitRequestsCount, st.exitDeadline);
         }
@@ -247,19 +267,24 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
 
         _computeOutcome(report, lim, o);
         emit ReportApplied(
-            report.refSlot, report.clValidators, o.postBeacon, o.wvPull, o.elPull, o.rewards, o.loss, o.shareRate
+            report.refSlot,
+            o.postBeacon,
+            o.wvPull,
+            o.elPull,
+            o.rewards,
+            o.loss,
+            o.treasuryShares,
+            o.commissionShares,
+            o.shareRate
         );
-        if (o.treasuryShares != 0 || o.commissionShares != 0) {
-            emit FeesMinted(report.refSlot, o.treasuryShares, o.commissionShares, o.treasuryFee, report.operatorCommission);
-        }
 
         // Vault ETH comes back through `receive` and goes on to the token with the rebase.
         if (o.wvPull != 0) withdrawalVault.pull(o.wvPull);
         if (o.elPull != 0) elRewardsVault.pull(o.elPull);
         token.rebase{value: o.wvPull + o.elPull}(o.postBeacon);
-        if (o.treasuryShares != 0) token.mintShares($.treasury, o.treasuryShares);
+        if (o.treasuryShares != 0) token.mintShares(lim.treasury, o.treasuryShares);
         if (o.commissionShares != 0) token.mintShares(rewardsDistributor, o.commissionShares);
-        address queue = $.withdrawalQueue;
+        address queue = $.exits.withdrawalQueue;
         if (queue != address(0)) {
             // Requests from now on are priced at most at this report's rate.
             IWithdrawalQueue(queue).onReport(o.shareRate);
@@ -307,7 +332,7 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         if (exited >= target) revert AccountingExitAlreadyDone(operatorId, exited, target);
 
         $.forced[entryKey] = true;
-        uint256 penalty = $.limits.missedExitPenalty;
+        uint256 penalty = $.exits.missedExitPenalty;
         emit ValidatorForcedExit(operatorId, keyIndex, pubkey, penalty, msg.sender);
         // Trusted protocol contracts; the entry is marked forced above, so it cannot repeat.
         registry.chargeLoss(operatorId, penalty);
@@ -318,17 +343,25 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
 
     /// @inheritdoc IAccounting
     function limits() external view returns (Limits memory) {
-        return _s().limits;
+        AccountingStorage storage $ = _s();
+        return Limits({
+            treasuryFeeBps: $.fees.treasuryFeeBps,
+            maxAnnualClGrowthBps: $.fees.maxAnnualClGrowthBps,
+            maxLossBps: $.fees.maxLossBps,
+            maxRateIncreasePerReport: $.fees.maxRateIncreasePerReport,
+            exitDeadline: $.exits.exitDeadline,
+            missedExitPenalty: $.exits.missedExitPenalty
+        });
     }
 
     /// @inheritdoc IAccounting
     function treasury() external view returns (address) {
-        return _s().treasury;
+        return _s().fees.treasury;
     }
 
     /// @inheritdoc IAccounting
     function withdrawalQueue() external view returns (address) {
-        return _s().withdrawalQueue;
+        return _s().exits.withdrawalQueue;
     }
 
     /// @inheritdoc IAccounting
@@ -381,7 +414,7 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
     function _checkBalances(
         Report calldata report,
         State memory st,
-        Limits memory lim,
+        FeeConfig memory lim,
         Outcome memory o,
         uint256 support,
         uint256 members
@@ -436,7 +469,7 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
     }
 
     /// @dev Held-back vault ETH, rewards or loss, fees and the resulting share rate.
-    function _computeOutcome(Report calldata report, Limits memory lim, Outcome memory o) private pure {
+    function _computeOutcome(Report calldata report, FeeConfig memory lim, Outcome memory o) private pure {
         uint256 commission = report.operatorCommission;
         // Vault ETH that keeps the holder rate rise within the limit: withdrawals (principal
         // that funds requests) are pulled before EL rewards, so EL rewards wait first.

@@ -88,26 +88,27 @@ interface IAccounting {
         uint32 maxRateIncreasePerReport;
         /// @dev Seconds an operator has to exit a named validator (default 4 days).
         uint32 exitDeadline;
-        /// @dev Wei taken from the bond of an operator that missed the exit deadline (default 1 ETH).
-        uint96 missedExitPenalty;
+        /// @dev Wei taken from the bond of an operator that missed the exit deadline (default 1 ETH;
+        /// 64 bits hold up to 18.4 ETH, more than four validators' bonds).
+        uint64 missedExitPenalty;
     }
 
     // ---------------------------------------------------------------- events
 
-    /// @notice A report was applied. `rewards` is after held-back ETH; negative results show as
-    /// `loss` (before bonds).
+    /// @notice A report was applied. `rewards` counts only ETH pulled (held-back ETH is not);
+    /// a negative result shows as `loss` (before bonds). The fees were minted as `treasuryShares`
+    /// to the treasury and `commissionShares` to the rewards distributor.
     event ReportApplied(
         uint256 indexed refSlot,
-        uint256 clValidators,
         uint256 beaconAssets,
         uint256 withdrawalVaultPulled,
         uint256 elRewardsPulled,
         uint256 rewards,
         uint256 loss,
+        uint256 treasuryShares,
+        uint256 commissionShares,
         uint256 shareRate
     );
-    /// @notice Fees minted for a report: trETH shares to the treasury and to the distributor.
-    event FeesMinted(uint256 indexed refSlot, uint256 treasuryShares, uint256 commissionShares, uint256 treasuryFee, uint256 operatorCommission);
     /// @notice The report names validators to exit; the list is published with {publishExitRequests}.
     event ExitRequestsSet(uint256 indexed refSlot, bytes32 exitRequestsHash, uint256 count, uint256 deadline);
     /// @notice The exit list whose hash a report named, for operators to read.
