@@ -171,6 +171,8 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     function governance() external view returns (address);
     function emergencyCommittee() external view returns (address);
     function modules() external view returns (Modules memory);
+    /// @notice `modules().accounting` in one storage read (the withdrawal queue checks it per report).
+    function accountingModule() external view returns (address);
     function isStakingPaused() external view returns (bool);
     /// @notice What can be staked now under the daily cap (type(uint256).max without a cap), and the cap.
     function stakeLimit() external view returns (uint256 available, uint256 dailyCap);

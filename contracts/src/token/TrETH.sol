@@ -531,6 +531,11 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     }
 
     /// @inheritdoc ITrETH
+    function accountingModule() external view returns (address) {
+        return _accounting;
+    }
+
+    /// @inheritdoc ITrETH
     function isStakingPaused() external view returns (bool) {
         return _supply.flags & FLAG_STAKING_PAUSED != 0;
     }

@@ -113,7 +113,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
     // ================================================================ modifiers
 
     modifier onlyAccounting() {
-        if (msg.sender != token.modules().accounting) revert WithdrawalQueueUnauthorized(msg.sender);
+        if (msg.sender != token.accountingModule()) revert WithdrawalQueueUnauthorized(msg.sender);
         _;
     }
 
