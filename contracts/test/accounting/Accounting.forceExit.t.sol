@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+pragma solidity 0.8.30;
+
+import {AccountingFixture} from "./AccountingFixture.sol";
+import {WithdrawalRequestMock} from "../mocks/WithdrawalRequestMock.sol";
+import {IAccounting} from "../../src/interfaces/IAccounting.sol";
+import {IWithdrawalVault} from "../../src/interfaces/IWithdrawalVault.sol";
+
+/// @notice Exit requests named by a report, and forced exits through EIP-7002 after the deadline.
+/// @dev This unit test etches a stand-in for the EIP-7002 system contract at its address (the
+/// local chain may not have it installed).
+contract AccountingForceExitTest is AccountingFixture {
+    address internal constant EIP7002 = 0x00000961Ef480Eb55e80D19ad83579A64c007002;
+    uint256 internal opA;
+    bytes internal pubkeysA;
+    bytes internal sigsA;
+    bytes internal exitList;
+
+    function setUp() public override {
+        super.setUp();
+        _stake(makeAddr("alice"), 100 ether);
+        (opA, pubkeysA, sigsA) = _operatorWithKeys(makeAddr("operator A"), 1, 2);
+        _depositKeys(opA, 2, pubkeysA, sigsA);
+        vm.etch(EIP7002, address(new WithdrawalRequestMock()).code);
+        vm.deal(address(withdrawalVault), 1 ether); // pays the request fee
+        // The report asks operator A to exit key 1 (its exited count must reach 1).
+        exitList = abi.encodePacked(uint24(opA), uint40(1), uint32(1), _slice(pubkeysA, 48, 48));
+        _nextFrame();
+        IAccounting.Report memory r = _baseReport();
+        r.exitRequestsHash = keccak256(exitList);
+        r.exitRequestsCount = 1;
+        r.withdrawalVaultAmount = 0;
+        _report(r);
+    }
+
+    function _depositKeys(uint256 id, uint256 count, bytes memory pubkeys, bytes memory sigs) internal {
+        _stake(makeAddr("filler"), 64 ether);
+        depositSecurity.deposit(_batch(id, count, pubkeys, sigs), _quorumSigs(_batchDigest(_batch(id, count, pubkeys, sigs)), GUARDIAN_QUORUM));
+    }
+
+    function _slice(bytes memory data, uint256 start, uint256 length) internal pure returns (bytes memory out) {
+        out = new bytes(length);
+        for (uint256 i; i < length; ++i) {
+            out[i] = data[start + i];
+        }
+    }
+
+    function test_publishEmitsTheListWhoseHashTheReportNamed() public {
+        (bytes32 listHash, uint256 deadline) = accounting.exitRequests();
+        assertEq(listHash, keccak256(exitList), "hash stored");
+        assertEq(deadline, block.timestamp + 4 days, "deadline: 4 days");
+        vm.expectEmit(address(accounting));
+        emit IAccounting.ExitRequestsPublished(listHash, exitList);
+        accounting.publishExitRequests(exitList);
+        bytes memory other = bytes.concat(exitList, hex"00");
+        vm.expectRevert(abi.encodeWithSelector(IAccounting.AccountingExitRequestsMismatch.selector, listHash, keccak256(other)));
+        accounting.publishExitRequests(other);
+    }
+
+    function test_revert_beforeDeadline() public {
+        (, uint256 deadline) = accounting.exitRequests();
+        vm.expectRevert(abi.encodeWithSelector(IAccounting.AccountingExitDeadlineNotPassed.selector, deadline, block.timestamp));
+        accounting.forceExit(exitList, 0, _slice(sigsA, 96, 96));
+    }
+
+    function test_missedDeadlineExitsThroughEip7002AndPenalisesTheBond() public {
+        vm.warp(block.timestamp + 4 days + 1);
+        uint256 bondSharesBefore = registry.getOperator(opA).bondShares;
+        uint256 penaltyShares = token.convertToShares(1 ether);
+        uint256 rateBefore = _rate();
+        address keeper = makeAddr("keeper");
+        vm.prank(keeper);
+        accounting.forceExit(exitList, 0, _slice(sigsA, 96, 96));
+        WithdrawalRequestMock system = WithdrawalRequestMock(payable(EIP7002));
+        assertEq(system.requests(), 1, "one EIP-7002 request");
+        assertEq(keccak256(system.lastRequest()), keccak256(abi.encodePacked(_slice(pubkeysA, 48, 48), uint64(0))), "pubkey ++ amount 0 (full exit)");
+        assertEq(address(withdrawalVault).balance, 1 ether - 1, "fee paid from the vault");
+        assertApproxEq(registry.getOperator(opA).bondShares, bondSharesBefore - penaltyShares, 1, "bond shares worth 1 ETH burned");
+        assertGt(_rate(), rateBefore, "the penalty goes to the holders");
+        vm.expectRevert(abi.encodeWithSelector(IAccounting.AccountingExitAlreadyForced.selector, keccak256(exitList), 0));
+        accounting.forceExit(exitList, 0, _slice(sigsA, 96, 96));
+    }
+
+    function test_revert_operatorAlreadyExited() public {
+        _nextFrame();
+        IAccounting.Report memory r = _baseReport();
+        r.exitedValidators = 1;
+        r.operatorChanges = _changes1(opA, 1, 0);
+        r.clBalance -= 32 ether;
+        vm.deal(address(withdrawalVault), 33 ether);
+        r.withdrawalVaultAmount = 32 ether;
+        _report(r);
+        vm.warp(block.timestamp + 4 days + 1);
+        vm.expectRevert(abi.encodeWithSelector(IAccounting.AccountingExitAlreadyDone.selector, opA, 1, 1));
+        accounting.forceExit(exitList, 0, _slice(sigsA, 96, 96));
+    }
+
+    function test_revert_wrongKeyOrIndex() public {
+        vm.warp(block.timestamp + 4 days + 1);
+        vm.expectRevert(abi.encodeWithSelector(IAccounting.AccountingExitKeyMismatch.selector, opA, 1));
+        accounting.forceExit(exitList, 0, _slice(sigsA, 0, 96));
+        vm.expectRevert(abi.encodeWithSelector(IAccounting.AccountingExitIndexOutOfRange.selector, 1, 1));
+        accounting.forceExit(exitList, 1, _slice(sigsA, 96, 96));
+    }
+
+    function test_onlyAccountingRequestsExits() public {
+        vm.expectRevert();
+        IWithdrawalVault(address(withdrawalVault)).requestExit(_slice(pubkeysA, 0, 48));
+    }
+}
