@@ -66,14 +66,18 @@ async function currentRate(local: LocalProtocol): Promise<bigint> {
   })) as bigint;
 }
 
-/** The finalize part of a report (onReport, then finalize up to the last request). */
-async function reportAndFinalize(local: LocalProtocol, lastRequestId: bigint): Promise<bigint> {
+/** The queue's part of a report (onReport, then finalize up to `lastRequestId`): gas of each call. */
+async function reportAndFinalize(
+  local: LocalProtocol,
+  lastRequestId: bigint,
+): Promise<{ onReport: bigint; finalize: bigint }> {
   const queue = local.deployment.contracts.withdrawalQueue;
   const queueAbi = loadArtifact("WithdrawalQueue").abi;
   const accounting = local.wallet(BENCH_ACCOUNTING_INDEX);
   const rate = await currentRate(local);
-  await send(local, accounting, queue, queueAbi, "onReport", [rate]);
-  return send(local, accounting, queue, queueAbi, "finalize", [lastRequestId, rate]);
+  const onReport = await send(local, accounting, queue, queueAbi, "onReport", [rate]);
+  const finalize = await send(local, accounting, queue, queueAbi, "finalize", [lastRequestId, rate]);
+  return { onReport, finalize };
 }
 
 /**
@@ -105,8 +109,15 @@ export async function measureWithdrawalGas(
     abi: queueAbi,
     functionName: "lastRequestId",
   })) as bigint;
-  await reportAndFinalize(local, last);
+  gas.on_report = Number((await reportAndFinalize(local, last)).onReport);
   gas.claim = Number(await send(local, holder, withdrawalQueue, queueAbi, "claim", [last - 1n, me, false]));
+  gas.ticket_transfer = Number(
+    await send(local, holder, withdrawalQueue, queueAbi, "transferFrom", [
+      me,
+      devAccount(DEV_ROLES.firstUser).address,
+      last,
+    ]),
+  );
   return gas;
 }
 
@@ -131,7 +142,7 @@ export async function measureFinalizeGas(
       for (let i = 0; i < count; i++) {
         await send(local, holder, token, trETH, "requestRedeem", [parseEther("0.01"), me, me]);
       }
-      gas[`finalize_${count}`] = Number(await reportAndFinalize(local, BigInt(count)));
+      gas[`finalize_${count}`] = Number((await reportAndFinalize(local, BigInt(count))).finalize);
     } finally {
       await local.stop();
     }
