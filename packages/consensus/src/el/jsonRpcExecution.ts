@@ -33,6 +33,15 @@ const WITHDRAWAL_REQUESTS = { max: 16, target: 2n };
 /** EIP-7251 MAX_CONSOLIDATION_REQUESTS_PER_BLOCK / TARGET_CONSOLIDATION_REQUESTS_PER_BLOCK. */
 const CONSOLIDATION_REQUESTS = { max: MAX_CONSOLIDATION_REQUESTS_PER_PAYLOAD, target: 1n };
 const GWEI = 1_000_000_000n;
+/** Storage words of a request queue read each slot (excess, count, head, tail). */
+const QUEUE_SLOTS = [
+  REQUEST_EXCESS_SLOT,
+  REQUEST_COUNT_SLOT,
+  REQUEST_QUEUE_HEAD_SLOT,
+  REQUEST_QUEUE_TAIL_SLOT,
+];
+/** Reads per request queue: the system call and the four storage words. */
+const QUEUE_READS = 1 + QUEUE_SLOTS.length;
 
 type RpcBlock = {
   hash: Hex;
@@ -116,34 +125,82 @@ export class JsonRpcExecutionLayer implements ExecutionLayer {
     return this.cursor;
   }
 
+  /**
+   * Three JSON-RPC round trips per slot (a fourth in the rare slots where a request queue moves or the head is
+   * ahead of slot time). A node may run the calls of one batch concurrently (anvil does), so only calls that do
+   * not depend on each other share one: (1) read the head, set the coinbase and the EIP-4788 root; (2) mine;
+   * (3) read the mined block, credit the withdrawals, read deposit logs and the request queues.
+   */
   async produceBlock(params: ExecutionBlockParams): Promise<ExecutionBlock> {
-    const latest = await this.block("latest");
+    const credits = this.credits(params);
+    const addBalance = this.dialect === "anvil";
+    // The EIP-4788 root is written for the slot's timestamp in the same batch as the head is read; in the rare
+    // case the head is already past that time, the entry is cleared and written again for the block's time.
+    const slotRoot = this.beaconRootWrites(params.timestamp, params.parentBeaconBlockRoot);
+    const [latestRaw, ...balances] = await batchRequest(this.rpc, [
+      { method: "eth_getBlockByNumber", params: ["latest", false] },
+      { method: this.m("setCoinbase"), params: [params.feeRecipient] },
+      ...slotRoot,
+      ...(addBalance
+        ? []
+        : credits.map(([address]) => ({ method: "eth_getBalance", params: [address, "latest"] }))),
+    ]).then((results) => [results[0], ...results.slice(2 + slotRoot.length)]);
+    const latest = latestRaw as RpcBlock | null;
+    if (latest === null) throw new ConsensusError("execution node has no such block", { tag: "latest" });
     const timestamp = Math.max(params.timestamp, Number(latest.timestamp) + 1);
+    const beaconRoot =
+      timestamp === params.timestamp
+        ? slotRoot
+        : this.beaconRootWrites(timestamp, params.parentBeaconBlockRoot);
     if (timestamp !== params.timestamp) {
       this.log.warn("execution head is ahead of slot time; block timestamp moved forward", {
         slotTimestamp: params.timestamp,
         timestamp,
       });
+      await batchRequest(this.rpc, [
+        ...this.beaconRootWrites(params.timestamp, new Uint8Array(32), 0n),
+        ...beaconRoot,
+      ]);
     }
-    const beaconRoot = this.beaconRootWrites(timestamp, params.parentBeaconBlockRoot);
-    const [, , , , minedBlock] = await batchRequest(this.rpc, [
-      { method: this.m("setCoinbase"), params: [params.feeRecipient] },
-      ...beaconRoot,
-      { method: "evm_mine", params: [timestamp] },
+    await this.rpc.request("evm_mine", [timestamp]);
+
+    // Deposit logs are read up to the block this slot was expected to mine. Should a block have been mined by
+    // someone else in between, ours has a higher number and is read with the next slot: none is read twice.
+    const toBlock = Number(latest.number) + 1;
+    const readLogs = toBlock > this.cursor;
+    const creditCalls = credits.map(([address, wei], i) =>
+      addBalance
+        ? { method: "anvil_addBalance", params: [address, toQuantity(wei)] }
+        : { method: this.m("setBalance"), params: [address, toQuantity(BigInt(balances[i] as Hex) + wei)] },
+    );
+    const [minedRaw, ...rest] = await batchRequest(this.rpc, [
       { method: "eth_getBlockByNumber", params: ["latest", false] },
       // A node that runs the EIP-4788 system call itself may have written its own root: ours wins.
       ...beaconRoot,
+      // Withdrawals are credited after the block's transactions, as the execution layer applies them.
+      ...creditCalls,
+      ...(readLogs ? [this.depositLogsCall(toBlock)] : []),
+      ...this.queueReads(WITHDRAWAL_REQUEST_ADDRESS),
+      ...this.queueReads(CONSOLIDATION_REQUEST_ADDRESS),
     ]);
-    const mined = minedBlock as RpcBlock;
-    await this.creditWithdrawals(params);
-    await this.collectDeposits(Number(mined.number));
+    const mined = minedRaw as RpcBlock;
+    let next = beaconRoot.length + creditCalls.length;
+    if (readLogs) this.takeDepositLogs(rest[next++] as RpcLog[], toBlock);
     const deposits = this.pendingDeposits.splice(0, MAX_DEPOSIT_REQUESTS_PER_PAYLOAD);
-    const withdrawals = (await this.dequeue(WITHDRAWAL_REQUEST_ADDRESS, WITHDRAWAL_REQUESTS)).map(
-      (bytes, _i, _all) => this.decodeWithdrawalRequest(bytes),
-    );
-    const consolidations = (await this.dequeue(CONSOLIDATION_REQUEST_ADDRESS, CONSOLIDATION_REQUESTS)).map(
-      (bytes) => this.decodeConsolidationRequest(bytes),
-    );
+    const writes: Array<{ method: string; params: unknown[] }> = [];
+    const withdrawals = this.dequeue(
+      WITHDRAWAL_REQUEST_ADDRESS,
+      WITHDRAWAL_REQUESTS,
+      rest.slice(next, next + QUEUE_READS),
+      writes,
+    ).map((bytes) => this.decodeWithdrawalRequest(bytes));
+    const consolidations = this.dequeue(
+      CONSOLIDATION_REQUEST_ADDRESS,
+      CONSOLIDATION_REQUESTS,
+      rest.slice(next + QUEUE_READS),
+      writes,
+    ).map((bytes) => this.decodeConsolidationRequest(bytes));
+    if (writes.length > 0) await batchRequest(this.rpc, writes);
     return { header: this.toHeader(mined), requests: { deposits, withdrawals, consolidations } };
   }
 
@@ -174,12 +231,13 @@ export class JsonRpcExecutionLayer implements ExecutionLayer {
   private beaconRootWrites(
     timestamp: number,
     root: Uint8Array,
+    storedTimestamp = BigInt(timestamp),
   ): Array<{ method: string; params: unknown[] }> {
     const index = timestamp % BEACON_ROOTS_HISTORY_BUFFER_LENGTH;
     return [
       {
         method: this.m("setStorageAt"),
-        params: [BEACON_ROOTS_ADDRESS, toQuantity(index), word(BigInt(timestamp))],
+        params: [BEACON_ROOTS_ADDRESS, toQuantity(index), word(storedTimestamp)],
       },
       {
         method: this.m("setStorageAt"),
@@ -192,37 +250,32 @@ export class JsonRpcExecutionLayer implements ExecutionLayer {
     ];
   }
 
-  private async creditWithdrawals(params: ExecutionBlockParams): Promise<void> {
+  /** The slot's withdrawals summed per address, in wei (zero amounts skipped). */
+  private credits(params: ExecutionBlockParams): Array<[string, bigint]> {
     const byAddress = new Map<string, bigint>();
     for (const w of params.withdrawals) {
       if (w.amountGwei === 0n) continue;
       const key = w.address.toLowerCase();
       byAddress.set(key, (byAddress.get(key) ?? 0n) + w.amountGwei * GWEI);
     }
-    const addresses = [...byAddress.keys()];
-    const balances = await batchRequest(
-      this.rpc,
-      addresses.map((address) => ({ method: "eth_getBalance", params: [address, "latest"] })),
-    );
-    await batchRequest(
-      this.rpc,
-      addresses.map((address, i) => ({
-        method: this.m("setBalance"),
-        params: [address, toQuantity(BigInt(balances[i] as Hex) + (byAddress.get(address) ?? 0n))],
-      })),
-    );
+    return [...byAddress];
   }
 
-  private async collectDeposits(toBlock: number): Promise<void> {
-    if (toBlock <= this.cursor) return;
-    const logs = (await this.rpc.request("eth_getLogs", [
-      {
-        address: this.depositContract,
-        topics: [DEPOSIT_EVENT_TOPIC],
-        fromBlock: toQuantity(this.cursor + 1),
-        toBlock: toQuantity(toBlock),
-      },
-    ])) as RpcLog[];
+  private depositLogsCall(toBlock: number): { method: string; params: unknown[] } {
+    return {
+      method: "eth_getLogs",
+      params: [
+        {
+          address: this.depositContract,
+          topics: [DEPOSIT_EVENT_TOPIC],
+          fromBlock: toQuantity(this.cursor + 1),
+          toBlock: toQuantity(toBlock),
+        },
+      ],
+    };
+  }
+
+  private takeDepositLogs(logs: RpcLog[], toBlock: number): void {
     logs.sort(
       (a, b) => Number(a.blockNumber) - Number(b.blockNumber) || Number(a.logIndex) - Number(b.logIndex),
     );
@@ -230,18 +283,30 @@ export class JsonRpcExecutionLayer implements ExecutionLayer {
     this.cursor = toBlock;
   }
 
+  /** What the end-of-block system call of an EIP-7002/7251 contract returns, and the queue's storage words. */
+  private queueReads(address: Hex): Array<{ method: string; params: unknown[] }> {
+    return [
+      { method: "eth_call", params: [{ from: SYSTEM_ADDRESS, to: address }, "latest"] },
+      ...QUEUE_SLOTS.map((slot) => ({
+        method: "eth_getStorageAt",
+        params: [address, toQuantity(slot), "latest"],
+      })),
+    ];
+  }
+
   /**
-   * Emulates the end-of-block system call of an EIP-7002/7251 contract: a call from SYSTEM_ADDRESS returns
-   * the dequeued requests, then the storage writes the call would make are applied with setStorageAt.
+   * Emulates the end-of-block system call of an EIP-7002/7251 contract from the results of `queueReads`: the
+   * call's output is the dequeued requests, and the storage writes the call would make are appended to `writes`.
    */
-  private async dequeue(address: Hex, limits: { max: number; target: bigint }): Promise<Uint8Array[]> {
+  private dequeue(
+    address: Hex,
+    limits: { max: number; target: bigint },
+    reads: unknown[],
+    writes: Array<{ method: string; params: unknown[] }>,
+  ): Uint8Array[] {
     const size =
       address === WITHDRAWAL_REQUEST_ADDRESS ? WITHDRAWAL_REQUEST_BYTES : CONSOLIDATION_REQUEST_BYTES;
-    const slots = [REQUEST_EXCESS_SLOT, REQUEST_COUNT_SLOT, REQUEST_QUEUE_HEAD_SLOT, REQUEST_QUEUE_TAIL_SLOT];
-    const [call, ...words] = await batchRequest(this.rpc, [
-      { method: "eth_call", params: [{ from: SYSTEM_ADDRESS, to: address }, "latest"] },
-      ...slots.map((slot) => ({ method: "eth_getStorageAt", params: [address, toQuantity(slot), "latest"] })),
-    ]);
+    const [call, ...words] = reads.slice(0, QUEUE_READS);
     const output = fromHex(call as Hex);
     const [excess, count, head, tail] = words.map((w) => BigInt(w as Hex)) as [
       bigint,
@@ -257,16 +322,18 @@ export class JsonRpcExecutionLayer implements ExecutionLayer {
         expectedRequests: dequeued,
       });
     }
+    const write = (slot: number, value: bigint) =>
+      writes.push({ method: this.m("setStorageAt"), params: [address, toQuantity(slot), word(value)] });
     if (head + dequeued === tail) {
-      if (head !== 0n) await this.setStorage(address, REQUEST_QUEUE_HEAD_SLOT, 0n);
-      if (tail !== 0n) await this.setStorage(address, REQUEST_QUEUE_TAIL_SLOT, 0n);
+      if (head !== 0n) write(REQUEST_QUEUE_HEAD_SLOT, 0n);
+      if (tail !== 0n) write(REQUEST_QUEUE_TAIL_SLOT, 0n);
     } else {
-      await this.setStorage(address, REQUEST_QUEUE_HEAD_SLOT, head + dequeued);
+      write(REQUEST_QUEUE_HEAD_SLOT, head + dequeued);
     }
     const previous = excess === EXCESS_INHIBITOR ? 0n : excess;
     const next = previous + count > limits.target ? previous + count - limits.target : 0n;
-    if (next !== excess) await this.setStorage(address, REQUEST_EXCESS_SLOT, next);
-    if (count !== 0n) await this.setStorage(address, REQUEST_COUNT_SLOT, 0n);
+    if (next !== excess) write(REQUEST_EXCESS_SLOT, next);
+    if (count !== 0n) write(REQUEST_COUNT_SLOT, 0n);
     const requests: Uint8Array[] = [];
     for (let i = 0; i < output.length; i += size) requests.push(output.subarray(i, i + size));
     return requests;
