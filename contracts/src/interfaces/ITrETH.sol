@@ -161,6 +161,7 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     function resumeStaking() external;
     /// @notice Sets the refilling daily stake cap in wei (a multiple of 0.001 ETH; 0 = no cap).
     function setDailyStakeCap(uint256 cap) external;
+    /// @notice Repoints the modules. The withdrawal queue can change only while no share is in escrow.
     function setModules(Modules calldata modules) external;
     function setEmergencyCommittee(address committee) external;
     function transferGovernance(address pending) external;

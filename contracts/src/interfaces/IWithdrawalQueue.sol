@@ -115,6 +115,10 @@ interface IWithdrawalQueue is IERC721Metadata {
     /// @param shareRate Wei per share scaled by 1e27 at the report, after the rebase.
     /// @dev Gas does not depend on the number of requests finalized (only on the number of report
     /// windows they span). Reverts unless lastFinalizedRequestId < lastRequestId <= lastRequestId().
+    /// The trETH buffer must already hold `ethLocked` (rebase with the vaults' ETH first; see
+    /// `finalizationCost`), else trETH reverts with TrETHBufferExceeded. Finalizing never lowers the
+    /// rate of the shares that stay: each request gets at most `shareRate` per share, and what a
+    /// request capped at its lower rate at request leaves behind goes to those who stay.
     function finalize(uint256 lastRequestId, uint256 shareRate) external returns (uint256 ethLocked, uint256 sharesBurned);
 
     /// @notice What `finalize(lastRequestId, shareRate)` would lock and burn now.
