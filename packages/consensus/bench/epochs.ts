@@ -1,23 +1,44 @@
-// Epochs per second and memory of block production (CL only, in-memory execution layer).
-// Usage: npm run bench [-- --with-100k] [--epochs N]. The 100,000-validator case takes minutes: opt-in.
+// Epochs per second and memory of block production.
+// Usage: npm run bench [-- --with-100k] [--with-anvil] [--epochs N]
+//   default: CL only (in-memory execution layer) at 64 and 1,024 validators
+//   --with-100k: also 100,000 validators (takes minutes)
+//   --with-anvil: also 64 and 1,024 validators with anvil in the loop (JSON-RPC, spawned on a free port)
+// cpuMsPerEpoch is this process's CPU time (user + system): steadier than wall time on a shared machine.
 import { parseArgs } from "node:util";
 import { createChainFromGenesis } from "../src/chain/fromGenesis.js";
 import { createLocalChainConfig, MAINNET_DEPOSIT_CONTRACT } from "../src/config.js";
+import { JsonRpcExecutionLayer } from "../src/el/jsonRpcExecution.js";
 import { MemoryExecutionLayer } from "../src/el/memoryExecution.js";
+import { httpTransport } from "../src/el/rpc.js";
+import type { ExecutionLayer } from "../src/el/types.js";
 import { createLogger } from "../src/log.js";
+import { startAnvil } from "../test/helpers/anvil.js";
 
 const { values } = parseArgs({
-  options: { "with-100k": { type: "boolean" }, epochs: { type: "string" } },
+  options: {
+    "with-100k": { type: "boolean" },
+    "with-anvil": { type: "boolean" },
+    epochs: { type: "string" },
+  },
 });
 const YEAR_EPOCHS = 82_125;
-const cases: Array<[number, number]> = [
-  [64, Number(values.epochs ?? 20)],
-  [1_024, Number(values.epochs ?? 10)],
+type Case = { validators: number; epochs: number; el: "memory" | "anvil" };
+const cases: Case[] = [
+  { validators: 64, epochs: Number(values.epochs ?? 40), el: "memory" },
+  { validators: 1_024, epochs: Number(values.epochs ?? 40), el: "memory" },
 ];
-if (values["with-100k"]) cases.push([100_000, 3]);
+if (values["with-100k"]) cases.push({ validators: 100_000, epochs: 3, el: "memory" });
+if (values["with-anvil"]) {
+  cases.push({ validators: 64, epochs: Number(values.epochs ?? 10), el: "anvil" });
+  cases.push({ validators: 1_024, epochs: Number(values.epochs ?? 10), el: "anvil" });
+}
 
-for (const [validators, epochs] of cases) {
-  const el = new MemoryExecutionLayer();
+for (const { validators, epochs, el: kind } of cases) {
+  const anvil = kind === "anvil" ? await startAnvil() : null;
+  const el: ExecutionLayer = anvil
+    ? new JsonRpcExecutionLayer(httpTransport(anvil.url), createLogger("silent"))
+    : new MemoryExecutionLayer();
+  await el.install(MAINNET_DEPOSIT_CONTRACT);
   const genesisStart = performance.now();
   const chain = await createChainFromGenesis({
     chainConfig: createLocalChainConfig({
@@ -26,7 +47,7 @@ for (const [validators, epochs] of cases) {
       secondsPerSlot: 12,
     }),
     validatorCount: validators,
-    genesisTime: 1_700_000_000,
+    genesisTime: anvil ? (await el.headHeader()).timestamp + 1 : 1_700_000_000,
     options: { retainEpochs: 4, defaultFeeRecipient: "0x0000000000000000000000000000000000000001" },
     modules: { log: createLogger("silent"), el },
   });
@@ -34,20 +55,26 @@ for (const [validators, epochs] of cases) {
   // One warm-up epoch so JIT compilation is not measured.
   for (let s = 1; s <= 32; s++) await chain.produceSlot(s);
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   for (let s = 33; s <= 32 * (epochs + 1); s++) await chain.produceSlot(s);
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   const perSecond = epochs / seconds;
   const rssMb = process.memoryUsage().rss / 2 ** 20;
   console.log(
     JSON.stringify({
       validators,
+      el: kind,
       epochs,
       epochsPerSecond: Number(perSecond.toFixed(2)),
       msPerEpoch: Number(((seconds * 1000) / epochs).toFixed(1)),
+      cpuMsPerEpoch: Number(((cpu.user + cpu.system) / 1000 / epochs).toFixed(1)),
       rssMb: Math.round(rssMb),
       genesisSeconds: Number(genesisSeconds.toFixed(1)),
       finalizedEpoch: chain.head.finalizedCheckpoint.epoch,
       yearMinutesAtThisRate: Number((YEAR_EPOCHS / perSecond / 60).toFixed(0)),
     }),
   );
+  await el.close();
+  await anvil?.stop();
 }

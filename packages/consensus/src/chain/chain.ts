@@ -185,9 +185,10 @@ export class Chain {
       proposerIndex: proposer,
       parentRoot: block.parentRoot,
       stateRoot: block.stateRoot,
-      bodyRoot: ssz.fulu.BeaconBlockBody.hashTreeRoot(block.body),
+      // process_block_header just hashed the body into the state's latest block header.
+      bodyRoot: post.latestBlockHeader.bodyRoot,
     };
-    // A block and its header share one root (the header carries the body's root): hash the body once.
+    // A block and its header share one root (the header carries the body's root).
     const root = ssz.phase0.BeaconBlockHeader.hashTreeRoot(header);
     this.headBlock = { slot, root, header: { message: header, signature: EMPTY_SIGNATURE }, block: signed };
     this.head = post;
