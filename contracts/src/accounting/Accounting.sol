@@ -471,17 +471,18 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
     /// @dev Held-back vault ETH, rewards or loss, fees and the resulting share rate.
     function _computeOutcome(Report calldata report, FeeConfig memory lim, Outcome memory o) private pure {
         uint256 commission = report.operatorCommission;
-        // Vault ETH that keeps the holder rate rise within the limit: withdrawals (principal
-        // that funds requests) are pulled before EL rewards, so EL rewards wait first.
+        // EL rewards that keep the holder rate rise within the limit; the rest waits in the vault.
+        // The withdrawal vault is always emptied: it holds principal and skimmed CL rewards, whose
+        // growth the annual limit already bounds (and counting them later would count them twice).
         uint256 maxD = ReportMath.maxRewards(
             o.assetsBefore, o.sharesBefore, o.sharesNow, lim.maxRateIncreasePerReport, commission, lim.treasuryFeeBps
         );
+        o.wvPull = report.withdrawalVaultAmount;
         // Signed: the beacon part cannot be held back.
-        int256 beaconDelta = int256(o.postBeacon) - int256(o.preBeacon);
-        uint256 room = beaconDelta >= int256(maxD) ? 0 : uint256(int256(maxD) - beaconDelta);
-        o.wvPull = report.withdrawalVaultAmount < room ? report.withdrawalVaultAmount : room;
-        room -= o.wvPull;
+        int256 clDelta = int256(o.postBeacon + o.wvPull) - int256(o.preBeacon);
+        uint256 room = clDelta >= int256(maxD) ? 0 : uint256(int256(maxD) - clDelta);
         o.elPull = report.elRewardsVaultAmount < room ? report.elRewardsVaultAmount : room;
+        int256 beaconDelta = int256(o.postBeacon) - int256(o.preBeacon);
 
         int256 delta = beaconDelta + int256(o.wvPull + o.elPull);
         uint256 assetsAfter = o.assetsBefore + o.wvPull + o.elPull + o.postBeacon - o.preBeacon;

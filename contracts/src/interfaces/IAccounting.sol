@@ -20,7 +20,9 @@ pragma solidity ^0.8.24;
 ///    EL rewards vault pull) minus the beacon assets the token held before. If positive, the
 ///    treasury fee and the operators' commission are minted as trETH at the new rate, each worth
 ///    exactly its wei amount. If the holder exchange rate would rise by more than the per-report
-///    limit, less is pulled from the vaults (EL rewards first): the rest waits for later reports.
+///    limit, less is pulled from the EL rewards vault: the rest waits for later reports. (The
+///    withdrawal vault is always emptied: its principal and skimmed rewards are beacon-chain ETH
+///    whose growth the annual limit bounds.)
 /// 5. Withdrawal requests up to `lastRequestIdToFinalize` are finalized at the new share rate.
 ///
 /// Gas is flat in the number of operators and in the number of requests finalized: operators'
@@ -84,7 +86,7 @@ interface IAccounting {
         /// of the pool's beacon assets (default 50 = 0.5%); a larger one needs every member.
         uint16 maxLossBps;
         /// @dev Largest rise of the holder exchange rate per report, in 1e-9 (default 750_000 =
-        /// 0.075%, about 3x a day of 10%/year rewards); the excess waits in the vaults.
+        /// 0.075%, about 3x a day of 10%/year rewards); the excess EL rewards wait in their vault.
         uint32 maxRateIncreasePerReport;
         /// @dev Seconds an operator has to exit a named validator (default 4 days).
         uint32 exitDeadline;

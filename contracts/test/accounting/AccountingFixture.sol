@@ -51,7 +51,7 @@ abstract contract AccountingFixture is ProtocolFixture {
         address predictedDistributor = _predict(nonce + 3);
         Accounting impl = new Accounting(token, consensus, registry, withdrawalVault, elRewardsVault, predictedDistributor);
         accounting = Accounting(
-            payable(_proxy(address(impl), abi.encodeCall(Accounting.initialize, (governance, treasury, address(0)))))
+            payable(_proxy(address(impl), abi.encodeCall(Accounting.initialize, (governance, treasury, address(withdrawalQueue)))))
         );
         RewardsDistributor distImpl = new RewardsDistributor(token, accounting);
         distributor = RewardsDistributor(_proxy(address(distImpl), abi.encodeCall(RewardsDistributor.initialize, (governance))));
