@@ -54,13 +54,17 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
 
     /// @dev Written by every report: one slot.
     struct State {
-        // Reference slot of the last applied report. 64 bits: slots for 10^11 years.
-        uint64 lastRefSlot;
-        // Validators seen on the consensus layer / exited, cumulative. 64 bits: far more than can exist.
-        uint64 clValidators;
-        uint64 exitedValidators;
+        // Reference slot of the last applied report. 40 bits: slots of 12 s for 400,000 years.
+        uint40 lastRefSlot;
+        // Validators seen on the consensus layer / exited, cumulative. 32 bits: 4.3 billion,
+        // far more validators than can exist (137 billion ETH at 32 ETH each).
+        uint32 clValidators;
+        uint32 exitedValidators;
         // Unix seconds by which the current exit list must be met (lasts to year 36812).
         uint40 exitDeadline;
+        // trETH shares of treasury fee minted to the distributor so far; 96 bits hold 7.9e28,
+        // more than all ETH in existence at any rate above 1e-6.
+        uint96 treasuryFeeShares;
     }
 
     /// @dev Read by every report: one slot (240 bits).
@@ -247,9 +251,9 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         _checkBalances(report, st, lim, o, support, members);
 
         // The report is marked processed before any external call that changes state.
-        st.lastRefSlot = report.refSlot.toUint64();
-        st.clValidators = report.clValidators.toUint64();
-        st.exitedValidators = report.exitedValidators.toUint64();
+        st.lastRefSlot = report.refSlot.toUint40();
+        st.clValidators = report.clValidators.toUint32();
+        st.exitedValidators = report.exitedValidators.toUint32();
         if (report.exitRequestsHash != bytes32(0)) {
             // Fits 40 bits: a timestamp plus at most 2^32 s.
             st.exitDeadline = uint40(block.timestamp + $.exits.exitDeadline);
@@ -266,6 +270,10 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         o.sharesNow = o.lossTotal == 0 ? o.sharesBefore : token.totalSupply();
 
         _computeOutcome(report, lim, o);
+        if (o.treasuryShares != 0) {
+            // The slot was written above in this transaction: a warm write.
+            $.state.treasuryFeeShares = (uint256(st.treasuryFeeShares) + o.treasuryShares).toUint96();
+        }
         emit ReportApplied(
             report.refSlot,
             o.postBeacon,
@@ -282,8 +290,9 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         if (o.wvPull != 0) withdrawalVault.pull(o.wvPull);
         if (o.elPull != 0) elRewardsVault.pull(o.elPull);
         token.rebase{value: o.wvPull + o.elPull}(o.postBeacon);
-        if (o.treasuryShares != 0) token.mintShares(lim.treasury, o.treasuryShares);
-        if (o.commissionShares != 0) token.mintShares(rewardsDistributor, o.commissionShares);
+        // One mint for both fees: the distributor pays the treasury its part on request.
+        uint256 feeShares = o.treasuryShares + o.commissionShares;
+        if (feeShares != 0) token.mintShares(rewardsDistributor, feeShares);
         address queue = $.exits.withdrawalQueue;
         if (queue != address(0)) {
             // Requests from now on are priced at most at this report's rate.
@@ -377,6 +386,11 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
     /// @inheritdoc IAccounting
     function lastExitedValidators() external view returns (uint256) {
         return _s().state.exitedValidators;
+    }
+
+    /// @inheritdoc IAccounting
+    function treasuryFeeShares() external view returns (uint256) {
+        return _s().state.treasuryFeeShares;
     }
 
     /// @inheritdoc IAccounting

@@ -24,6 +24,8 @@ contract RewardsDistributor is IRewardsDistributor, Initializable, AccessControl
     struct DistributorStorage {
         // operatorId => trETH shares claimed so far.
         mapping(uint256 => uint256) claimed;
+        // Treasury fee shares paid so far.
+        uint256 treasuryFeeClaimed;
     }
 
     // keccak256(abi.encode(uint256(keccak256("tributary.storage.RewardsDistributor")) - 1)) & ~bytes32(uint256(0xff))
@@ -79,7 +81,27 @@ contract RewardsDistributor is IRewardsDistributor, Initializable, AccessControl
         token.transfer(account, shares);
     }
 
+    /// @inheritdoc IRewardsDistributor
+    function claimTreasuryFee() external returns (uint256 shares) {
+        DistributorStorage storage $ = _s();
+        uint256 accrued = accounting.treasuryFeeShares();
+        uint256 done = $.treasuryFeeClaimed;
+        // Cannot underflow: the accounting module's counter only grows and this follows it.
+        shares = accrued - done;
+        $.treasuryFeeClaimed = accrued;
+        address to = accounting.treasury();
+        emit TreasuryFeeClaimed(to, shares, accrued);
+        // Effects first; trETH is the protocol's own token (no callbacks).
+        if (shares != 0) token.transfer(to, shares);
+    }
+
     // ================================================================ views
+
+    /// @inheritdoc IRewardsDistributor
+    function treasuryFeeClaimed() external view returns (uint256) {
+        return _s().treasuryFeeClaimed;
+    }
+
 
     /// @inheritdoc IRewardsDistributor
     function claimed(uint256 operatorId) external view returns (uint256) {

@@ -19,7 +19,8 @@ pragma solidity ^0.8.24;
 /// 4. Rewards = (beacon balance + ETH in transit to the beacon chain + withdrawal vault pull +
 ///    EL rewards vault pull) minus the beacon assets the token held before. If positive, the
 ///    treasury fee and the operators' commission are minted as trETH at the new rate, each worth
-///    exactly its wei amount. If the holder exchange rate would rise by more than the per-report
+///    exactly its wei amount, in one mint to the rewards distributor: the distributor pays the
+///    treasury its part ({treasuryFeeShares}) on request and the operators theirs against the root. If the holder exchange rate would rise by more than the per-report
 ///    limit, less is pulled from the EL rewards vault: the rest waits for later reports. (The
 ///    withdrawal vault is always emptied: its principal and skimmed rewards are beacon-chain ETH
 ///    whose growth the annual limit bounds.)
@@ -62,7 +63,8 @@ interface IAccounting {
         /// @dev Only operators with new exits or a loss, in increasing operator id order.
         OperatorChange[] operatorChanges;
         /// @dev Merkle root of every operator's CUMULATIVE trETH commission claimable from the
-        /// rewards distributor (leaf: keccak256(bytes.concat(keccak256(abi.encode(operatorId,
+        /// rewards distributor (allocating at most the commission shares minted so far, as the
+        /// `ReportApplied` events state them) (leaf: keccak256(bytes.concat(keccak256(abi.encode(operatorId,
         /// account, cumulativeShares))))). Zero keeps the previous root.
         bytes32 rewardsRoot;
         /// @dev Operators' total commission for the frame, wei; minted as trETH to the distributor.
@@ -208,6 +210,9 @@ interface IAccounting {
     /// @notice Validators seen on the consensus layer and exited, as last reported.
     function lastClValidators() external view returns (uint256);
     function lastExitedValidators() external view returns (uint256);
+    /// @notice trETH shares of treasury fee minted to the rewards distributor so far (cumulative);
+    /// the distributor pays them to {treasury}.
+    function treasuryFeeShares() external view returns (uint256);
     /// @notice The operators' rewards root of the last report that set one (see {Report}).
     function rewardsRoot() external view returns (bytes32);
     /// @notice The current exit list's hash and its deadline (unix seconds).

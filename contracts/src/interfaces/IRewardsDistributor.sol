@@ -2,14 +2,18 @@
 pragma solidity ^0.8.24;
 
 /// @title IRewardsDistributor
-/// @notice Holds the operators' commission, minted as trETH by the accounting module each report,
-/// and pays it out against the accounting module's current Merkle root. The root commits to each
+/// @notice Holds the protocol fee, minted as trETH by the accounting module each report: it pays
+/// the treasury its part and the operators their commission against the accounting module's
+/// current Merkle root. The root commits to each
 /// operator's CUMULATIVE commission in trETH shares, so only the latest root is needed and a
 /// claim pays the difference to what was already claimed.
 /// Leaf: `keccak256(bytes.concat(keccak256(abi.encode(operatorId, account, cumulativeShares))))`.
 interface IRewardsDistributor {
     /// @notice `shares` trETH paid to `account` for `operatorId` (cumulative claimed: `cumulativeClaimed`).
     event Claimed(uint256 indexed operatorId, address indexed account, uint256 shares, uint256 cumulativeClaimed);
+
+    /// @notice `shares` of treasury fee paid to `treasury`.
+    event TreasuryFeeClaimed(address indexed treasury, uint256 shares, uint256 cumulativeClaimed);
 
     /// @notice The proof does not lead to the current root.
     error RewardsDistributorInvalidProof(uint256 operatorId, address account, uint256 cumulativeShares);
@@ -23,6 +27,14 @@ interface IRewardsDistributor {
     function claim(uint256 operatorId, address account, uint256 cumulativeShares, bytes32[] calldata proof)
         external
         returns (uint256 shares);
+
+    /// @notice Pays the treasury (the accounting module's `treasury()`) the treasury fee shares
+    /// not yet paid. Anyone may call.
+    /// @return shares The trETH shares paid.
+    function claimTreasuryFee() external returns (uint256 shares);
+
+    /// @notice Treasury fee shares paid so far.
+    function treasuryFeeClaimed() external view returns (uint256);
 
     /// @notice Shares claimed so far for `operatorId`.
     function claimed(uint256 operatorId) external view returns (uint256);
