@@ -7,6 +7,7 @@ import { loadArtifact } from "../lib/artifacts.js";
 import { startLocalProtocol } from "../lib/bench.js";
 import { DEV_ROLES, devAccount } from "../lib/devkeys.js";
 import { measureOracleVote } from "./bench/oracle-vote.js";
+import { isReportApplyFlat, measureReportApply } from "./bench/report-apply.js";
 import { isFlat, measureFinalizeGas, measureWithdrawalGas } from "./bench/withdrawals.js";
 
 /** Bars from the design (gas per transaction, each in its own block). Missing = no bar. */
@@ -18,6 +19,10 @@ export const BARS: Record<string, number> = {
   oracle_vote: 45_000,
   request_first: 75_000,
   claim: 50_000,
+  report_apply_10_ops: 150_000,
+  report_apply_1000_ops: 150_000,
+  report_apply_1_req: 150_000,
+  report_apply_500_req: 150_000,
 };
 
 /** Figures of peers from the design, for the printed comparison. */
@@ -29,6 +34,8 @@ const PEERS: Record<string, string> = {
   oracle_vote: "Lido ~74-87k · Rocket Pool 140-157k",
   request_first: "Lido 197,813 · Rocket Pool 210,548 (burn)",
   claim: "Lido 89,774-94,214",
+  report_apply_10_ops: "Lido grows ~7.8k per operator · Rocket Pool ~246k",
+  report_apply_1000_ops: "Lido grows ~7.8k per operator · Rocket Pool ~246k",
 };
 
 export async function measureGas(): Promise<Record<string, number>> {
@@ -116,7 +123,7 @@ export async function measureGas(): Promise<Record<string, number>> {
 /** All figures: the token and withdrawal flows, then finalization of 1 and 500 requests. */
 export async function measureAllGas(): Promise<Record<string, number>> {
   const gas = await measureGas();
-  return { ...gas, ...(await measureFinalizeGas()) };
+  return { ...gas, ...(await measureFinalizeGas()), ...(await measureReportApply()) };
 }
 
 function table(gas: Record<string, number>): string {
@@ -150,5 +157,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const over = Object.entries(gas).filter(([key, value]) => BARS[key] !== undefined && value > BARS[key]);
   const flat = isFlat(gas);
   if (!flat) process.stderr.write("finalization is not flat in the number of requests (5% tolerance)\n");
-  process.exit(over.length === 0 && flat ? 0 : 1);
+  const reportFlat = isReportApplyFlat(gas);
+  if (!reportFlat)
+    process.stderr.write("applying a report is not flat in operators or requests (5% tolerance)\n");
+  process.exit(over.length === 0 && flat && reportFlat ? 0 : 1);
 }

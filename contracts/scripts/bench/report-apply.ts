@@ -398,3 +398,16 @@ const invokedDirectly = process.argv.some((arg) => resolve(arg) === fileURLToPat
 if (invokedDirectly) {
   console.log(await measureReportApply());
 }
+
+/** The 1,000-operator and 500-request figures are within `tolerance` of the 10-operator and 1-request ones. */
+export function isReportApplyFlat(gas: Record<string, number>, tolerance = 0.05): boolean {
+  const pairs: [string, string][] = [
+    ["report_apply_10_ops", "report_apply_1000_ops"],
+    ["report_apply_1_req", "report_apply_500_req"],
+  ];
+  return pairs.every(([base, scaled]) => {
+    const a = gas[base];
+    const b = gas[scaled];
+    return a === undefined || b === undefined || b <= a * (1 + tolerance);
+  });
+}
