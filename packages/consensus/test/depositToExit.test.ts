@@ -119,6 +119,14 @@ describe("deposit on the EVM to full withdrawal on the EVM", () => {
       if (res.ok) index = res.value().index;
       const block = (await api.beacon.getBlockV2({ blockId: "head" })).value() as fulu.SignedBeaconBlock;
       assert.equal(block.message.slot, chain.processedSlot, "every slot has a block (all proposers online)");
+      if (chain.processedSlot % SLOTS_PER_EPOCH === 0) {
+        // The payload describes the EVM block mined for this slot (not the one before it).
+        const payload = block.message.body.executionPayload;
+        const mined = await wallet.getBlock({ blockTag: "latest" });
+        assert.equal(hex(payload.blockHash), mined.hash, "payload block hash is the mined block's");
+        assert.equal(BigInt(payload.timestamp), mined.timestamp, "payload timestamp is the mined block's");
+        assert.equal(hex(payload.feeRecipient), mined.miner.toLowerCase(), "coinbase is the fee recipient");
+      }
       for (const w of block.message.body.executionPayload.withdrawals) {
         if (w.validatorIndex !== index) continue;
         assert.equal(hex(w.address), WITHDRAWAL_ADDRESS, "withdrawal goes to the 0x01 credentials address");
