@@ -3,7 +3,10 @@
 //   default: CL only (in-memory execution layer) at 64 and 1,024 validators
 //   --with-100k: also 100,000 validators (takes minutes)
 //   --with-anvil: also 64 and 1,024 validators with anvil in the loop (JSON-RPC, spawned on a free port)
-// cpuMsPerEpoch is this process's CPU time (user + system): steadier than wall time on a shared machine.
+// Each case runs in a child process of its own, so its RSS is its own. cpuMsPerEpoch is that process's CPU
+// time (user + system, GC threads included): steadier than wall time on a shared machine.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createChainFromGenesis } from "../src/chain/fromGenesis.js";
 import { createLocalChainConfig, MAINNET_DEPOSIT_CONTRACT } from "../src/config.js";
@@ -19,6 +22,7 @@ const { values } = parseArgs({
     "with-100k": { type: "boolean" },
     "with-anvil": { type: "boolean" },
     epochs: { type: "string" },
+    case: { type: "string" },
   },
 });
 const YEAR_EPOCHS = 82_125;
@@ -33,7 +37,25 @@ if (values["with-anvil"]) {
   cases.push({ validators: 1_024, epochs: Number(values.epochs ?? 10), el: "anvil" });
 }
 
-for (const { validators, epochs, el: kind } of cases) {
+if (values.case === undefined) {
+  for (let i = 0; i < cases.length; i++) {
+    const args = [
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      ...process.argv.slice(2),
+      "--case",
+      String(i),
+    ];
+    const child = spawnSync(process.execPath, args, { stdio: "inherit" });
+    if (child.status !== 0) process.exit(child.status ?? 1);
+  }
+} else {
+  const selected = cases[Number(values.case)];
+  if (selected === undefined) throw new Error(`no bench case ${values.case}`);
+  await runCase(selected);
+}
+
+async function runCase({ validators, epochs, el: kind }: Case): Promise<void> {
   const anvil = kind === "anvil" ? await startAnvil() : null;
   const el: ExecutionLayer = anvil
     ? new JsonRpcExecutionLayer(httpTransport(anvil.url), createLogger("silent"))

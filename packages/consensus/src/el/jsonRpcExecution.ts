@@ -40,8 +40,9 @@ const QUEUE_SLOTS = [
   REQUEST_QUEUE_HEAD_SLOT,
   REQUEST_QUEUE_TAIL_SLOT,
 ];
-/** Reads per request queue: the system call and the four storage words. */
-const QUEUE_READS = 1 + QUEUE_SLOTS.length;
+
+/** Storage words of a request queue contract, read after the block is mined. */
+type QueueState = { address: Hex; excess: bigint; count: bigint; head: bigint; tail: bigint };
 
 type RpcBlock = {
   hash: Hex;
@@ -187,17 +188,42 @@ export class JsonRpcExecutionLayer implements ExecutionLayer {
     let next = beaconRoot.length + creditCalls.length;
     if (readLogs) this.takeDepositLogs(rest[next++] as RpcLog[], toBlock);
     const deposits = this.pendingDeposits.splice(0, MAX_DEPOSIT_REQUESTS_PER_PAYLOAD);
+    const queues = [WITHDRAWAL_REQUEST_ADDRESS, CONSOLIDATION_REQUEST_ADDRESS].map((address, i) => {
+      const words = rest.slice(next + i * QUEUE_SLOTS.length, next + (i + 1) * QUEUE_SLOTS.length);
+      const [excess, count, head, tail] = words.map((w) => BigInt(w as Hex)) as [
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+      ];
+      return { address, excess, count, head, tail };
+    });
+    // The system call returns nothing from an empty queue: it is only made (one more round trip) when a queue
+    // holds requests, which is rare.
+    const nonEmpty = queues.filter((q) => q.tail !== q.head);
+    const outputs = await batchRequest(
+      this.rpc,
+      nonEmpty.map((q) => ({
+        method: "eth_call",
+        params: [{ from: SYSTEM_ADDRESS, to: q.address }, "latest"],
+      })),
+    );
+    const output = (address: Hex): Hex => {
+      const i = nonEmpty.findIndex((q) => q.address === address);
+      return i < 0 ? "0x" : (outputs[i] as Hex);
+    };
     const writes: Array<{ method: string; params: unknown[] }> = [];
+    const [withdrawalQueue, consolidationQueue] = queues as [QueueState, QueueState];
     const withdrawals = this.dequeue(
-      WITHDRAWAL_REQUEST_ADDRESS,
+      withdrawalQueue,
       WITHDRAWAL_REQUESTS,
-      rest.slice(next, next + QUEUE_READS),
+      output(WITHDRAWAL_REQUEST_ADDRESS),
       writes,
     ).map((bytes) => this.decodeWithdrawalRequest(bytes));
     const consolidations = this.dequeue(
-      CONSOLIDATION_REQUEST_ADDRESS,
+      consolidationQueue,
       CONSOLIDATION_REQUESTS,
-      rest.slice(next + QUEUE_READS),
+      output(CONSOLIDATION_REQUEST_ADDRESS),
       writes,
     ).map((bytes) => this.decodeConsolidationRequest(bytes));
     if (writes.length > 0) await batchRequest(this.rpc, writes);
@@ -283,37 +309,29 @@ export class JsonRpcExecutionLayer implements ExecutionLayer {
     this.cursor = toBlock;
   }
 
-  /** What the end-of-block system call of an EIP-7002/7251 contract returns, and the queue's storage words. */
+  /** The storage words of an EIP-7002/7251 request queue (the system call itself is made only when needed). */
   private queueReads(address: Hex): Array<{ method: string; params: unknown[] }> {
-    return [
-      { method: "eth_call", params: [{ from: SYSTEM_ADDRESS, to: address }, "latest"] },
-      ...QUEUE_SLOTS.map((slot) => ({
-        method: "eth_getStorageAt",
-        params: [address, toQuantity(slot), "latest"],
-      })),
-    ];
+    return QUEUE_SLOTS.map((slot) => ({
+      method: "eth_getStorageAt",
+      params: [address, toQuantity(slot), "latest"],
+    }));
   }
 
   /**
-   * Emulates the end-of-block system call of an EIP-7002/7251 contract from the results of `queueReads`: the
-   * call's output is the dequeued requests, and the storage writes the call would make are appended to `writes`.
+   * Emulates the end-of-block system call of an EIP-7002/7251 contract: `call` is what a call from
+   * SYSTEM_ADDRESS returned (the dequeued requests), and the storage writes the call would make are appended
+   * to `writes`.
    */
   private dequeue(
-    address: Hex,
+    queue: QueueState,
     limits: { max: number; target: bigint },
-    reads: unknown[],
+    call: Hex,
     writes: Array<{ method: string; params: unknown[] }>,
   ): Uint8Array[] {
+    const { address, excess, count, head, tail } = queue;
     const size =
       address === WITHDRAWAL_REQUEST_ADDRESS ? WITHDRAWAL_REQUEST_BYTES : CONSOLIDATION_REQUEST_BYTES;
-    const [call, ...words] = reads.slice(0, QUEUE_READS);
-    const output = fromHex(call as Hex);
-    const [excess, count, head, tail] = words.map((w) => BigInt(w as Hex)) as [
-      bigint,
-      bigint,
-      bigint,
-      bigint,
-    ];
+    const output = fromHex(call);
     const dequeued = BigInt(Math.min(Number(tail - head), limits.max));
     if (output.length !== Number(dequeued) * size) {
       throw new ConsensusError("system contract returned an unexpected request list", {
