@@ -236,7 +236,10 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
             if (report.consensusVersion != CONSENSUS_VERSION) {
                 revert AccountingUnexpectedConsensusVersion(report.consensusVersion, CONSENSUS_VERSION);
             }
-            bytes32 actual = keccak256(abi.encode(report));
+            // The calldata after the selector is exactly abi.encode(report) when canonically
+            // encoded; any other encoding hashes differently and is rejected, so hashing the raw
+            // bytes is as strict as re-encoding, and cheaper.
+            bytes32 actual = keccak256(msg.data[4:]);
             if (actual != agreed) revert AccountingReportHashMismatch(agreed, actual);
             support = support_;
             members = members_;
