@@ -495,7 +495,8 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
             o.assetsBefore, o.sharesBefore, o.sharesNow, lim.maxRateIncreasePerReport, commission, lim.treasuryFeeBps
         );
         o.wvPull = report.withdrawalVaultAmount;
-        // Signed: the beacon part cannot be held back.
+        // Signed: the beacon part cannot be held back. The int256 casts are safe: every amount here
+        // is a wei amount below 2^128 (the token stores assets in 88 bits), far inside int256.
         int256 clDelta = int256(o.postBeacon + o.wvPull) - int256(o.preBeacon);
         uint256 room = clDelta >= int256(maxD) ? 0 : uint256(int256(maxD) - clDelta);
         o.elPull = report.elRewardsVaultAmount < room ? report.elRewardsVaultAmount : room;

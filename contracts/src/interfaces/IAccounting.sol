@@ -64,7 +64,8 @@ interface IAccounting {
         OperatorChange[] operatorChanges;
         /// @dev Merkle root of every operator's CUMULATIVE trETH commission claimable from the
         /// rewards distributor (allocating at most the commission shares minted so far, as the
-        /// `ReportApplied` events state them) (leaf: keccak256(bytes.concat(keccak256(abi.encode(operatorId,
+        /// `ReportApplied` events state them; the commission minted by one report is allocated in
+        /// the next report's root, so the oracle never has to predict the share count) (leaf: keccak256(bytes.concat(keccak256(abi.encode(operatorId,
         /// account, cumulativeShares))))). Zero keeps the previous root.
         bytes32 rewardsRoot;
         /// @dev Operators' total commission for the frame, wei; minted as trETH to the distributor.
