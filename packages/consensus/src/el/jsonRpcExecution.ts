@@ -127,8 +127,8 @@ export class JsonRpcExecutionLayer implements ExecutionLayer {
   }
 
   /**
-   * Three JSON-RPC round trips per slot (a fourth in the rare slots where a request queue moves or the head is
-   * ahead of slot time). A node may run the calls of one batch concurrently (anvil does), so only calls that do
+   * Three JSON-RPC round trips per slot on anvil (a fourth in the rare slots where a request queue moves or the
+   * head is ahead of slot time; one more on Hardhat, which has no anvil_addBalance). A node may run the calls of one batch concurrently (anvil does), so only calls that do
    * not depend on each other share one: (1) read the head, set the coinbase and the EIP-4788 root; (2) mine;
    * (3) read the mined block, credit the withdrawals, read deposit logs and the request queues.
    */
@@ -138,14 +138,11 @@ export class JsonRpcExecutionLayer implements ExecutionLayer {
     // The EIP-4788 root is written for the slot's timestamp in the same batch as the head is read; in the rare
     // case the head is already past that time, the entry is cleared and written again for the block's time.
     const slotRoot = this.beaconRootWrites(params.timestamp, params.parentBeaconBlockRoot);
-    const [latestRaw, ...balances] = await batchRequest(this.rpc, [
+    const [latestRaw] = await batchRequest(this.rpc, [
       { method: "eth_getBlockByNumber", params: ["latest", false] },
       { method: this.m("setCoinbase"), params: [params.feeRecipient] },
       ...slotRoot,
-      ...(addBalance
-        ? []
-        : credits.map(([address]) => ({ method: "eth_getBalance", params: [address, "latest"] }))),
-    ]).then((results) => [results[0], ...results.slice(2 + slotRoot.length)]);
+    ]);
     const latest = latestRaw as RpcBlock | null;
     if (latest === null) throw new ConsensusError("execution node has no such block", { tag: "latest" });
     const timestamp = Math.max(params.timestamp, Number(latest.timestamp) + 1);
@@ -169,6 +166,13 @@ export class JsonRpcExecutionLayer implements ExecutionLayer {
     // someone else in between, ours has a higher number and is read with the next slot: none is read twice.
     const toBlock = Number(latest.number) + 1;
     const readLogs = toBlock > this.cursor;
+    // Without anvil_addBalance (Hardhat) a credit is a balance read after the block, then a write.
+    const balances = addBalance
+      ? []
+      : await batchRequest(
+          this.rpc,
+          credits.map(([address]) => ({ method: "eth_getBalance", params: [address, "latest"] })),
+        );
     const creditCalls = credits.map(([address, wei], i) =>
       addBalance
         ? { method: "anvil_addBalance", params: [address, toQuantity(wei)] }
