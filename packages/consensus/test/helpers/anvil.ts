@@ -18,10 +18,24 @@ export async function freePort(): Promise<number> {
 
 export type Anvil = { url: string; stop(): Promise<void> };
 
+/**
+ * Genesis timestamp of test EVM chains: a fixed genesis block hash makes the beacon chain anchored on it (its
+ * RANDAO mixes, hence committees and proposers) the same on every run.
+ */
+export const ANVIL_GENESIS_TIMESTAMP = 1_700_000_000;
+
 /** Spawns anvil on a free port and waits until it answers JSON-RPC. */
 export async function startAnvil(extraArgs: string[] = []): Promise<Anvil> {
   const port = await freePort();
-  const child: ChildProcess = spawn(ANVIL, ["--port", String(port), "--silent", ...extraArgs], {
+  const args = [
+    "--port",
+    String(port),
+    "--silent",
+    "--timestamp",
+    String(ANVIL_GENESIS_TIMESTAMP),
+    ...extraArgs,
+  ];
+  const child: ChildProcess = spawn(ANVIL, args, {
     stdio: ["ignore", "ignore", "pipe"],
   });
   const url = `http://127.0.0.1:${port}`;
