@@ -269,7 +269,7 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         // Losses burn bond shares at the rate from before the report (see chargeLoss).
         o.assetsBefore = token.totalAssets();
         o.sharesBefore = token.totalSupply();
-        o.lossTotal = _applyOperatorChanges(report.operatorChanges);
+        o.lossTotal = _applyOperatorChanges(report.operatorChanges, o.assetsBefore, o.sharesBefore);
         o.sharesNow = o.lossTotal == 0 ? o.sharesBefore : token.totalSupply();
 
         _computeOutcome(report, lim, o);
@@ -474,14 +474,17 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
     }
 
     /// @dev Exits and losses of the operators listed (only those with changes).
-    function _applyOperatorChanges(OperatorChange[] calldata changes) private returns (uint256 lossTotal) {
+    function _applyOperatorChanges(OperatorChange[] calldata changes, uint256 assets, uint256 shares)
+        private
+        returns (uint256 lossTotal)
+    {
         uint256 previousId;
         for (uint256 i; i < changes.length; ++i) {
             OperatorChange calldata c = changes[i];
             if (i != 0 && c.operatorId <= previousId) revert AccountingOperatorChangesUnsorted(c.operatorId, previousId);
             previousId = c.operatorId;
             lossTotal += c.loss;
-            registry.applyReport(c.operatorId, c.exitedValidators, c.loss);
+            registry.applyReport(c.operatorId, c.exitedValidators, c.loss, assets, shares);
         }
     }
 

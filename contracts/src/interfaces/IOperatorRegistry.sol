@@ -111,9 +111,18 @@ interface IOperatorRegistry {
     function useKeys(uint256 operatorId, uint256 count, bytes calldata pubkeys, bytes calldata signatures) external;
 
     /// @notice Applies one operator's line of an oracle report: sets its cumulative exited
-    /// validators and charges `loss` wei to its bond (see {chargeLoss}). Only the accounting module.
+    /// validators and charges `loss` wei to its bond like {chargeLoss}, but valued at the pool's
+    /// `totalAssets` and `totalShares` from before the report. Only the accounting module.
+    /// @dev Every line of a report is valued at the same pre-report rate: the shares burned then
+    /// add up to exactly the losses' worth, so holders end at the rate they started from.
     /// @return covered Wei of the loss the bond covered.
-    function applyReport(uint256 operatorId, uint256 exitedValidators, uint256 loss) external returns (uint256 covered);
+    function applyReport(
+        uint256 operatorId,
+        uint256 exitedValidators,
+        uint256 loss,
+        uint256 totalAssets,
+        uint256 totalShares
+    ) external returns (uint256 covered);
 
     /// @notice Charges `amount` wei to the operator: bond shares worth it at the current rate
     /// (rounded up) are burned, which gives their value to every other holder; what the bond

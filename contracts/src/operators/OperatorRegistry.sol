@@ -295,11 +295,13 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
     // ================================================================ accounting flows
 
     /// @inheritdoc IOperatorRegistry
-    function applyReport(uint256 operatorId, uint256 exitedValidators, uint256 loss)
-        external
-        onlyRole(ACCOUNTING_ROLE)
-        returns (uint256 covered)
-    {
+    function applyReport(
+        uint256 operatorId,
+        uint256 exitedValidators,
+        uint256 loss,
+        uint256 totalAssets,
+        uint256 totalShares
+    ) external onlyRole(ACCOUNTING_ROLE) returns (uint256 covered) {
         RegistryStorage storage $ = _s();
         Operator storage op = _operator(operatorId);
         uint256 current = op.exitedKeys;
@@ -313,13 +315,13 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
             $.totalExitedKeys += uint64(exitedValidators - current);
             emit ExitedValidatorsReported(operatorId, exitedValidators);
         }
-        if (loss != 0) covered = _charge(op, operatorId, loss);
+        if (loss != 0) covered = _charge(op, operatorId, loss, totalAssets, totalShares);
     }
 
     /// @inheritdoc IOperatorRegistry
     function chargeLoss(uint256 operatorId, uint256 amount) external onlyRole(ACCOUNTING_ROLE) returns (uint256) {
         if (amount == 0) return 0;
-        return _charge(_operator(operatorId), operatorId, amount);
+        return _charge(_operator(operatorId), operatorId, amount, token.totalAssets(), token.totalSupply());
     }
 
     /// @inheritdoc IOperatorRegistry
@@ -328,7 +330,7 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
         uint256 debt = op.debt;
         uint256 bond = op.bondShares;
         if (debt == 0 || bond == 0) revert OperatorRegistryNothingToSettle(operatorId);
-        (uint256 burned, uint256 repaid) = _bondCover(bond, debt);
+        (uint256 burned, uint256 repaid) = _bondCover(bond, debt, token.totalAssets(), token.totalSupply());
         if (burned == 0) revert OperatorRegistryNothingToSettle(operatorId);
         // Fits: burned <= bond (uint96) and repaid <= debt (uint128).
         op.bondShares = uint96(bond - burned);
@@ -471,10 +473,13 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
     }
 
     /// @dev Burns bond shares worth `amount` (rounded up, at most the whole bond); the rest becomes debt.
-    function _charge(Operator storage op, uint256 operatorId, uint256 amount) private returns (uint256 covered) {
+    function _charge(Operator storage op, uint256 operatorId, uint256 amount, uint256 totalAssets, uint256 totalShares)
+        private
+        returns (uint256 covered)
+    {
         uint256 bond = op.bondShares;
         uint256 burned;
-        if (bond != 0) (burned, covered) = _bondCover(bond, amount);
+        if (bond != 0) (burned, covered) = _bondCover(bond, amount, totalAssets, totalShares);
         uint256 debt = uint256(op.debt) + (amount - covered);
         // Fits: burned <= bond, a uint96.
         op.bondShares = uint96(bond - burned);
@@ -484,12 +489,14 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
         if (burned != 0) token.burn(burned);
     }
 
-    /// @dev Shares of a bond of `bond` shares that cover `amount` wei at the current rate, rounded
-    /// up (in favour of the other holders), and the wei they cover (all of `amount` unless the whole
-    /// bond is too small, then the bond's value rounded down).
-    function _bondCover(uint256 bond, uint256 amount) private view returns (uint256 burned, uint256 covered) {
-        uint256 totalAssets = token.totalAssets();
-        uint256 totalShares = token.totalSupply();
+    /// @dev Shares of a bond of `bond` shares that cover `amount` wei at the rate totalAssets /
+    /// totalShares, rounded up (in favour of the other holders), and the wei they cover (all of
+    /// `amount` unless the whole bond is too small, then the bond's value rounded down).
+    function _bondCover(uint256 bond, uint256 amount, uint256 totalAssets, uint256 totalShares)
+        private
+        pure
+        returns (uint256 burned, uint256 covered)
+    {
         burned = SharesMath.toSharesUp(amount, totalAssets, totalShares);
         if (burned <= bond) return (burned, amount);
         return (bond, SharesMath.toAssetsDown(bond, totalAssets, totalShares));

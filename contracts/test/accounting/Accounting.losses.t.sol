@@ -84,6 +84,21 @@ contract AccountingLossesTest is AccountingFixture {
         }
     }
 
+    function testFuzz_twoOperatorsSlashedWithinBondsLeaveRateUnchanged(uint256 lossA, uint256 lossB) public {
+        lossA = bound(lossA, 1 gwei, registry.bondValue(opA));
+        lossB = bound(lossB, 1 gwei, registry.bondValue(opB));
+        uint256 rateBefore = _rate();
+        IAccounting.Report memory r = _baseReport();
+        r.clBalance -= lossA + lossB;
+        r.operatorChanges = new IAccounting.OperatorChange[](2);
+        r.operatorChanges[0] = IAccounting.OperatorChange(opA, 0, lossA);
+        r.operatorChanges[1] = IAccounting.OperatorChange(opB, 0, lossB);
+        _vote(r, MEMBERS);
+        accounting.submitReportData(r);
+        assertGe(_rate(), rateBefore, "not lower: both bonds valued at the pre-report rate");
+        assertApproxEq(_rate(), rateBefore, 1e9, "unchanged");
+    }
+
     function test_lossAndRewardsInOneReport() public {
         // Operator A loses 0.5 ETH, everyone else earns 0.04 ETH: holders see the 0.04 ETH minus fees.
         IAccounting.Report memory r = _baseReport();
@@ -134,7 +149,7 @@ contract AccountingLossesTest is AccountingFixture {
         vm.expectRevert();
         registry.chargeLoss(opA, 1 ether);
         vm.expectRevert();
-        registry.applyReport(opA, 1, 0);
+        registry.applyReport(opA, 1, 0, 1 ether, 1 ether);
     }
 
     function test_revert_exitedCountGoesBack() public {

@@ -26,16 +26,16 @@ contract OperatorRegistryAccountingTest is ProtocolFixture {
 
     function test_exitsOnlyGrowAndStayWithinDeposits() public {
         vm.prank(accounting);
-        registry.applyReport(id, 1, 0);
+        registry.applyReport(id, 1, 0, 1 ether, 1 ether);
         assertEq(registry.getOperator(id).exitedKeys, 1, "exited");
         assertEq(registry.totalExitedValidators(), 1, "total exited");
         assertEq(registry.activeValidators(id), 1, "active");
         vm.prank(accounting);
         vm.expectRevert(abi.encodeWithSelector(IOperatorRegistry.OperatorRegistryInvalidExitedCount.selector, id, 0, 1, 2));
-        registry.applyReport(id, 0, 0);
+        registry.applyReport(id, 0, 0, 1 ether, 1 ether);
         vm.prank(accounting);
         vm.expectRevert(abi.encodeWithSelector(IOperatorRegistry.OperatorRegistryInvalidExitedCount.selector, id, 3, 1, 2));
-        registry.applyReport(id, 3, 0);
+        registry.applyReport(id, 3, 0, 1 ether, 1 ether);
     }
 
     function testFuzz_lossBurnsBondFirstThenRecordsDebt(uint256 loss) public {
@@ -70,7 +70,7 @@ contract OperatorRegistryAccountingTest is ProtocolFixture {
 
     function test_onlyAccounting() public {
         vm.expectRevert();
-        registry.applyReport(id, 1, 0);
+        registry.applyReport(id, 1, 0, 1 ether, 1 ether);
         vm.expectRevert();
         registry.chargeLoss(id, 1);
     }
