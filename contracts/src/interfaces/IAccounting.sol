@@ -4,9 +4,9 @@ pragma solidity ^0.8.24;
 /// @title IAccounting
 /// @notice Applies the oracle committee's report once per frame: pulls ETH from the withdrawal
 /// vault and the EL rewards vault, sets the ETH on the beacon chain, takes operators' losses from
-/// their bonds, mints the protocol fee as trETH (treasury fee to the treasury, operators'
-/// commission to the rewards distributor), finalizes withdrawal requests and publishes which
-/// validators must exit.
+/// their bonds, mints the protocol fee as trETH to the rewards distributor (which pays the
+/// treasury its part and the operators their commission), tells the withdrawal queue the new
+/// rate, finalizes withdrawal requests and names the validators that must exit.
 ///
 /// One report, step by step:
 /// 1. The committee agrees on `keccak256(abi.encode(report))` in HashConsensus.
@@ -20,11 +20,13 @@ pragma solidity ^0.8.24;
 ///    EL rewards vault pull) minus the beacon assets the token held before. If positive, the
 ///    treasury fee and the operators' commission are minted as trETH at the new rate, each worth
 ///    exactly its wei amount, in one mint to the rewards distributor: the distributor pays the
-///    treasury its part ({treasuryFeeShares}) on request and the operators theirs against the root. If the holder exchange rate would rise by more than the per-report
-///    limit, less is pulled from the EL rewards vault: the rest waits for later reports. (The
-///    withdrawal vault is always emptied: its principal and skimmed rewards are beacon-chain ETH
-///    whose growth the annual limit bounds.)
-/// 5. Withdrawal requests up to `lastRequestIdToFinalize` are finalized at the new share rate.
+///    treasury its part ({treasuryFeeShares}) on request and the operators theirs against the
+///    root. If the holder exchange rate would rise by more than the per-report limit, less is
+///    pulled from the EL rewards vault: the rest waits for later reports. (The withdrawal vault
+///    is always emptied: its principal and skimmed rewards are beacon-chain ETH whose growth the
+///    annual limit bounds.)
+/// 5. The withdrawal queue hears the new share rate (`onReport`), and requests up to
+///    `lastRequestIdToFinalize` are finalized at it (each at most at its own request-time rate).
 ///
 /// Gas is flat in the number of operators and in the number of requests finalized: operators'
 /// commissions are a Merkle root (claimed from the distributor with proofs), and only operators
