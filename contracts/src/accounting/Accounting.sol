@@ -214,7 +214,8 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
 
     // ================================================================ reports
 
-    /// @dev ETH arrives only from the vaults' `pull`.
+    /// @dev Reports do not route ETH through here (the vaults send it straight to the token); a
+    /// vault's `pull` is the only sender accepted.
     receive() external payable {
         if (msg.sender != address(withdrawalVault) && msg.sender != address(elRewardsVault)) {
             revert AccountingUnexpectedEther(msg.sender);
@@ -289,10 +290,11 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
             o.shareRate
         );
 
-        // Vault ETH comes back through `receive` and goes on to the token with the rebase.
-        if (o.wvPull != 0) withdrawalVault.pull(o.wvPull);
-        if (o.elPull != 0) elRewardsVault.pull(o.elPull);
-        token.rebase{value: o.wvPull + o.elPull}(o.postBeacon);
+        // The rebase announces the vault ETH; each vault then sends its part straight to the token
+        // (one value transfer each, none through this contract). Zero pulls make no call.
+        token.rebase(o.postBeacon, o.wvPull + o.elPull);
+        if (o.wvPull != 0) withdrawalVault.pullTo(token, o.wvPull);
+        if (o.elPull != 0) elRewardsVault.pullTo(token, o.elPull);
         // One mint for both fees: the distributor pays the treasury its part on request.
         uint256 feeShares = o.treasuryShares + o.commissionShares;
         if (feeShares != 0) token.mintShares(rewardsDistributor, feeShares);

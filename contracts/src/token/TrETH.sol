@@ -95,6 +95,10 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     mapping(address holder => uint256) private _extraTickets;
     /// @inheritdoc IERC7540Operator
     mapping(address controller => mapping(address operator => bool)) public isOperator;
+    /// @dev Wei the vaults may still send through `receiveVaultEther` in this transaction: set by
+    /// the accounting module's `rebase`, used up by the vaults' transfers. Transient, so it lapses
+    /// with the report's transaction and costs no storage.
+    uint256 private transient _vaultEtherDue;
 
     // ================================================================ constructor
 
@@ -251,10 +255,21 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     }
 
     /// @inheritdoc ITrETH
-    function rebase(uint256 newBeaconAssets) external payable only(_accounting) {
+    function rebase(uint256 newBeaconAssets, uint256 vaultEther) external only(_accounting) {
         uint256 previous = _supply.beaconAssets;
         _supply.beaconAssets = newBeaconAssets.toUint88();
-        emit Rebased(previous, newBeaconAssets, msg.value);
+        _vaultEtherDue = vaultEther;
+        emit Rebased(previous, newBeaconAssets, vaultEther);
+    }
+
+    /// @inheritdoc ITrETH
+    function receiveVaultEther() external payable {
+        uint256 due = _vaultEtherDue;
+        if (msg.value > due) revert TrETHUnexpectedEther(msg.sender, msg.value);
+        // Unchecked: msg.value <= due, checked above.
+        unchecked {
+            _vaultEtherDue = due - msg.value;
+        }
     }
 
     /// @inheritdoc ITrETH

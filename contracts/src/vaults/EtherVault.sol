@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 pragma solidity 0.8.30;
 
+import {ITrETH} from "../interfaces/ITrETH.sol";
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
@@ -57,6 +58,17 @@ abstract contract EtherVault is Initializable, AccessControlUpgradeable, UUPSUpg
         emit EtherPulled(msg.sender, amount);
         (bool ok,) = msg.sender.call{value: amount}("");
         if (!ok) revert EtherVaultTransferFailed(msg.sender, amount);
+    }
+
+    /// @notice Sends `amount` straight into trETH's buffer through `token.receiveVaultEther` (one
+    /// value transfer, no hop through the accounting module). Only the accounting module, which
+    /// passes the token it reports for and announced the amount in the token's `rebase`.
+    function pullTo(ITrETH token, uint256 amount) external onlyRole(ACCOUNTING_ROLE) {
+        uint256 balance = address(this).balance;
+        if (amount > balance) revert EtherVaultInsufficientBalance(amount, balance);
+        emit EtherPulled(address(token), amount);
+        // trETH is the protocol's token (passed by the accounting module); the event is final first.
+        token.receiveVaultEther{value: amount}();
     }
 
     function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {}
