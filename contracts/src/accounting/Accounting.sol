@@ -67,18 +67,21 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         uint96 treasuryFeeShares;
     }
 
-    /// @dev Read by every report: one slot (240 bits).
+    /// @dev Read by every report: one slot (240 bits). The queue is here, not with the treasury
+    /// (which no report reads), so that a report reads one configuration slot.
     struct FeeConfig {
-        address treasury;
+        // The withdrawal queue (zero until wired: no finalization then).
+        address withdrawalQueue;
         uint16 treasuryFeeBps;
         uint16 maxAnnualClGrowthBps;
         uint16 maxLossBps;
         uint32 maxRateIncreasePerReport;
     }
 
-    /// @dev One slot: the queue (zero until wired: no finalization then) and the exit terms.
+    /// @dev One slot, read only by views, exit lists and forced exits: the treasury and the exit terms.
     struct ExitConfig {
-        address withdrawalQueue;
+        // Receives the treasury fee (paid by the rewards distributor).
+        address treasury;
         uint32 exitDeadline;
         uint64 missedExitPenalty;
     }
@@ -203,12 +206,12 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
 
     function _setTreasury(address treasury_) private {
         if (treasury_ == address(0)) revert AccountingZeroAddress();
-        _s().fees.treasury = treasury_;
+        _s().exits.treasury = treasury_;
         emit TreasurySet(treasury_);
     }
 
     function _setWithdrawalQueue(address withdrawalQueue_) private {
-        _s().exits.withdrawalQueue = withdrawalQueue_;
+        _s().fees.withdrawalQueue = withdrawalQueue_;
         emit WithdrawalQueueSet(withdrawalQueue_);
     }
 
@@ -250,11 +253,12 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         _checkCounts(report, st, o);
 
         // The consensus layer's view plus ETH deposited but not yet seen there.
-        o.preBeacon = token.beaconAssets();
+        (o.preBeacon, o.assetsBefore, o.sharesBefore) = token.reportState();
         o.postBeacon = report.clBalance + (o.deposited - report.clValidators) * DEPOSIT_SIZE;
         _checkBalances(report, st, lim, o, support, members);
 
-        // The report is marked processed before any external call that changes state.
+        // The state slot is written before any external call that changes state (once, below the
+        // outcome, in a report without operator changes; before the registry's calls otherwise).
         st.lastRefSlot = report.refSlot.toUint40();
         st.clValidators = report.clValidators.toUint32();
         st.exitedValidators = report.exitedValidators.toUint32();
@@ -264,20 +268,19 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
             $.exitRequestsHash = report.exitRequestsHash;
             emit ExitRequestsSet(report.refSlot, report.exitRequestsHash, report.exitRequestsCount, st.exitDeadline);
         }
-        $.state = st;
         if (report.rewardsRoot != bytes32(0)) $.rewardsRoot = report.rewardsRoot;
 
-        // Losses burn bond shares at the rate from before the report (see chargeLoss).
-        o.assetsBefore = token.totalAssets();
-        o.sharesBefore = token.totalSupply();
-        o.lossTotal = _applyOperatorChanges(report.operatorChanges, o.assetsBefore, o.sharesBefore);
+        // Losses burn bond shares at the rate from before the report (see chargeLoss). Without
+        // operator changes the registry is not called and the supply is not read again.
+        if (report.operatorChanges.length != 0) {
+            $.state = st;
+            o.lossTotal = _applyOperatorChanges(report.operatorChanges, o.assetsBefore, o.sharesBefore);
+        }
         o.sharesNow = o.lossTotal == 0 ? o.sharesBefore : token.totalSupply();
 
         _computeOutcome(report, lim, o);
-        if (o.treasuryShares != 0) {
-            // The slot was written above in this transaction: a warm write.
-            $.state.treasuryFeeShares = (uint256(st.treasuryFeeShares) + o.treasuryShares).toUint96();
-        }
+        st.treasuryFeeShares = (uint256(st.treasuryFeeShares) + o.treasuryShares).toUint96();
+        $.state = st;
         emit ReportApplied(
             report.refSlot,
             o.postBeacon,
@@ -298,13 +301,11 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         // One mint for both fees: the distributor pays the treasury its part on request.
         uint256 feeShares = o.treasuryShares + o.commissionShares;
         if (feeShares != 0) token.mintShares(rewardsDistributor, feeShares);
-        address queue = $.exits.withdrawalQueue;
+        address queue = lim.withdrawalQueue;
         if (queue != address(0)) {
-            // Requests from now on are priced at most at this report's rate.
-            IWithdrawalQueue(queue).onReport(o.shareRate);
-            if (report.lastRequestIdToFinalize != 0) {
-                IWithdrawalQueue(queue).finalize(report.lastRequestIdToFinalize, o.shareRate);
-            }
+            // One call: requests up to lastRequestIdToFinalize (0 = none) are finalized at this
+            // report's rate, and requests from now on are priced at most at it.
+            IWithdrawalQueue(queue).report(o.shareRate, report.lastRequestIdToFinalize);
         } else if (report.lastRequestIdToFinalize != 0) {
             revert AccountingInvalidRequestId(report.lastRequestIdToFinalize, 0);
         }
@@ -370,12 +371,12 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
 
     /// @inheritdoc IAccounting
     function treasury() external view returns (address) {
-        return _s().fees.treasury;
+        return _s().exits.treasury;
     }
 
     /// @inheritdoc IAccounting
     function withdrawalQueue() external view returns (address) {
-        return _s().exits.withdrawalQueue;
+        return _s().fees.withdrawalQueue;
     }
 
     /// @inheritdoc IAccounting

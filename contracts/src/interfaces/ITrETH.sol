@@ -187,6 +187,9 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     function bufferedEther() external view returns (uint256);
     /// @notice ETH on the beacon chain or in transit to it, as last reported plus deposits since.
     function beaconAssets() external view returns (uint256);
+    /// @notice What an oracle report starts from, in one call: `beaconAssets()`, `totalAssets()`
+    /// and `totalSupply()`.
+    function reportState() external view returns (uint256 beaconAssets_, uint256 assets, uint256 shares);
     /// @notice Withdrawal tickets held by `holder` (the queue's ERC-721 `balanceOf`).
     function ticketBalanceOf(address holder) external view returns (uint256);
     /// @notice Shares escrowed by withdrawal requests not yet finalized. They count in `totalSupply`

@@ -130,6 +130,13 @@ interface IWithdrawalQueue is IERC721Metadata {
     /// storage grows only with reports that saw requests.
     function onReport(uint256 shareRate) external;
 
+    /// @notice A report in one call: `onReport(shareRate)`, then `finalize(lastRequestIdToFinalize,
+    /// shareRate)` unless `lastRequestIdToFinalize` is 0. Only the accounting module,
+    /// once per report (instead of those two).
+    function report(uint256 shareRate, uint256 lastRequestIdToFinalize)
+        external
+        returns (uint256 ethLocked, uint256 sharesBurned);
+
     function lastRequestId() external view returns (uint256);
     function lastFinalizedRequestId() external view returns (uint256);
     /// @notice Shares escrowed by requests not yet finalized.

@@ -572,6 +572,12 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     }
 
     /// @inheritdoc ITrETH
+    function reportState() external view returns (uint256, uint256, uint256) {
+        Supply memory s = _supply;
+        return (s.beaconAssets, _totalAssets(s), s.totalShares);
+    }
+
+    /// @inheritdoc ITrETH
     function ticketBalanceOf(address holder) external view returns (uint256) {
         return _accounts[holder].tickets + _extraTickets[holder];
     }

@@ -144,25 +144,8 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
 
     /// @inheritdoc IWithdrawalQueue
     function onReport(uint256 shareRate) external onlyAccounting {
-        _checkRate(shareRate);
         State memory s = _state;
-        uint256 index = s.windowCount - 1;
-        if (_windows[index].firstRequestId <= s.lastRequestId) {
-            // The current window has requests: open a new one.
-            index = s.windowCount;
-            _state.windowCount = (index + 1).toUint24();
-            // Fits: a request id fits 40 bits, and lastRequestId + 1 is checked when it is assigned.
-            _windows[index] = WindowSlot({
-                firstRequestId: uint40(uint256(s.lastRequestId) + 1),
-                cumulativeBefore: s.cumulativeShares,
-                shareRate: uint96(shareRate),
-                firstBatch: 0
-            });
-        } else {
-            // No request since the window opened: only its rate changes.
-            _windows[index].shareRate = uint96(shareRate);
-        }
-        emit WindowOpened(index, uint256(s.lastRequestId) + 1, shareRate);
+        if (_openWindow(s, shareRate)) _state = s;
     }
 
     /// @inheritdoc IWithdrawalQueue
@@ -172,6 +155,58 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         returns (uint256 ethLocked, uint256 sharesBurned)
     {
         State memory s = _state;
+        (ethLocked, sharesBurned) = _finalize(s, lastRequestId_, shareRate);
+        _state = s;
+        // trETH is immutable and trusted; state and event are final before it sends the ETH.
+        token.fundWithdrawals(sharesBurned, ethLocked);
+    }
+
+    /// @inheritdoc IWithdrawalQueue
+    function report(uint256 shareRate, uint256 lastRequestIdToFinalize)
+        external
+        onlyAccounting
+        returns (uint256 ethLocked, uint256 sharesBurned)
+    {
+        State memory s = _state;
+        bool finalizing = lastRequestIdToFinalize != 0;
+        // The window opens first, as with `onReport` then `finalize`, so that a finalization that
+        // ends the current window moves the cursor past it; one access check, one read and one
+        // write of the state serve both.
+        bool opened = _openWindow(s, shareRate);
+        if (finalizing) (ethLocked, sharesBurned) = _finalize(s, lastRequestIdToFinalize, shareRate);
+        if (opened || finalizing) _state = s;
+        // trETH is immutable and trusted; state and events are final before it sends the ETH.
+        if (finalizing) token.fundWithdrawals(sharesBurned, ethLocked);
+    }
+
+    /// @dev `onReport` on the state in memory; true if `s` changed (a window opened).
+    function _openWindow(State memory s, uint256 shareRate) private returns (bool opened) {
+        _checkRate(shareRate);
+        uint256 index = s.windowCount - 1;
+        if (_windows[index].firstRequestId <= s.lastRequestId) {
+            // The current window has requests: open a new one.
+            index = s.windowCount;
+            s.windowCount = (index + 1).toUint24();
+            // Fits: a request id fits 40 bits, and lastRequestId + 1 is checked when it is assigned.
+            _windows[index] = WindowSlot({
+                firstRequestId: uint40(uint256(s.lastRequestId) + 1),
+                cumulativeBefore: s.cumulativeShares,
+                shareRate: uint96(shareRate),
+                firstBatch: 0
+            });
+            opened = true;
+        } else {
+            // No request since the window opened: only its rate changes.
+            _windows[index].shareRate = uint96(shareRate);
+        }
+        emit WindowOpened(index, uint256(s.lastRequestId) + 1, shareRate);
+    }
+
+    /// @dev `finalize` on the state in memory (the caller writes it and has trETH fund the batch).
+    function _finalize(State memory s, uint256 lastRequestId_, uint256 shareRate)
+        private
+        returns (uint256 ethLocked, uint256 sharesBurned)
+    {
         _checkFinalization(s, lastRequestId_, shareRate);
         uint256 batch = s.batchCount;
         uint256 cursor;
@@ -187,10 +222,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         s.batchCount = (batch + 1).toUint24();
         // Fits: a window index below windowCount.
         s.cursor = uint24(cursor);
-        _state = s;
         emit WithdrawalsFinalized(batch, first, lastRequestId_, shareRate, ethLocked, sharesBurned);
-        // trETH is immutable and trusted; state and event are final before it sends the ETH.
-        token.fundWithdrawals(sharesBurned, ethLocked);
     }
 
     /// @dev ETH arrives only from trETH, during `finalize`.

@@ -15,15 +15,21 @@ contract WithdrawalFinalizerMock {
         lastRequestId = id;
     }
 
-    function onReport(uint256 shareRate) external {
+    function onReport(uint256 shareRate) public {
         lastReportRate = shareRate;
         reports += 1;
     }
 
-    function finalize(uint256 id, uint256 shareRate) external returns (uint256, uint256) {
+    function finalize(uint256 id, uint256 shareRate) public returns (uint256, uint256) {
         if (id > lastRequestId) revert WithdrawalFinalizerMockBeyondLast(id, lastRequestId);
         lastFinalizedRequestId = id;
         lastShareRate = shareRate;
+        return (0, 0);
+    }
+
+    function report(uint256 shareRate, uint256 id) external returns (uint256, uint256) {
+        onReport(shareRate);
+        if (id != 0) finalize(id, shareRate);
         return (0, 0);
     }
 }
