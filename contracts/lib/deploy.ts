@@ -203,13 +203,13 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     options.executors ?? [deployer],
     zeroAddress,
   ]);
-  const withdrawalVaultImplementation = await deploy("WithdrawalVault", []);
+  const withdrawalVaultImplementation = await deploy("WithdrawalVault", [predicted.token]);
   const withdrawalVault = await deployProxy(
     "WithdrawalVault",
     withdrawalVaultImplementation,
     vaultInit("WithdrawalVault"),
   );
-  const elRewardsVaultImplementation = await deploy("ELRewardsVault", []);
+  const elRewardsVaultImplementation = await deploy("ELRewardsVault", [predicted.token]);
   const elRewardsVault = await deployProxy(
     "ELRewardsVault",
     elRewardsVaultImplementation,

@@ -110,6 +110,7 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
     /// @dev Values of one report in memory (keeps the stack shallow).
     struct Outcome {
         uint256 deposited;
+        uint256 maxCommissionBps;
         uint256 preBeacon;
         uint256 postBeacon;
         uint256 assetsBefore;
@@ -296,8 +297,8 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         // The rebase announces the vault ETH; each vault then sends its part straight to the token
         // (one value transfer each, none through this contract). Zero pulls make no call.
         token.rebase(o.postBeacon, o.wvPull + o.elPull);
-        if (o.wvPull != 0) withdrawalVault.pullTo(token, o.wvPull);
-        if (o.elPull != 0) elRewardsVault.pullTo(token, o.elPull);
+        if (o.wvPull != 0) withdrawalVault.pullToToken(o.wvPull);
+        if (o.elPull != 0) elRewardsVault.pullToToken(o.elPull);
         // One mint for both fees: the distributor pays the treasury its part on request.
         uint256 feeShares = o.treasuryShares + o.commissionShares;
         if (feeShares != 0) token.mintShares(rewardsDistributor, feeShares);
@@ -419,7 +420,7 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
 
     /// @dev Validator counts only grow, never exceed deposits, and exits never exceed validators.
     function _checkCounts(Report calldata report, State memory st, Outcome memory o) private view {
-        o.deposited = registry.totalDepositedValidators();
+        (o.deposited, o.maxCommissionBps) = registry.reportBounds();
         if (report.clValidators < st.clValidators) {
             revert AccountingClValidatorsDecreased(report.clValidators, st.clValidators);
         }
@@ -469,7 +470,7 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
                 losses += changes[i].loss;
             }
             uint256 gross = total + losses > o.preBeacon ? total + losses - o.preBeacon : 0;
-            uint256 maxCommission = gross * registry.maxCommissionBps() / ReportMath.BPS;
+            uint256 maxCommission = gross * o.maxCommissionBps / ReportMath.BPS;
             if (report.operatorCommission > maxCommission) {
                 revert AccountingCommissionTooHigh(report.operatorCommission, maxCommission);
             }

@@ -2,8 +2,8 @@
 pragma solidity ^0.8.24;
 
 /// @title IAccounting
-/// @notice Applies the oracle committee's report once per frame: pulls ETH from the withdrawal
-/// vault and the EL rewards vault, sets the ETH on the beacon chain, takes operators' losses from
+/// @notice Applies the oracle committee's report once per frame: has the withdrawal vault and the
+/// EL rewards vault send ETH straight to the token, sets the ETH on the beacon chain, takes operators' losses from
 /// their bonds, mints the protocol fee as trETH to the rewards distributor (which pays the
 /// treasury its part and the operators their commission), tells the withdrawal queue the new
 /// rate, finalizes withdrawal requests and names the validators that must exit.
@@ -13,8 +13,8 @@ pragma solidity ^0.8.24;
 /// 2. Anyone calls `submitReportData(report)` before the frame's processing deadline. The data
 ///    must hash to the agreed hash, be for the current frame's reference slot and pass the
 ///    sanity limits (see {Limits}).
-/// 3. Per-operator exits and losses (only operators with changes) are applied in the operator
-///    registry: a loss burns the operator's bond shares first, which returns the lost value to
+/// 3. Per-operator exits and losses (only operators with changes; a report without any makes no
+///    registry call for them) are applied in the operator registry: a loss burns the operator's bond shares first, which returns the lost value to
 ///    every other holder; a loss beyond the bond is recorded as the operator's debt.
 /// 4. Rewards = (beacon balance + ETH in transit to the beacon chain + withdrawal vault pull +
 ///    EL rewards vault pull) minus the beacon assets the token held before. If positive, the
@@ -25,8 +25,12 @@ pragma solidity ^0.8.24;
 ///    pulled from the EL rewards vault: the rest waits for later reports. (The withdrawal vault
 ///    is always emptied: its principal and skimmed rewards are beacon-chain ETH whose growth the
 ///    annual limit bounds.)
-/// 5. The withdrawal queue hears the new share rate (`onReport`), and requests up to
-///    `lastRequestIdToFinalize` are finalized at it (each at most at its own request-time rate).
+/// 5. In one call (`report`), the withdrawal queue hears the new share rate and finalizes requests
+///    up to `lastRequestIdToFinalize` at it (each at most at its own request-time rate).
+///
+/// The vault ETH moves in one transfer per vault: the token's `rebase` announces the amount and
+/// each vault (`pullToToken`) sends its part to the token's `receiveVaultEther`; a zero pull makes
+/// no call.
 ///
 /// Gas is flat in the number of operators and in the number of requests finalized: operators'
 /// commissions are a Merkle root (claimed from the distributor with proofs), and only operators

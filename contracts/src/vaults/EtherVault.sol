@@ -19,9 +19,17 @@ abstract contract EtherVault is Initializable, AccessControlUpgradeable, UUPSUpg
     error EtherVaultZeroAddress();
     error EtherVaultInsufficientBalance(uint256 requested, uint256 balance);
     error EtherVaultTransferFailed(address to, uint256 amount);
+    /// @notice Only the token's accounting module may send the vault's ETH to the token.
+    error EtherVaultUnauthorized(address caller);
+
+    /// @notice The token the vault pays reports into (fixed per implementation: trETH is not
+    /// upgradeable, and an immutable costs a report nothing to read).
+    ITrETH public immutable token;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor() {
+    constructor(ITrETH token_) {
+        if (address(token_) == address(0)) revert EtherVaultZeroAddress();
+        token = token_;
         _disableInitializers();
     }
 
@@ -61,13 +69,17 @@ abstract contract EtherVault is Initializable, AccessControlUpgradeable, UUPSUpg
     }
 
     /// @notice Sends `amount` straight into trETH's buffer through `token.receiveVaultEther` (one
-    /// value transfer, no hop through the accounting module). Only the accounting module, which
-    /// passes the token it reports for and announced the amount in the token's `rebase`.
-    function pullTo(ITrETH token, uint256 amount) external onlyRole(ACCOUNTING_ROLE) {
+    /// value transfer, no hop through the accounting module). Only the token's accounting module
+    /// (`token.accountingModule()`, the module that announced the amount in the token's `rebase`).
+    /// @dev The caller is checked against the token rather than ACCOUNTING_ROLE: the token is an
+    /// immutable and its module slot is already warm in a report, where the role would be a cold
+    /// storage read. Governance sets both (the token's modules and this vault's roles).
+    function pullToToken(uint256 amount) external {
+        if (msg.sender != token.accountingModule()) revert EtherVaultUnauthorized(msg.sender);
         uint256 balance = address(this).balance;
         if (amount > balance) revert EtherVaultInsufficientBalance(amount, balance);
         emit EtherPulled(address(token), amount);
-        // trETH is the protocol's token (passed by the accounting module); the event is final first.
+        // trETH is immutable and trusted; the event is final before the transfer.
         token.receiveVaultEther{value: amount}();
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 pragma solidity 0.8.30;
 
+import {ITrETH} from "../interfaces/ITrETH.sol";
 import {IWithdrawalVault} from "../interfaces/IWithdrawalVault.sol";
 import {EtherVault} from "./EtherVault.sol";
 
@@ -11,6 +12,9 @@ contract WithdrawalVault is IWithdrawalVault, EtherVault {
     /// @inheritdoc IWithdrawalVault
     address public constant WITHDRAWAL_REQUEST_CONTRACT = 0x00000961Ef480Eb55e80D19ad83579A64c007002;
     uint256 internal constant PUBKEY_LENGTH = 48;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(ITrETH token_) EtherVault(token_) {}
 
     /// @inheritdoc IWithdrawalVault
     function requestExit(bytes calldata pubkey) external onlyRole(ACCOUNTING_ROLE) returns (uint256 fee) {

@@ -51,8 +51,14 @@ abstract contract ProtocolFixture is Test {
         depositContract = IDepositContract(dc);
         weth = new WETH9();
 
-        withdrawalVault = WithdrawalVault(payable(_proxy(address(new WithdrawalVault()), abi.encodeCall(EtherVault.initialize, (governance)))));
-        elRewardsVault = ELRewardsVault(payable(_proxy(address(new ELRewardsVault()), abi.encodeCall(EtherVault.initialize, (governance)))));
+        // The vaults pay into the token, deployed right after them (two contracts each).
+        address predictedToken = _predict(vm.getNonce(address(this)) + 4);
+        withdrawalVault = WithdrawalVault(
+            payable(_proxy(address(new WithdrawalVault(ITrETH(predictedToken))), abi.encodeCall(EtherVault.initialize, (governance))))
+        );
+        elRewardsVault = ELRewardsVault(
+            payable(_proxy(address(new ELRewardsVault(ITrETH(predictedToken))), abi.encodeCall(EtherVault.initialize, (governance))))
+        );
 
         vm.deal(address(this), address(this).balance + SEED);
         // The token is immutable and wired at construction: predict the deposit module's address.
@@ -70,6 +76,7 @@ abstract contract ProtocolFixture is Test {
             }),
             DAILY_CAP
         );
+        assertEq(address(token), predictedToken, "predicted token");
         OperatorRegistry registryImpl = new OperatorRegistry(token);
         registry = OperatorRegistry(
             _proxy(

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
+import {ITrETH} from "../../src/interfaces/ITrETH.sol";
 import {EtherVault} from "../../src/vaults/EtherVault.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 
@@ -31,10 +32,28 @@ contract EtherVaultTest is ProtocolFixture {
         assertEq(address(elRewardsVault).balance, 1 ether, "rest stays");
     }
 
+    function test_pullToTokenOnlyByTheTokensAccountingModule() public {
+        vm.deal(address(elRewardsVault), 1 ether);
+        address stranger = makeAddr("stranger");
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(EtherVault.EtherVaultUnauthorized.selector, stranger));
+        elRewardsVault.pullToToken(1 ether);
+        // The token's accounting module may, but the token takes only ETH a rebase announced.
+        address accounting = makeAddr("accounting");
+        vm.prank(governance);
+        token.setModules(
+            ITrETH.Modules({depositor: address(depositSecurity), accounting: accounting, withdrawalQueue: address(withdrawalQueue)})
+        );
+        vm.prank(accounting);
+        vm.expectRevert(abi.encodeWithSelector(ITrETH.TrETHUnexpectedEther.selector, address(elRewardsVault), 1 ether));
+        elRewardsVault.pullToToken(1 ether);
+        assertEq(address(elRewardsVault).balance, 1 ether, "nothing left the vault");
+    }
+
     function test_upgradeOnlyByGovernance() public {
         address stranger = makeAddr("stranger");
         bytes32 admin = withdrawalVault.DEFAULT_ADMIN_ROLE();
-        address next = address(new EtherVaultV2());
+        address next = address(new EtherVaultV2(token));
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, admin));
         withdrawalVault.upgradeToAndCall(next, "");
@@ -50,6 +69,8 @@ contract EtherVaultTest is ProtocolFixture {
 }
 
 contract EtherVaultV2 is EtherVault {
+    constructor(ITrETH token_) EtherVault(token_) {}
+
     function version() external pure returns (uint256) {
         return 2;
     }

@@ -6,6 +6,7 @@ import {WithdrawalRequestMock} from "../mocks/WithdrawalRequestMock.sol";
 import {IWithdrawalVault} from "../../src/interfaces/IWithdrawalVault.sol";
 import {TributaryProxy} from "../../src/proxy/TributaryProxy.sol";
 import {EtherVault} from "../../src/vaults/EtherVault.sol";
+import {ITrETH} from "../../src/interfaces/ITrETH.sol";
 import {WithdrawalVault} from "../../src/vaults/WithdrawalVault.sol";
 
 /// @notice EIP-7002 exit requests from the withdrawal vault.
@@ -24,7 +25,7 @@ contract WithdrawalVaultRequestExitTest is Test {
             payable(
                 address(
                     new TributaryProxy(
-                        address(new WithdrawalVault()), abi.encodeCall(EtherVault.initializeWithAccounting, (admin, accounting))
+                        address(new WithdrawalVault(ITrETH(makeAddr("token")))), abi.encodeCall(EtherVault.initializeWithAccounting, (admin, accounting))
                     )
                 )
             )
