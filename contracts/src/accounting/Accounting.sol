@@ -296,12 +296,10 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
 
         // The rebase announces the vault ETH; each vault then sends its part straight to the token
         // (one value transfer each, none through this contract). Zero pulls make no call.
-        token.rebase(o.postBeacon, o.wvPull + o.elPull);
+        // One mint for both fees, in the rebase: the distributor pays the treasury its part on request.
+        token.rebase(o.postBeacon, o.wvPull + o.elPull, rewardsDistributor, o.treasuryShares + o.commissionShares);
         if (o.wvPull != 0) withdrawalVault.pullToToken(o.wvPull);
         if (o.elPull != 0) elRewardsVault.pullToToken(o.elPull);
-        // One mint for both fees: the distributor pays the treasury its part on request.
-        uint256 feeShares = o.treasuryShares + o.commissionShares;
-        if (feeShares != 0) token.mintShares(rewardsDistributor, feeShares);
         address queue = lim.withdrawalQueue;
         if (queue != address(0)) {
             // One call: requests up to lastRequestIdToFinalize (0 = none) are finalized at this

@@ -120,18 +120,17 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     /// deposit contract in the same transaction. Only the depositor module.
     function fundBeaconDeposit(uint256 amount) external;
 
-    /// @notice Applies an oracle report: sets the beacon assets to `newBeaconAssets` and allows
-    /// the vaults to send `vaultEther` wei straight into the buffer (without minting) through
-    /// `receiveVaultEther` later in the same transaction. Only the accounting module.
-    function rebase(uint256 newBeaconAssets, uint256 vaultEther) external;
+    /// @notice Applies an oracle report: sets the beacon assets to `newBeaconAssets`, mints
+    /// `feeShares` (the protocol fees; none if zero) to `feeRecipient`, and allows the vaults to
+    /// send `vaultEther` wei straight into the buffer (without minting) through `receiveVaultEther`
+    /// later in the same transaction. Only the accounting module.
+    function rebase(uint256 newBeaconAssets, uint256 vaultEther, address feeRecipient, uint256 feeShares) external;
 
     /// @notice Takes ETH that a vault sends for the report being applied into the buffer, without
     /// minting: at most the `vaultEther` announced by the accounting module's `rebase` in this
     /// transaction (any other ETH is refused). One value transfer from each vault to the token.
     function receiveVaultEther() external payable;
 
-    /// @notice Mints `shares` to `to` (protocol fees). Only the accounting module.
-    function mintShares(address to, uint256 shares) external;
 
     // ---------------------------------------------------------------- ERC-7540 claims
 

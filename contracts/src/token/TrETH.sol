@@ -255,11 +255,25 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     }
 
     /// @inheritdoc ITrETH
-    function rebase(uint256 newBeaconAssets, uint256 vaultEther) external only(_accounting) {
-        uint256 previous = _supply.beaconAssets;
-        _supply.beaconAssets = newBeaconAssets.toUint88();
+    function rebase(uint256 newBeaconAssets, uint256 vaultEther, address feeRecipient, uint256 feeShares)
+        external
+        only(_accounting)
+    {
+        Supply memory s = _supply;
+        uint256 previous = s.beaconAssets;
+        s.beaconAssets = newBeaconAssets.toUint88();
+        // The fee mint shares the supply slot's one write with the beacon assets.
+        if (feeShares != 0) {
+            if (feeRecipient == address(0)) revert TrETHZeroAddress();
+            s.totalShares = (uint256(s.totalShares) + feeShares).toUint88();
+        }
+        _supply = s;
         _vaultEtherDue = vaultEther;
         emit Rebased(previous, newBeaconAssets, vaultEther);
+        if (feeShares != 0) {
+            _credit(feeRecipient, feeShares);
+            emit Transfer(address(0), feeRecipient, feeShares);
+        }
     }
 
     /// @inheritdoc ITrETH
@@ -270,14 +284,6 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         unchecked {
             _vaultEtherDue = due - msg.value;
         }
-    }
-
-    /// @inheritdoc ITrETH
-    function mintShares(address to, uint256 shares) external only(_accounting) {
-        if (to == address(0)) revert TrETHZeroAddress();
-        _supply.totalShares = (uint256(_supply.totalShares) + shares).toUint88();
-        _credit(to, shares);
-        emit Transfer(address(0), to, shares);
     }
 
     // ================================================================ withdrawals (ERC-7540)

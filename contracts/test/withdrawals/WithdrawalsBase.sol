@@ -50,7 +50,7 @@ abstract contract WithdrawalsBase is ProtocolFixture {
         uint256 beacon = token.beaconAssets();
         uint256 next = delta >= 0 ? beacon + uint256(delta) : beacon - uint256(-delta);
         vm.startPrank(accounting);
-        token.rebase(next, 0);
+        token.rebase(next, 0, address(0), 0);
         rate = _rate();
         withdrawalQueue.onReport(rate);
         vm.stopPrank();
