@@ -5,6 +5,7 @@ import {
   type Chain,
   encodeFunctionData,
   getContractAddress,
+  type Hash,
   type Hex,
   keccak256,
   type PublicClient,
@@ -141,11 +142,21 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
       chain: wallet.chain,
       account: wallet.account,
     } as Parameters<typeof wallet.deployContract>[0]);
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success" || receipt.contractAddress?.toLowerCase() !== expected.toLowerCase()) {
-      throw new Error(`deploying ${name} failed (tx ${hash}, status ${receipt.status})`);
+    const receipt = await confirm(hash, `deploying ${name}`);
+    if (receipt.contractAddress?.toLowerCase() !== expected.toLowerCase()) {
+      throw new Error(
+        `deploying ${name} created ${receipt.contractAddress}, expected ${expected} (tx ${hash})`,
+      );
     }
     return expected;
+  }
+
+  /** Waits for a transaction of the deployer and fails, naming it, if it reverted. */
+  async function confirm(hash: Hash, what: string) {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success")
+      throw new Error(`${what} failed (tx ${hash}, status ${receipt.status})`);
+    return receipt;
   }
 
   async function deployProxy(name: ContractName, implementation: Address, initData: Hex): Promise<Address> {
@@ -325,8 +336,7 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
       chain: wallet.chain,
       account: wallet.account,
     } as Parameters<typeof wallet.writeContract>[0]);
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") throw new Error(`${functionName} on ${address} failed (tx ${hash})`);
+    await confirm(hash, `${functionName} on ${address}`);
   }
   const manageMembers = keccak256(stringToHex("MANAGE_MEMBERS_ROLE"));
   const members = oracle.members ?? [];
