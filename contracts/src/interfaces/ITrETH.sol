@@ -52,8 +52,6 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     event Withdraw(
         address indexed sender, address indexed receiver, address indexed owner, uint256 assets, uint256 shares
     );
-    /// @notice A finalization burned `shares` escrowed shares and sent `eth` wei to the withdrawal queue.
-    event WithdrawalsFunded(uint256 shares, uint256 eth);
 
     // ---------------------------------------------------------------- errors
 

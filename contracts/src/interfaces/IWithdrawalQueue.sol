@@ -48,7 +48,8 @@ interface IWithdrawalQueue is IERC721Metadata {
         uint256 firstRequestId;
         /// @dev Rate in force for requests of this window, wei per share scaled by 1e27.
         uint256 shareRate;
-        /// @dev Index + 1 of the first finalization batch that covered part of it (0 = none yet).
+        /// @dev Index + 1 of the first finalization batch that may cover part of it: no earlier batch
+        /// does (the batch itself may end before the window's requests).
         uint256 firstBatch;
     }
 

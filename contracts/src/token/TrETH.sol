@@ -369,8 +369,8 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
             _queue.escrowed = uint96(q.escrowed - sharesToBurn);
             _supply.totalShares -= uint88(sharesToBurn);
         }
+        // The burn is the only event here: the queue's WithdrawalsFinalized reports the shares and ETH.
         emit Transfer(q.queue, address(0), sharesToBurn);
-        emit WithdrawalsFunded(sharesToBurn, eth);
         // The queue is trusted (set by governance); state and events are final before the transfer.
         (bool ok,) = q.queue.call{value: eth}("");
         if (!ok) revert TrETHUnexpectedEther(q.queue, eth);

@@ -76,7 +76,8 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         uint88 cumulativeBefore;
         // Wei per share scaled by 1e27; 96 bits hold rates up to 79 ETH per share.
         uint96 shareRate;
-        // Index + 1 of the first batch that finalized part of the window (0 = none).
+        // Index + 1 of the first batch that may finalize part of the window: the batch count after
+        // the last report that saw the window without requests. No earlier batch reaches it.
         uint32 firstBatch;
     }
 
@@ -105,7 +106,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         token = token_;
         weth = weth_;
         // Fits: checked by _checkRate.
-        _windows[0] = WindowSlot({firstRequestId: 1, cumulativeBefore: 0, shareRate: uint96(initialShareRate), firstBatch: 0});
+        _windows[0] = WindowSlot({firstRequestId: 1, cumulativeBefore: 0, shareRate: uint96(initialShareRate), firstBatch: 1});
         _state.windowCount = 1;
         emit WindowOpened(0, 1, initialShareRate);
     }
@@ -145,7 +146,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
     /// @inheritdoc IWithdrawalQueue
     function onReport(uint256 shareRate) external onlyAccounting {
         State memory s = _state;
-        if (_openWindow(s, shareRate)) _state = s;
+        if (_openWindow(s, shareRate, 0)) _state = s;
     }
 
     /// @inheritdoc IWithdrawalQueue
@@ -172,17 +173,21 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         // The window opens first, as with `onReport` then `finalize`, so that a finalization that
         // ends the current window moves the cursor past it; one access check, one read and one
         // write of the state serve both.
-        bool opened = _openWindow(s, shareRate);
+        // The batch made below cannot reach the requests of the window opened (or re-rated) here.
+        bool opened = _openWindow(s, shareRate, finalizing ? 1 : 0);
         if (finalizing) (ethLocked, sharesBurned) = _finalize(s, lastRequestIdToFinalize, shareRate);
         if (opened || finalizing) _state = s;
         // trETH is immutable and trusted; state and events are final before it sends the ETH.
         if (finalizing) token.fundWithdrawals(sharesBurned, ethLocked);
     }
 
-    /// @dev `onReport` on the state in memory; true if `s` changed (a window opened).
-    function _openWindow(State memory s, uint256 shareRate) private returns (bool opened) {
+    /// @dev `onReport` on the state in memory; true if `s` changed (a window opened). `batchesAfter`
+    /// batches are made by the same report after this call (they cannot reach the window's requests).
+    function _openWindow(State memory s, uint256 shareRate, uint256 batchesAfter) private returns (bool opened) {
         _checkRate(shareRate);
         uint256 index = s.windowCount - 1;
+        // Fits: batchCount is 24 bits.
+        uint32 firstBatch = uint32(uint256(s.batchCount) + batchesAfter + 1);
         if (_windows[index].firstRequestId <= s.lastRequestId) {
             // The current window has requests: open a new one.
             index = s.windowCount;
@@ -192,12 +197,19 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
                 firstRequestId: uint40(uint256(s.lastRequestId) + 1),
                 cumulativeBefore: s.cumulativeShares,
                 shareRate: uint96(shareRate),
-                firstBatch: 0
+                firstBatch: firstBatch
             });
             opened = true;
         } else {
-            // No request since the window opened: only its rate changes.
-            _windows[index].shareRate = uint96(shareRate);
+            // No request since the window opened: its rate changes, and no batch so far reaches it.
+            // (Without a batch in this report the bound kept is still a bound.)
+            if (batchesAfter == 0) {
+                _windows[index].shareRate = uint96(shareRate);
+            } else {
+                WindowSlot storage w = _windows[index];
+                w.shareRate = uint96(shareRate);
+                w.firstBatch = firstBatch;
+            }
         }
         emit WindowOpened(index, uint256(s.lastRequestId) + 1, shareRate);
     }
@@ -210,7 +222,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         _checkFinalization(s, lastRequestId_, shareRate);
         uint256 batch = s.batchCount;
         uint256 cursor;
-        (ethLocked, sharesBurned, cursor) = _walk(s, lastRequestId_, shareRate, batch + 1);
+        (ethLocked, sharesBurned, cursor) = _cost(s, lastRequestId_, shareRate);
         // Fits: checked by _checkFinalization (id <= lastRequestId, rate < 2^96).
         _batches[batch] = BatchSlot({
             lastRequestId: uint40(lastRequestId_),
@@ -548,10 +560,15 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
     {
         uint256 k = s.cursor;
         uint256 count = s.windowCount;
-        uint88 low = _requests[s.lastFinalizedRequestId].cumulativeShares;
+        WindowSlot memory w = _windows[k];
+        // When the previous finalization ended the window before the cursor, the cursor window's
+        // opening total is the finalized total (no read of the last finalized request).
+        uint88 low = w.firstRequestId == uint256(s.lastFinalizedRequestId) + 1
+            ? w.cumulativeBefore
+            : _requests[s.lastFinalizedRequestId].cumulativeShares;
         uint88 lastCumulative = _requests[last].cumulativeShares;
+        uint256 windowRate = w.shareRate;
         while (true) {
-            uint256 windowRate = _windows[k].shareRate;
             uint256 nextFirst = k + 1 < count ? _windows[k + 1].firstRequestId : type(uint256).max;
             // Window k ends at or before `last` when the next one starts by last + 1.
             bool whole = nextFirst <= last + 1;
@@ -565,20 +582,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
             ++k;
             if (nextFirst == last + 1) return (eth, shares, k);
             low = high;
-        }
-    }
-
-    /// @dev `_cost`, and marks the windows it touches for the first time with `batchPlusOne`.
-    function _walk(State memory s, uint256 last, uint256 rate, uint256 batchPlusOne)
-        private
-        returns (uint256 eth, uint256 shares, uint256 cursor)
-    {
-        (eth, shares, cursor) = _cost(s, last, rate);
-        uint256 end = cursor;
-        // The cursor window is touched too unless `last` ended the window before it.
-        if (end < s.windowCount && _windows[end].firstRequestId <= last) ++end;
-        for (uint256 k = s.cursor; k < end; ++k) {
-            if (_windows[k].firstBatch == 0) _windows[k].firstBatch = uint32(batchPlusOne);
+            windowRate = _windows[k].shareRate;
         }
     }
 
@@ -594,7 +598,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
     }
 
     /// @dev Batch that finalized a finalized request: the first batch whose last id reaches it,
-    /// searched from the first batch that touched the request's window.
+    /// searched from the first batch that may reach the request's window.
     function _batchOf(uint256 requestId, Request memory r, State memory s) private view returns (uint256) {
         uint256 lo = _windows[_window(requestId, r, s)].firstBatch - 1;
         if (_batches[lo].lastRequestId >= requestId) return lo;
