@@ -6,7 +6,6 @@ import {
   encodeFunctionData,
   getContractAddress,
   type Hash,
-  type Hex,
   keccak256,
   type PublicClient,
   parseEther,
@@ -159,7 +158,14 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     return receipt;
   }
 
-  async function deployProxy(name: ContractName, implementation: Address, initData: Hex): Promise<Address> {
+  /** Deploys a proxy to `implementation` (a `name` contract) that calls `initializer(args)` on creation. */
+  async function deployProxy(
+    name: ContractName,
+    implementation: Address,
+    initializer: string,
+    args: readonly unknown[],
+  ): Promise<Address> {
+    const initData = encodeFunctionData({ abi: loadArtifact(name).abi, functionName: initializer, args });
     try {
       return await deploy("TributaryProxy", [implementation, initData]);
     } catch (error) {
@@ -199,12 +205,7 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     governor: at(16),
   };
   const committee = options.emergencyCommittee ?? deployer;
-  const vaultInit = (name: ContractName) =>
-    encodeFunctionData({
-      abi: loadArtifact(name).abi,
-      functionName: "initializeWithAccounting",
-      args: [predicted.timelock, predicted.accounting],
-    });
+  const vaultInitArgs = [predicted.timelock, predicted.accounting];
 
   // The Governor proposes (and, as a proposer, may cancel); the deployment's proposers (default:
   // the deployer, for development chains) keep proposing until they are removed.
@@ -218,13 +219,15 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
   const withdrawalVault = await deployProxy(
     "WithdrawalVault",
     withdrawalVaultImplementation,
-    vaultInit("WithdrawalVault"),
+    "initializeWithAccounting",
+    vaultInitArgs,
   );
   const elRewardsVaultImplementation = await deploy("ELRewardsVault", [predicted.token]);
   const elRewardsVault = await deployProxy(
     "ELRewardsVault",
     elRewardsVaultImplementation,
-    vaultInit("ELRewardsVault"),
+    "initializeWithAccounting",
+    vaultInitArgs,
   );
   const token = await deploy(
     "TrETH",
@@ -245,32 +248,21 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
   const operatorRegistry = await deployProxy(
     "OperatorRegistry",
     operatorRegistryImplementation,
-    encodeFunctionData({
-      abi: loadArtifact("OperatorRegistry").abi,
-      functionName: "initializeWithAccounting",
-      args: [timelock, withdrawalVault, predicted.depositSecurity, predicted.accounting],
-    }),
+    "initializeWithAccounting",
+    [timelock, withdrawalVault, predicted.depositSecurity, predicted.accounting],
   );
   const depositSecurityImplementation = await deploy("DepositSecurity", [
     token,
     operatorRegistry,
     depositContract,
   ]);
-  const depositSecurity = await deployProxy(
-    "DepositSecurity",
-    depositSecurityImplementation,
-    encodeFunctionData({
-      abi: loadArtifact("DepositSecurity").abi,
-      functionName: "initialize",
-      args: [
-        timelock,
-        committee,
-        options.guardians,
-        BigInt(options.guardianQuorum),
-        options.maxOperatorShareBps ?? 10_000n,
-      ],
-    }),
-  );
+  const depositSecurity = await deployProxy("DepositSecurity", depositSecurityImplementation, "initialize", [
+    timelock,
+    committee,
+    options.guardians,
+    BigInt(options.guardianQuorum),
+    options.maxOperatorShareBps ?? 10_000n,
+  ]);
   // Not behind a proxy (gas bars of a request and a claim); the first requests are priced at the
   // fresh token's rate of 1 (1e27 wei per share, scaled).
   const withdrawalQueue = await deploy("WithdrawalQueue", [token, weth, 10n ** 27n]);
@@ -295,24 +287,17 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     elRewardsVault,
     predicted.rewardsDistributor,
   ]);
-  const accounting = await deployProxy(
-    "Accounting",
-    accountingImplementation,
-    encodeFunctionData({
-      abi: loadArtifact("Accounting").abi,
-      functionName: "initialize",
-      args: [timelock, options.treasury ?? timelock, withdrawalQueue],
-    }),
-  );
+  const accounting = await deployProxy("Accounting", accountingImplementation, "initialize", [
+    timelock,
+    options.treasury ?? timelock,
+    withdrawalQueue,
+  ]);
   const rewardsDistributorImplementation = await deploy("RewardsDistributor", [token, accounting]);
   const rewardsDistributor = await deployProxy(
     "RewardsDistributor",
     rewardsDistributorImplementation,
-    encodeFunctionData({
-      abi: loadArtifact("RewardsDistributor").abi,
-      functionName: "initialize",
-      args: [timelock],
-    }),
+    "initialize",
+    [timelock],
   );
   const gov = options.governor ?? {};
   const governor = await deploy("TributaryGovernor", [
