@@ -20,7 +20,6 @@ const SOURCES = {
   DepositSecurity: "src/deposit/DepositSecurity.sol",
   OperatorRegistry: "src/operators/OperatorRegistry.sol",
   WithdrawalVault: "src/vaults/WithdrawalVault.sol",
-  ELRewardsVault: "src/vaults/ELRewardsVault.sol",
   TributaryProxy: "src/proxy/TributaryProxy.sol",
   TributaryTimelock: "src/governance/TributaryTimelock.sol",
   WithdrawalQueue: "src/withdrawals/WithdrawalQueue.sol",

@@ -43,7 +43,9 @@ export interface LocalProtocol {
 export async function startLocalProtocol(
   options: { dailyStakeCap?: bigint; oracle?: DeployOptions["oracle"] } = {},
 ): Promise<LocalProtocol> {
-  const node = await startAnvil(await freePort(), ["--mnemonic", DEV_MNEMONIC, "--silent"]);
+  // Opcode traces (REPORT_TRACE=ops) need anvil to record steps.
+  const steps = process.env.REPORT_TRACE === "ops" ? ["--steps-tracing"] : [];
+  const node = await startAnvil(await freePort(), ["--mnemonic", DEV_MNEMONIC, "--silent", ...steps]);
   const publicClient = createPublicClient({ transport: http(node.url) });
   const wallet = (index: number) =>
     createWalletClient({ account: devAccount(index), transport: http(node.url) });

@@ -87,10 +87,9 @@ export interface ProtocolAddresses {
   operatorRegistryImplementation: Address;
   depositSecurity: Address;
   depositSecurityImplementation: Address;
+  /** Every validator's withdrawal address and fee recipient (withdrawals, priority fees, MEV). */
   withdrawalVault: Address;
   withdrawalVaultImplementation: Address;
-  elRewardsVault: Address;
-  elRewardsVaultImplementation: Address;
   timelock: Address;
   /** ERC-721 withdrawal tickets; trETH's ERC-7540 requests land here. */
   withdrawalQueue: Address;
@@ -189,20 +188,18 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     timelock: at(0),
     withdrawalVaultImplementation: at(1),
     withdrawalVault: at(2),
-    elRewardsVaultImplementation: at(3),
-    elRewardsVault: at(4),
-    token: at(5),
-    operatorRegistryImplementation: at(6),
-    operatorRegistry: at(7),
-    depositSecurityImplementation: at(8),
-    depositSecurity: at(9),
-    withdrawalQueue: at(10),
-    hashConsensus: at(11),
-    accountingImplementation: at(12),
-    accounting: at(13),
-    rewardsDistributorImplementation: at(14),
-    rewardsDistributor: at(15),
-    governor: at(16),
+    token: at(3),
+    operatorRegistryImplementation: at(4),
+    operatorRegistry: at(5),
+    depositSecurityImplementation: at(6),
+    depositSecurity: at(7),
+    withdrawalQueue: at(8),
+    hashConsensus: at(9),
+    accountingImplementation: at(10),
+    accounting: at(11),
+    rewardsDistributorImplementation: at(12),
+    rewardsDistributor: at(13),
+    governor: at(14),
   };
   const committee = options.emergencyCommittee ?? deployer;
   const vaultInitArgs = [predicted.timelock, predicted.accounting];
@@ -219,13 +216,6 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
   const withdrawalVault = await deployProxy(
     "WithdrawalVault",
     withdrawalVaultImplementation,
-    "initializeWithAccounting",
-    vaultInitArgs,
-  );
-  const elRewardsVaultImplementation = await deploy("ELRewardsVault", [predicted.token]);
-  const elRewardsVault = await deployProxy(
-    "ELRewardsVault",
-    elRewardsVaultImplementation,
     "initializeWithAccounting",
     vaultInitArgs,
   );
@@ -284,7 +274,6 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     hashConsensus,
     operatorRegistry,
     withdrawalVault,
-    elRewardsVault,
     predicted.rewardsDistributor,
   ]);
   const accounting = await deployProxy("Accounting", accountingImplementation, "initialize", [
@@ -346,8 +335,6 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     depositSecurityImplementation,
     withdrawalVault,
     withdrawalVaultImplementation,
-    elRewardsVault,
-    elRewardsVaultImplementation,
     timelock,
     withdrawalQueue,
     hashConsensus,

@@ -273,7 +273,7 @@ class Scenario {
     warmUp = false,
     heavy = false,
   ): Promise<Report> {
-    const { token, elRewardsVault, withdrawalVault, operatorRegistry } = this.contracts;
+    const { token, withdrawalVault, operatorRegistry } = this.contracts;
     const beacon = await this.read<bigint>(token, this.abis.token, "beaconAssets");
     const validators = await this.read<bigint>(
       operatorRegistry,
@@ -287,7 +287,7 @@ class Scenario {
     const loss = heavy ? parseEther("0.01") : 0n;
     const whale = this.local.wallet(DEV_ROLES.firstUser);
     await this.local.gasOf(
-      await whale.sendTransaction({ to: elRewardsVault, value: elRewards, chain: undefined }),
+      await whale.sendTransaction({ to: withdrawalVault, value: elRewards, chain: undefined }),
     );
     await this.local.gasOf(
       await whale.sendTransaction({ to: withdrawalVault, value: skimmed, chain: undefined }),
@@ -328,7 +328,28 @@ class Scenario {
     const submitter = this.local.wallet(DEV_ROLES.firstUser + 2);
     const tx = await this.fire(submitter, accounting, this.abis.accounting, "submitReportData", [report]);
     const gas = Number(await this.local.gasOf(tx));
-    if (process.env.REPORT_TRACE) {
+    if (process.env.REPORT_TRACE === "ops") {
+      // Opcode profile: storage, calls, logs and balance reads with their cost, by call depth.
+      const trace = (await this.rpc("debug_traceTransaction", [
+        tx,
+        { disableMemory: true, disableStorage: true, disableStack: true },
+      ])) as { structLogs: { op: string; gas: number; gasCost: number; depth: number }[] };
+      const logs = trace.structLogs;
+      const lines: string[] = [];
+      for (let i = 0; i < logs.length; i++) {
+        const { op, gas, depth } = logs[i];
+        const next = logs[i + 1];
+        if (!/^(SLOAD|SSTORE|LOG\d|BALANCE|CALL|STATICCALL|DELEGATECALL|EXTCODESIZE|KECCAK256)$/.test(op)) continue;
+        let cost = next && next.depth === depth ? gas - next.gas : 0;
+        if (next && next.depth > depth) {
+          let j = i + 1;
+          while (j < logs.length && logs[j].depth > depth) j++;
+          cost = gas - (logs[j]?.gas ?? gas);
+        }
+        lines.push(`${"  ".repeat(depth)}${op} ${cost}`);
+      }
+      console.log(lines.join("\n"));
+    } else if (process.env.REPORT_TRACE) {
       const trace = await this.rpc("debug_traceTransaction", [tx, { tracer: "callTracer" }]);
       const print = (frame: TraceFrame, depth: number) => {
         console.log(

@@ -43,8 +43,10 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
     ITrETH public immutable token;
     IHashConsensus public immutable consensus;
     IOperatorRegistry public immutable registry;
+    /// @notice The protocol's one vault: the address in every validator's withdrawal credentials
+    /// and every validator's fee recipient, so withdrawals and EL rewards arrive in one place and a
+    /// report moves them to the token in one transfer.
     EtherVault public immutable withdrawalVault;
-    EtherVault public immutable elRewardsVault;
     /// @notice Receives the operators' commission as trETH.
     address public immutable rewardsDistributor;
     /// @dev From the committee's chain config, for the time elapsed between reference slots.
@@ -135,19 +137,16 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         IHashConsensus consensus_,
         IOperatorRegistry registry_,
         EtherVault withdrawalVault_,
-        EtherVault elRewardsVault_,
         address rewardsDistributor_
     ) {
         if (
             address(token_) == address(0) || address(consensus_) == address(0) || address(registry_) == address(0)
-                || address(withdrawalVault_) == address(0) || address(elRewardsVault_) == address(0)
-                || rewardsDistributor_ == address(0)
+                || address(withdrawalVault_) == address(0) || rewardsDistributor_ == address(0)
         ) revert AccountingZeroAddress();
         token = token_;
         consensus = consensus_;
         registry = registry_;
         withdrawalVault = withdrawalVault_;
-        elRewardsVault = elRewardsVault_;
         rewardsDistributor = rewardsDistributor_;
         (, SECONDS_PER_SLOT,) = consensus_.getChainConfig();
         _disableInitializers();
@@ -218,12 +217,10 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
 
     // ================================================================ reports
 
-    /// @dev Reports do not route ETH through here (the vaults send it straight to the token); a
+    /// @dev Reports do not route ETH through here (the vault sends it straight to the token); the
     /// vault's `pull` is the only sender accepted.
     receive() external payable {
-        if (msg.sender != address(withdrawalVault) && msg.sender != address(elRewardsVault)) {
-            revert AccountingUnexpectedEther(msg.sender);
-        }
+        if (msg.sender != address(withdrawalVault)) revert AccountingUnexpectedEther(msg.sender);
     }
 
     /// @inheritdoc IAccounting
@@ -294,12 +291,13 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
             o.shareRate
         );
 
-        // The rebase announces the vault ETH; each vault then sends its part straight to the token
-        // (one value transfer each, none through this contract). Zero pulls make no call.
-        // One mint for both fees, in the rebase: the distributor pays the treasury its part on request.
-        token.rebase(o.postBeacon, o.wvPull + o.elPull, rewardsDistributor, o.treasuryShares + o.commissionShares);
-        if (o.wvPull != 0) withdrawalVault.pullToToken(o.wvPull);
-        if (o.elPull != 0) elRewardsVault.pullToToken(o.elPull);
+        // The rebase announces the vault ETH; the vault then sends withdrawals and EL rewards
+        // straight to the token in one value transfer (none through this contract). A zero pull
+        // makes no call. One mint for both fees, in the rebase: the distributor pays the treasury
+        // its part on request.
+        uint256 pull = o.wvPull + o.elPull;
+        token.rebase(o.postBeacon, pull, rewardsDistributor, o.treasuryShares + o.commissionShares);
+        if (pull != 0) withdrawalVault.pullToToken(pull);
         address queue = lim.withdrawalQueue;
         if (queue != address(0)) {
             // One call: requests up to lastRequestIdToFinalize (0 = none) are finalized at this
@@ -438,14 +436,10 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         uint256 support,
         uint256 members
     ) private view {
-        uint256 wvBalance = address(withdrawalVault).balance;
-        if (report.withdrawalVaultAmount > wvBalance) {
-            revert AccountingVaultAmountTooHigh(address(withdrawalVault), report.withdrawalVaultAmount, wvBalance);
-        }
-        uint256 elBalance = address(elRewardsVault).balance;
-        if (report.elRewardsVaultAmount > elBalance) {
-            revert AccountingVaultAmountTooHigh(address(elRewardsVault), report.elRewardsVaultAmount, elBalance);
-        }
+        // Withdrawals and EL rewards share the vault: together they are at most its balance.
+        uint256 vaultBalance = address(withdrawalVault).balance;
+        uint256 inVault = report.withdrawalVaultAmount + report.elRewardsVaultAmount;
+        if (inVault > vaultBalance) revert AccountingVaultAmountTooHigh(address(withdrawalVault), inVault, vaultBalance);
         uint256 clAfter = o.postBeacon + report.withdrawalVaultAmount;
         if (clAfter > o.preBeacon) {
             uint256 growth = clAfter - o.preBeacon;

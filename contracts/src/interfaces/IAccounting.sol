@@ -2,8 +2,8 @@
 pragma solidity ^0.8.24;
 
 /// @title IAccounting
-/// @notice Applies the oracle committee's report once per frame: has the withdrawal vault and the
-/// EL rewards vault send ETH straight to the token, sets the ETH on the beacon chain, takes operators' losses from
+/// @notice Applies the oracle committee's report once per frame: has the protocol's vault (every
+/// validator's withdrawal address and fee recipient) send ETH straight to the token, sets the ETH on the beacon chain, takes operators' losses from
 /// their bonds, mints the protocol fee as trETH to the rewards distributor (which pays the
 /// treasury its part and the operators their commission), tells the withdrawal queue the new
 /// rate, finalizes withdrawal requests and names the validators that must exit.
@@ -16,21 +16,23 @@ pragma solidity ^0.8.24;
 /// 3. Per-operator exits and losses (only operators with changes; a report without any makes no
 ///    registry call for them) are applied in the operator registry: a loss burns the operator's bond shares first, which returns the lost value to
 ///    every other holder; a loss beyond the bond is recorded as the operator's debt.
-/// 4. Rewards = (beacon balance + ETH in transit to the beacon chain + withdrawal vault pull +
-///    EL rewards vault pull) minus the beacon assets the token held before. If positive, the
+/// 4. Rewards = (beacon balance + ETH in transit to the beacon chain + withdrawals pulled +
+///    EL rewards pulled) minus the beacon assets the token held before. If positive, the
 ///    treasury fee and the operators' commission are minted as trETH at the new rate, each worth
 ///    exactly its wei amount, in one mint to the rewards distributor: the distributor pays the
 ///    treasury its part ({treasuryFeeShares}) on request and the operators theirs against the
 ///    root. If the holder exchange rate would rise by more than the per-report limit, less is
-///    pulled from the EL rewards vault: the rest waits for later reports. (The withdrawal vault
-///    is always emptied: its principal and skimmed rewards are beacon-chain ETH whose growth the
+///    pulled of the EL rewards: the rest waits in the vault for later reports. (Withdrawals are
+///    always pulled in full: principal and skimmed rewards are beacon-chain ETH whose growth the
 ///    annual limit bounds.)
 /// 5. In one call (`report`), the withdrawal queue hears the new share rate and finalizes requests
 ///    up to `lastRequestIdToFinalize` at it (each at most at its own request-time rate).
 ///
-/// The vault ETH moves in one transfer per vault: the token's `rebase` announces the amount and
-/// each vault (`pullToToken`) sends its part to the token's `receiveVaultEther`; a zero pull makes
-/// no call.
+/// Withdrawals and EL rewards arrive in one vault (the withdrawal credentials' address is also
+/// the fee recipient), so the vault ETH moves in one transfer: the token's `rebase` announces the
+/// amount and the vault (`pullToToken`) sends it to the token's `receiveVaultEther`; a zero pull
+/// makes no call. The report still states the two amounts apart, because they obey different
+/// limits (withdrawals count as beacon-chain growth; EL rewards may be held back).
 ///
 /// Gas is flat in the number of operators and in the number of requests finalized: operators'
 /// commissions are a Merkle root (claimed from the distributor with proofs), and only operators
@@ -60,9 +62,12 @@ interface IAccounting {
         uint256 clValidators;
         /// @dev Their total balance at `refSlot`, wei.
         uint256 clBalance;
-        /// @dev Wei to pull from the withdrawal vault (at most its balance at `refSlot`).
+        /// @dev Wei of consensus-layer withdrawals (skimmed rewards, exited validators) in the
+        /// vault at `refSlot`, all pulled.
         uint256 withdrawalVaultAmount;
-        /// @dev Wei to pull from the EL rewards vault (at most its balance at `refSlot`).
+        /// @dev Wei of EL rewards (priority fees, MEV) in the vault at `refSlot`, including any
+        /// held back by earlier reports; together with `withdrawalVaultAmount` at most the
+        /// vault's balance.
         uint256 elRewardsVaultAmount;
         /// @dev Protocol validators exited so far (cumulative).
         uint256 exitedValidators;
@@ -95,7 +100,7 @@ interface IAccounting {
         /// of the pool's beacon assets (default 50 = 0.5%); a larger one needs every member.
         uint16 maxLossBps;
         /// @dev Largest rise of the holder exchange rate per report, in 1e-9 (default 750_000 =
-        /// 0.075%, about 3x a day of 10%/year rewards); the excess EL rewards wait in their vault.
+        /// 0.075%, about 3x a day of 10%/year rewards); the excess EL rewards wait in the vault.
         uint32 maxRateIncreasePerReport;
         /// @dev Seconds an operator has to exit a named validator (default 4 days).
         uint32 exitDeadline;

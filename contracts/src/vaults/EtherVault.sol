@@ -8,7 +8,8 @@ import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/U
 
 /// @title EtherVault
 /// @notice A vault that receives ETH from anyone and releases it only to the accounting module.
-/// @dev Base of the withdrawal vault and the EL rewards vault. Upgradeable by the timelock.
+/// @dev Base of the withdrawal vault (which is also every validator's fee recipient). Upgradeable
+/// by the timelock.
 abstract contract EtherVault is Initializable, AccessControlUpgradeable, UUPSUpgradeable {
     /// @notice May pull ETH out (the accounting module, when it applies a report).
     bytes32 public constant ACCOUNTING_ROLE = keccak256("ACCOUNTING_ROLE");

@@ -6,8 +6,10 @@ import {IWithdrawalVault} from "../interfaces/IWithdrawalVault.sol";
 import {EtherVault} from "./EtherVault.sol";
 
 /// @title WithdrawalVault
-/// @notice The address in every protocol validator's withdrawal credentials: partial withdrawals
-/// (skimmed rewards) and full withdrawals of exited validators arrive here. See {IWithdrawalVault}.
+/// @notice The address in every protocol validator's withdrawal credentials and its fee recipient:
+/// partial withdrawals (skimmed rewards), full withdrawals of exited validators, priority fees and
+/// MEV payments all arrive here, and a report moves what it accounts for to the token in one
+/// transfer. See {IWithdrawalVault}.
 contract WithdrawalVault is IWithdrawalVault, EtherVault {
     /// @inheritdoc IWithdrawalVault
     address public constant WITHDRAWAL_REQUEST_CONTRACT = 0x00000961Ef480Eb55e80D19ad83579A64c007002;

@@ -27,7 +27,7 @@ contract AccountingSubmitReportDataTest is AccountingFixture {
     function test_rewardsMintTreasuryFeeAndCommissionAtTheirValue() public {
         IAccounting.Report memory r = _baseReport();
         r.clBalance += 0.05 ether;
-        vm.deal(address(elRewardsVault), 0.01 ether);
+        vm.deal(address(withdrawalVault), 0.01 ether);
         r.elRewardsVaultAmount = 0.01 ether;
         r.operatorCommission = 0.003 ether;
         r.rewardsRoot = keccak256("root");
@@ -37,7 +37,7 @@ contract AccountingSubmitReportDataTest is AccountingFixture {
         _report(r);
 
         assertEq(token.totalAssets(), assetsBefore + 0.06 ether, "assets up by CL + EL rewards");
-        assertEq(address(elRewardsVault).balance, 0, "EL rewards vault emptied");
+        assertEq(address(withdrawalVault).balance, 0, "vault emptied");
         // Fee shares are worth exactly the fees (down to rounding of a few wei).
         uint256 treasuryShares = accounting.treasuryFeeShares();
         assertApproxEq(token.convertToAssets(treasuryShares), 0.003 ether, 2, "treasury fee: 5% of 0.06 ETH");
@@ -78,7 +78,7 @@ contract AccountingSubmitReportDataTest is AccountingFixture {
         commissionBps = bound(commissionBps, 0, 10_00);
         IAccounting.Report memory r = _baseReport();
         r.clBalance += cl;
-        vm.deal(address(elRewardsVault), el);
+        vm.deal(address(withdrawalVault), el);
         r.elRewardsVaultAmount = el;
         r.operatorCommission = (cl + el) * commissionBps / 10_000;
         uint256 rateBefore = _rate();
@@ -92,26 +92,30 @@ contract AccountingSubmitReportDataTest is AccountingFixture {
 
     function test_excessRewardsWaitInTheVaultForLaterReports() public {
         // 1 ETH of MEV on ~220 ETH: far above +0.075% per report.
-        vm.deal(address(elRewardsVault), 1 ether);
+        // Withdrawals (0.5 ETH) and EL rewards (1 ETH) share the vault; only EL rewards wait.
+        vm.deal(address(withdrawalVault), 1.5 ether);
         IAccounting.Report memory r = _baseReport();
+        r.clBalance -= 0.5 ether;
+        r.withdrawalVaultAmount = 0.5 ether;
         r.elRewardsVaultAmount = 1 ether;
         uint256 rateBefore = _rate();
         _report(r);
-        uint256 held = address(elRewardsVault).balance;
+        uint256 held = address(withdrawalVault).balance;
+        assertLt(held, 1 ether, "withdrawals pulled in full, part of the EL rewards too");
         assertGt(held, 0, "part held back");
         // Within the limit up to the rounding of the rate itself (under one wei of assets).
         assertLe(_rate(), rateBefore + rateBefore * 750_000 / 1e9 + 1e9, "rate rise within the per-report limit");
         assertGe(_rate(), rateBefore + rateBefore * 749_000 / 1e9, "rate rises by about the limit");
 
         uint256 rounds;
-        while (address(elRewardsVault).balance != 0 && rounds < 10) {
+        while (address(withdrawalVault).balance != 0 && rounds < 10) {
             _nextFrame();
             IAccounting.Report memory next = _baseReport();
-            next.elRewardsVaultAmount = address(elRewardsVault).balance;
+            next.elRewardsVaultAmount = address(withdrawalVault).balance;
             _report(next);
             ++rounds;
         }
-        assertEq(address(elRewardsVault).balance, 0, "later reports pull the rest");
+        assertEq(address(withdrawalVault).balance, 0, "later reports pull the rest");
         assertGt(rounds, 1, "over several reports");
     }
 
@@ -201,6 +205,20 @@ contract AccountingSubmitReportDataTest is AccountingFixture {
         _vote(r, 2);
         vm.expectRevert(
             abi.encodeWithSelector(IAccounting.AccountingVaultAmountTooHigh.selector, address(withdrawalVault), 1 ether, 0)
+        );
+        accounting.submitReportData(r);
+    }
+
+    function test_revert_withdrawalsAndElRewardsTogetherAboveBalance() public {
+        // Each amount alone fits the vault, their sum does not: both live in the one vault.
+        vm.deal(address(withdrawalVault), 1 ether);
+        IAccounting.Report memory r = _baseReport();
+        r.clBalance -= 0.6 ether;
+        r.withdrawalVaultAmount = 0.6 ether;
+        r.elRewardsVaultAmount = 0.6 ether;
+        _vote(r, 2);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccounting.AccountingVaultAmountTooHigh.selector, address(withdrawalVault), 1.2 ether, 1 ether)
         );
         accounting.submitReportData(r);
     }

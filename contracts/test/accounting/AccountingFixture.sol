@@ -49,7 +49,7 @@ abstract contract AccountingFixture is ProtocolFixture {
         uint256 nonce = vm.getNonce(address(this));
         address predictedAccounting = _predict(nonce + 1);
         address predictedDistributor = _predict(nonce + 3);
-        Accounting impl = new Accounting(token, consensus, registry, withdrawalVault, elRewardsVault, predictedDistributor);
+        Accounting impl = new Accounting(token, consensus, registry, withdrawalVault, predictedDistributor);
         accounting = Accounting(
             payable(_proxy(address(impl), abi.encodeCall(Accounting.initialize, (governance, treasury, address(withdrawalQueue)))))
         );
@@ -63,7 +63,6 @@ abstract contract AccountingFixture is ProtocolFixture {
             ITrETH.Modules({depositor: address(depositSecurity), accounting: address(accounting), withdrawalQueue: token.modules().withdrawalQueue})
         );
         withdrawalVault.grantRole(withdrawalVault.ACCOUNTING_ROLE(), address(accounting));
-        elRewardsVault.grantRole(elRewardsVault.ACCOUNTING_ROLE(), address(accounting));
         registry.grantRole(registry.ACCOUNTING_ROLE(), address(accounting));
         vm.stopPrank();
     }

@@ -91,7 +91,7 @@ contract GovernanceFeeTest is AccountingFixture {
         _stake(makeAddr("filler"), 32 ether);
         _nextFrame();
         IAccounting.Report memory r = _baseReport();
-        vm.deal(address(elRewardsVault), 0.1 ether);
+        vm.deal(address(withdrawalVault), 0.1 ether);
         r.elRewardsVaultAmount = 0.1 ether;
         _report(r);
         distributor.claimTreasuryFee();

@@ -21,13 +21,12 @@ describe("accounting wiring of a local deployment", () => {
   const read = <T>(address: Address, abi: Abi, functionName: string, args: unknown[] = []) =>
     local.publicClient.readContract({ address, abi, functionName, args }) as Promise<T>;
 
-  it("wires the accounting module into trETH, the vaults and the registry", async () => {
+  it("wires the accounting module into trETH, the vault and the registry", async () => {
     const c = local.deployment.contracts;
     const modules = await read<{ accounting: Address }>(c.token, loadArtifact("TrETH").abi, "modules");
     assert.equal(modules.accounting.toLowerCase(), c.accounting.toLowerCase(), "trETH's accounting module");
     for (const [name, address] of [
       ["WithdrawalVault", c.withdrawalVault],
-      ["ELRewardsVault", c.elRewardsVault],
       ["OperatorRegistry", c.operatorRegistry],
     ] as const) {
       const has = await read<boolean>(address, loadArtifact(name).abi, "hasRole", [

@@ -47,7 +47,6 @@ describe("deployment on a local anvil node", () => {
       "operatorRegistry",
       "depositContract",
       "withdrawalVault",
-      "elRewardsVault",
       "weth",
       "timelock",
     ]) {

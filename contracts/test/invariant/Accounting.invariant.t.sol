@@ -23,6 +23,8 @@ contract AccountingHandler is AccountingFixture {
     /// @dev ETH from users (seed, stakes, bonds) and from the chain (rewards), and ETH destroyed (losses).
     uint256 public ghostEthIn;
     uint256 public ghostRewards;
+    /// @dev EL rewards in the vault that no report has pulled yet (held back by the rate limit).
+    uint256 internal vaultElRewards;
     uint256 public ghostLosses;
     /// @dev ETH claimed by ticket holders; ETH the queue received for finalized requests.
     uint256 public ghostPaidOut;
@@ -141,13 +143,14 @@ contract AccountingHandler is AccountingFixture {
         IAccounting.Report memory r = _baseReport();
         if (d.skim > r.clBalance) d.skim = 0;
         if (d.loss > r.clBalance - d.skim) d.loss = 0;
-        // The chain: rewards accrue, a skim moves to the withdrawal vault, EL rewards to theirs.
-        vm.deal(address(withdrawalVault), address(withdrawalVault).balance + d.skim);
-        vm.deal(address(elRewardsVault), address(elRewardsVault).balance + d.el);
+        // The chain: rewards accrue, a skim and EL rewards arrive in the vault (which also holds the
+        // EL rewards earlier reports held back: `vaultElRewards`).
+        vm.deal(address(withdrawalVault), address(withdrawalVault).balance + d.skim + d.el);
+        vaultElRewards += d.el;
         ghostRewards += d.el;
         r.clBalance = r.clBalance + d.clRewards - d.skim - d.loss;
-        r.withdrawalVaultAmount = address(withdrawalVault).balance;
-        r.elRewardsVaultAmount = address(elRewardsVault).balance;
+        r.withdrawalVaultAmount = address(withdrawalVault).balance - vaultElRewards;
+        r.elRewardsVaultAmount = vaultElRewards;
         uint256 opId = operators[d.opIndex];
         if (d.loss != 0) r.operatorChanges = _changes1(opId, 0, d.loss);
         r.lastRequestIdToFinalize = _finalizable(d.finalizeSeed);
@@ -161,14 +164,16 @@ contract AccountingHandler is AccountingFixture {
             ghostRewards += d.clRewards;
             ghostLosses += d.loss;
             ghostLocked += address(withdrawalQueue).balance - queueBefore;
+            // Withdrawals are pulled in full: what stays is held-back EL rewards.
+            vaultElRewards = address(withdrawalVault).balance;
             if (d.loss <= bondBefore && _rate() + RATE_TOLERANCE < rateBefore) ghostRateFellWhileCovered = true;
             if (d.loss > bondBefore && registry.getOperator(opId).bondShares != 0) ghostLossNotFromBondFirst = true;
             if (d.loss > bondBefore && registry.getOperator(opId).debt == 0) ghostLossNotFromBondFirst = true;
         } catch {
             // Rejected (e.g. not enough buffer to finalize): the chain's ETH is still there, and
-            // the model keeps the CL rewards, skim and loss out; undo them in the vaults' view.
-            vm.deal(address(withdrawalVault), address(withdrawalVault).balance - d.skim);
-            vm.deal(address(elRewardsVault), address(elRewardsVault).balance - d.el);
+            // the model keeps the CL rewards, skim and loss out; undo them in the vault's view.
+            vm.deal(address(withdrawalVault), address(withdrawalVault).balance - d.skim - d.el);
+            vaultElRewards -= d.el;
             ghostRewards -= d.el;
         }
     }
@@ -187,7 +192,7 @@ contract AccountingHandler is AccountingFixture {
 
     function ethHeld() external view returns (uint256) {
         return address(token).balance + address(withdrawalQueue).balance + address(withdrawalVault).balance
-            + address(elRewardsVault).balance + address(accounting).balance;
+            + address(accounting).balance;
     }
 
     function reportedBeaconAssets() external view returns (uint256) {

@@ -12,7 +12,6 @@ import {IWETH} from "../../src/interfaces/IWETH.sol";
 import {OperatorRegistry} from "../../src/operators/OperatorRegistry.sol";
 import {TributaryProxy} from "../../src/proxy/TributaryProxy.sol";
 import {TrETH} from "../../src/token/TrETH.sol";
-import {ELRewardsVault} from "../../src/vaults/ELRewardsVault.sol";
 import {EtherVault} from "../../src/vaults/EtherVault.sol";
 import {WithdrawalVault} from "../../src/vaults/WithdrawalVault.sol";
 import {WithdrawalQueue} from "../../src/withdrawals/WithdrawalQueue.sol";
@@ -34,7 +33,6 @@ abstract contract ProtocolFixture is Test {
     OperatorRegistry internal registry;
     DepositSecurity internal depositSecurity;
     WithdrawalVault internal withdrawalVault;
-    ELRewardsVault internal elRewardsVault;
     WithdrawalQueue internal withdrawalQueue;
 
     function setUp() public virtual {
@@ -51,13 +49,10 @@ abstract contract ProtocolFixture is Test {
         depositContract = IDepositContract(dc);
         weth = new WETH9();
 
-        // The vaults pay into the token, deployed right after them (two contracts each).
-        address predictedToken = _predict(vm.getNonce(address(this)) + 4);
+        // The vault pays into the token, deployed right after it (two contracts: implementation, proxy).
+        address predictedToken = _predict(vm.getNonce(address(this)) + 2);
         withdrawalVault = WithdrawalVault(
             payable(_proxy(address(new WithdrawalVault(ITrETH(predictedToken))), abi.encodeCall(EtherVault.initialize, (governance))))
-        );
-        elRewardsVault = ELRewardsVault(
-            payable(_proxy(address(new ELRewardsVault(ITrETH(predictedToken))), abi.encodeCall(EtherVault.initialize, (governance))))
         );
 
         vm.deal(address(this), address(this).balance + SEED);

@@ -11,33 +11,33 @@ contract EtherVaultTest is ProtocolFixture {
         address payer = makeAddr("builder");
         vm.deal(payer, 3 ether);
         vm.prank(payer);
-        (bool ok,) = address(elRewardsVault).call{value: 3 ether}("");
+        (bool ok,) = address(withdrawalVault).call{value: 3 ether}("");
         assertTrue(ok, "MEV payment accepted");
 
         address stranger = makeAddr("stranger");
-        bytes32 role = elRewardsVault.ACCOUNTING_ROLE();
+        bytes32 role = withdrawalVault.ACCOUNTING_ROLE();
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, role));
-        elRewardsVault.pull(1 ether);
+        withdrawalVault.pull(1 ether);
 
         address accounting = makeAddr("accounting");
         vm.prank(governance);
-        elRewardsVault.grantRole(role, accounting);
+        withdrawalVault.grantRole(role, accounting);
         vm.prank(accounting);
         vm.expectRevert(abi.encodeWithSelector(EtherVault.EtherVaultInsufficientBalance.selector, 4 ether, 3 ether));
-        elRewardsVault.pull(4 ether);
+        withdrawalVault.pull(4 ether);
         vm.prank(accounting);
-        elRewardsVault.pull(2 ether);
+        withdrawalVault.pull(2 ether);
         assertEq(accounting.balance, 2 ether, "pulled to the accounting module");
-        assertEq(address(elRewardsVault).balance, 1 ether, "rest stays");
+        assertEq(address(withdrawalVault).balance, 1 ether, "rest stays");
     }
 
     function test_pullToTokenOnlyByTheTokensAccountingModule() public {
-        vm.deal(address(elRewardsVault), 1 ether);
+        vm.deal(address(withdrawalVault), 1 ether);
         address stranger = makeAddr("stranger");
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(EtherVault.EtherVaultUnauthorized.selector, stranger));
-        elRewardsVault.pullToToken(1 ether);
+        withdrawalVault.pullToToken(1 ether);
         // The token's accounting module may, but the token takes only ETH a rebase announced.
         address accounting = makeAddr("accounting");
         vm.prank(governance);
@@ -45,9 +45,9 @@ contract EtherVaultTest is ProtocolFixture {
             ITrETH.Modules({depositor: address(depositSecurity), accounting: accounting, withdrawalQueue: address(withdrawalQueue)})
         );
         vm.prank(accounting);
-        vm.expectRevert(abi.encodeWithSelector(ITrETH.TrETHUnexpectedEther.selector, address(elRewardsVault), 1 ether));
-        elRewardsVault.pullToToken(1 ether);
-        assertEq(address(elRewardsVault).balance, 1 ether, "nothing left the vault");
+        vm.expectRevert(abi.encodeWithSelector(ITrETH.TrETHUnexpectedEther.selector, address(withdrawalVault), 1 ether));
+        withdrawalVault.pullToToken(1 ether);
+        assertEq(address(withdrawalVault).balance, 1 ether, "nothing left the vault");
     }
 
     function test_upgradeOnlyByGovernance() public {
