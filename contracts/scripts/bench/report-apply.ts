@@ -339,7 +339,8 @@ class Scenario {
       for (let i = 0; i < logs.length; i++) {
         const { op, gas, depth } = logs[i];
         const next = logs[i + 1];
-        if (!/^(SLOAD|SSTORE|LOG\d|BALANCE|CALL|STATICCALL|DELEGATECALL|EXTCODESIZE|KECCAK256)$/.test(op)) continue;
+        if (!/^(SLOAD|SSTORE|LOG\d|BALANCE|CALL|STATICCALL|DELEGATECALL|EXTCODESIZE|KECCAK256)$/.test(op))
+          continue;
         let cost = next && next.depth === depth ? gas - next.gas : 0;
         if (next && next.depth > depth) {
           let j = i + 1;
