@@ -27,6 +27,7 @@ const SETUP_GAS = 1_500_000n;
 /** Keys per deposit transaction (each beacon deposit costs ~50k gas). */
 const DEPOSIT_BATCH = 100;
 const CONSENSUS_VERSION = 1n;
+const GWEI = 1_000_000_000n;
 
 type Wallet = ReturnType<LocalProtocol["wallet"]>;
 interface TraceFrame {
@@ -281,7 +282,8 @@ class Scenario {
       "totalDepositedValidators",
     );
     // The first report covers only minutes since genesis: no growth then.
-    const clRewards = warmUp ? 0n : (beacon * 2n) / 10_000n; // 0.02%: within a day at 10%/year
+    // 0.02%: within a day at 10%/year; whole gwei, like every consensus-layer amount.
+    const clRewards = warmUp ? 0n : ((beacon * 2n) / 10_000n / GWEI) * GWEI;
     const elRewards = beacon / 10_000n; // 0.01%
     const skimmed = parseEther("0.5");
     const loss = heavy ? parseEther("0.01") : 0n;

@@ -37,6 +37,7 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
     uint16 internal constant DEFAULT_MAX_ANNUAL_CL_GROWTH_BPS = 10_00;
     uint16 internal constant DEFAULT_MAX_LOSS_BPS = 50;
     uint32 internal constant DEFAULT_MAX_RATE_INCREASE = 750_000;
+    uint16 internal constant DEFAULT_MAX_COMMISSION_BPS = 10_00;
     uint32 internal constant DEFAULT_EXIT_DEADLINE = 4 days;
     uint64 internal constant DEFAULT_MISSED_EXIT_PENALTY = 1 ether;
 
@@ -54,16 +55,18 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
 
     // ================================================================ storage
 
-    /// @dev Written by every report: one slot.
+    /// @dev Written by every report: one slot (248 bits).
     struct State {
         // Reference slot of the last applied report. 40 bits: slots of 12 s for 400,000 years.
         uint40 lastRefSlot;
-        // Validators seen on the consensus layer / exited, cumulative. 32 bits: 4.3 billion,
-        // far more validators than can exist (137 billion ETH at 32 ETH each).
-        uint32 clValidators;
-        uint32 exitedValidators;
-        // Unix seconds by which the current exit list must be met (lasts to year 36812).
-        uint40 exitDeadline;
+        // Validators seen on the consensus layer / exited, cumulative. 24 bits: 16.7 million,
+        // more validators than all ETH in existence can fund (537 million ETH at 32 ETH each).
+        uint24 clValidators;
+        uint24 exitedValidators;
+        // Their balance as last reported, gwei (the consensus layer's unit, so exact): with the
+        // validator count it gives the ETH in transit to the beacon chain from the token's beacon
+        // assets, with no call to the registry. 64 bits hold 18 billion ETH.
+        uint64 clBalanceGwei;
         // trETH shares of treasury fee minted to the distributor so far; 96 bits hold 7.9e28,
         // more than all ETH in existence at any rate above 1e-6.
         uint96 treasuryFeeShares;
@@ -78,6 +81,7 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         uint16 maxAnnualClGrowthBps;
         uint16 maxLossBps;
         uint32 maxRateIncreasePerReport;
+        uint16 maxCommissionBps;
     }
 
     /// @dev One slot, read only by views, exit lists and forced exits: the treasury and the exit terms.
@@ -96,6 +100,9 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         ExitConfig exits;
         bytes32 rewardsRoot;
         bytes32 exitRequestsHash;
+        // Unix seconds by which the current exit list must be met (lasts to year 36812). Apart
+        // from the report state: written only by reports that name exits.
+        uint40 exitDeadline;
         // keccak256(exitRequestsHash, index) => force-exited.
         mapping(bytes32 => bool) forced;
     }
@@ -111,8 +118,6 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
 
     /// @dev Values of one report in memory (keeps the stack shallow).
     struct Outcome {
-        uint256 deposited;
-        uint256 maxCommissionBps;
         uint256 preBeacon;
         uint256 postBeacon;
         uint256 assetsBefore;
@@ -167,6 +172,7 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
                 maxAnnualClGrowthBps: DEFAULT_MAX_ANNUAL_CL_GROWTH_BPS,
                 maxLossBps: DEFAULT_MAX_LOSS_BPS,
                 maxRateIncreasePerReport: DEFAULT_MAX_RATE_INCREASE,
+                maxCommissionBps: DEFAULT_MAX_COMMISSION_BPS,
                 exitDeadline: DEFAULT_EXIT_DEADLINE,
                 missedExitPenalty: DEFAULT_MISSED_EXIT_PENALTY
             })
@@ -193,12 +199,15 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
     }
 
     function _setLimits(Limits memory l) private {
-        if (l.treasuryFeeBps >= ReportMath.BPS || l.maxLossBps > ReportMath.BPS) revert AccountingInvalidLimits(l);
+        if (l.treasuryFeeBps >= ReportMath.BPS || l.maxLossBps > ReportMath.BPS || l.maxCommissionBps > ReportMath.BPS) {
+            revert AccountingInvalidLimits(l);
+        }
         AccountingStorage storage $ = _s();
         $.fees.treasuryFeeBps = l.treasuryFeeBps;
         $.fees.maxAnnualClGrowthBps = l.maxAnnualClGrowthBps;
         $.fees.maxLossBps = l.maxLossBps;
         $.fees.maxRateIncreasePerReport = l.maxRateIncreasePerReport;
+        $.fees.maxCommissionBps = l.maxCommissionBps;
         $.exits.exitDeadline = l.exitDeadline;
         $.exits.missedExitPenalty = l.missedExitPenalty;
         emit LimitsSet(l);
@@ -248,23 +257,24 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         }
         FeeConfig memory lim = $.fees;
         Outcome memory o;
-        _checkCounts(report, st, o);
-
-        // The consensus layer's view plus ETH deposited but not yet seen there.
         (o.preBeacon, o.assetsBefore, o.sharesBefore) = token.reportState();
-        o.postBeacon = report.clBalance + (o.deposited - report.clValidators) * DEPOSIT_SIZE;
+        // The consensus layer's view plus ETH deposited but not yet seen there.
+        o.postBeacon = report.clBalance + _inTransit(report, st, o.preBeacon);
         _checkBalances(report, st, lim, o, support, members);
 
         // The state slot is written before any external call that changes state (once, below the
         // outcome, in a report without operator changes; before the registry's calls otherwise).
         st.lastRefSlot = report.refSlot.toUint40();
-        st.clValidators = report.clValidators.toUint32();
-        st.exitedValidators = report.exitedValidators.toUint32();
+        st.clValidators = report.clValidators.toUint24();
+        st.exitedValidators = report.exitedValidators.toUint24();
+        // Exact: _inTransit checked that clBalance is whole gwei.
+        st.clBalanceGwei = (report.clBalance / 1 gwei).toUint64();
         if (report.exitRequestsHash != bytes32(0)) {
             // Fits 40 bits: a timestamp plus at most 2^32 s.
-            st.exitDeadline = uint40(block.timestamp + $.exits.exitDeadline);
+            uint40 deadline = uint40(block.timestamp + $.exits.exitDeadline);
+            $.exitDeadline = deadline;
             $.exitRequestsHash = report.exitRequestsHash;
-            emit ExitRequestsSet(report.refSlot, report.exitRequestsHash, report.exitRequestsCount, st.exitDeadline);
+            emit ExitRequestsSet(report.refSlot, report.exitRequestsHash, report.exitRequestsCount, deadline);
         }
         if (report.rewardsRoot != bytes32(0)) $.rewardsRoot = report.rewardsRoot;
 
@@ -326,7 +336,7 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         }
         uint256 count = data.length / EXIT_ENTRY_LENGTH;
         if (index >= count) revert AccountingExitIndexOutOfRange(index, count);
-        uint256 deadline = $.state.exitDeadline;
+        uint256 deadline = $.exitDeadline;
         if (block.timestamp <= deadline) revert AccountingExitDeadlineNotPassed(deadline, block.timestamp);
         bytes32 entryKey = keccak256(abi.encode(listHash, index));
         if ($.forced[entryKey]) revert AccountingExitAlreadyForced(listHash, index);
@@ -361,6 +371,7 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
             maxAnnualClGrowthBps: $.fees.maxAnnualClGrowthBps,
             maxLossBps: $.fees.maxLossBps,
             maxRateIncreasePerReport: $.fees.maxRateIncreasePerReport,
+            maxCommissionBps: $.fees.maxCommissionBps,
             exitDeadline: $.exits.exitDeadline,
             missedExitPenalty: $.exits.missedExitPenalty
         });
@@ -392,6 +403,11 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
     }
 
     /// @inheritdoc IAccounting
+    function lastClBalance() external view returns (uint256) {
+        return uint256(_s().state.clBalanceGwei) * 1 gwei;
+    }
+
+    /// @inheritdoc IAccounting
     function treasuryFeeShares() external view returns (uint256) {
         return _s().state.treasuryFeeShares;
     }
@@ -404,7 +420,7 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
     /// @inheritdoc IAccounting
     function exitRequests() external view returns (bytes32 exitRequestsHash, uint256 deadline) {
         AccountingStorage storage $ = _s();
-        return ($.exitRequestsHash, $.state.exitDeadline);
+        return ($.exitRequestsHash, $.exitDeadline);
     }
 
     /// @inheritdoc IAccounting
@@ -414,16 +430,28 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
 
     // ================================================================ internal
 
-    /// @dev Validator counts only grow, never exceed deposits, and exits never exceed validators.
-    function _checkCounts(Report calldata report, State memory st, Outcome memory o) private view {
-        (o.deposited, o.maxCommissionBps) = registry.reportBounds();
+    /// @dev Validator counts only grow, never exceed deposits, and exits never exceed validators;
+    /// the balance is whole gwei. Returns the wei deposited but not yet seen on the consensus layer.
+    /// @dev The token's beacon assets are the last report's (balance + ETH in transit) plus 32 ETH
+    /// per deposit since, so they exceed the last reported balance by 32 ETH per validator
+    /// deposited and not seen at the last report; the validators seen since then leave the rest
+    /// in transit. No registry call: the deposit count is implied by the token's figure.
+    function _inTransit(Report calldata report, State memory st, uint256 preBeacon) private pure returns (uint256) {
+        if (report.clBalance % 1 gwei != 0) revert AccountingClBalanceNotGwei(report.clBalance);
         if (report.clValidators < st.clValidators) {
             revert AccountingClValidatorsDecreased(report.clValidators, st.clValidators);
         }
-        if (report.clValidators > o.deposited) revert AccountingClValidatorsExceedDeposits(report.clValidators, o.deposited);
         if (report.exitedValidators < st.exitedValidators || report.exitedValidators > report.clValidators) {
             revert AccountingInvalidExitedValidators(report.exitedValidators, st.exitedValidators, report.clValidators);
         }
+        // Cannot underflow: the beacon assets include the last reported balance (rebase sets them
+        // to it plus the ETH in transit, and deposits only add).
+        uint256 pending = preBeacon - uint256(st.clBalanceGwei) * 1 gwei;
+        uint256 seen = (report.clValidators - st.clValidators) * DEPOSIT_SIZE;
+        if (seen > pending) {
+            revert AccountingClValidatorsExceedDeposits(report.clValidators, st.clValidators + pending / DEPOSIT_SIZE);
+        }
+        return pending - seen;
     }
 
     /// @dev Vault amounts within balances, beacon growth within the annual rate, a large fall only
@@ -462,7 +490,7 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
                 losses += changes[i].loss;
             }
             uint256 gross = total + losses > o.preBeacon ? total + losses - o.preBeacon : 0;
-            uint256 maxCommission = gross * o.maxCommissionBps / ReportMath.BPS;
+            uint256 maxCommission = gross * lim.maxCommissionBps / ReportMath.BPS;
             if (report.operatorCommission > maxCommission) {
                 revert AccountingCommissionTooHigh(report.operatorCommission, maxCommission);
             }

@@ -102,6 +102,10 @@ interface IAccounting {
         /// @dev Largest rise of the holder exchange rate per report, in 1e-9 (default 750_000 =
         /// 0.075%, about 3x a day of 10%/year rewards); the excess EL rewards wait in the vault.
         uint32 maxRateIncreasePerReport;
+        /// @dev Largest operator commission a report may state, basis points of the frame's gross
+        /// rewards (default 10_00 = 10%, the registry's default commission cap; governance keeps it
+        /// at or above the registry's cap).
+        uint16 maxCommissionBps;
         /// @dev Seconds an operator has to exit a named validator (default 4 days).
         uint32 exitDeadline;
         /// @dev Wei taken from the bond of an operator that missed the exit deadline (default 1 ETH;
@@ -163,6 +167,8 @@ interface IAccounting {
     error AccountingCommissionTooHigh(uint256 commission, uint256 maxCommission);
     /// @notice Operator changes must come in strictly increasing id order.
     error AccountingOperatorChangesUnsorted(uint256 operatorId, uint256 previousId);
+    /// @notice The consensus-layer balance must be whole gwei (the consensus layer's unit).
+    error AccountingClBalanceNotGwei(uint256 clBalance);
     /// @notice The report asks to pull more than a vault holds.
     error AccountingVaultAmountTooHigh(address vault, uint256 amount, uint256 balance);
     /// @notice A finalization up to a request that does not exist yet.
@@ -222,6 +228,8 @@ interface IAccounting {
     /// @notice Validators seen on the consensus layer and exited, as last reported.
     function lastClValidators() external view returns (uint256);
     function lastExitedValidators() external view returns (uint256);
+    /// @notice The validators' balance as last reported, wei.
+    function lastClBalance() external view returns (uint256);
     /// @notice trETH shares of treasury fee minted to the rewards distributor so far (cumulative);
     /// the distributor pays them to {treasury}.
     function treasuryFeeShares() external view returns (uint256);

@@ -161,9 +161,6 @@ interface IOperatorRegistry {
     function commissionIncreaseDelay() external view returns (uint40);
     /// @notice Keys ever deposited over all operators.
     function totalDepositedValidators() external view returns (uint256);
-    /// @notice What a report checks against, in one call: `totalDepositedValidators()` and
-    /// `maxCommissionBps()`.
-    function reportBounds() external view returns (uint256 depositedValidators, uint256 maxCommissionBps_);
     /// @notice Keys exited over all operators, as reported.
     function totalExitedValidators() external view returns (uint256);
     /// @notice Deposited minus exited keys over all operators.

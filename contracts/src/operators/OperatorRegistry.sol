@@ -400,11 +400,6 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
     }
 
     /// @inheritdoc IOperatorRegistry
-    function reportBounds() external view returns (uint256, uint256) {
-        return (_s().totalDepositedKeys, _s().maxCommissionBps);
-    }
-
-    /// @inheritdoc IOperatorRegistry
     function totalExitedValidators() external view returns (uint256) {
         return _s().totalExitedKeys;
     }

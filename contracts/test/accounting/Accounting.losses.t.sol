@@ -65,7 +65,8 @@ contract AccountingLossesTest is AccountingFixture {
     }
 
     function testFuzz_rateFallsOnlyBeyondTheBond(uint256 loss) public {
-        loss = bound(loss, 1, 40 ether);
+        // Consensus-layer amounts are whole gwei.
+        loss = bound(loss, 1, 40 ether / 1 gwei) * 1 gwei;
         uint256 bondValue = registry.bondValue(opA);
         uint256 bondShares = registry.getOperator(opA).bondShares;
         uint256 assets = token.totalAssets();
@@ -85,8 +86,9 @@ contract AccountingLossesTest is AccountingFixture {
     }
 
     function testFuzz_twoOperatorsSlashedWithinBondsLeaveRateUnchanged(uint256 lossA, uint256 lossB) public {
-        lossA = bound(lossA, 1 gwei, registry.bondValue(opA));
-        lossB = bound(lossB, 1 gwei, registry.bondValue(opB));
+        // Consensus-layer amounts are whole gwei.
+        lossA = bound(lossA, 1, registry.bondValue(opA) / 1 gwei) * 1 gwei;
+        lossB = bound(lossB, 1, registry.bondValue(opB) / 1 gwei) * 1 gwei;
         uint256 rateBefore = _rate();
         IAccounting.Report memory r = _baseReport();
         r.clBalance -= lossA + lossB;

@@ -73,7 +73,7 @@ contract AccountingSubmitReportDataTest is AccountingFixture {
     }
 
     function testFuzz_rewardsWithinLimitsNeverLowerTheRate(uint256 cl, uint256 el, uint256 commissionBps) public {
-        cl = bound(cl, 0, 0.05 ether);
+        cl = bound(cl, 0, 0.05 ether / 1 gwei) * 1 gwei; // consensus-layer amounts are whole gwei
         el = bound(el, 0, 0.05 ether);
         commissionBps = bound(commissionBps, 0, 10_00);
         IAccounting.Report memory r = _baseReport();
@@ -206,6 +206,14 @@ contract AccountingSubmitReportDataTest is AccountingFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IAccounting.AccountingVaultAmountTooHigh.selector, address(withdrawalVault), 1 ether, 0)
         );
+        accounting.submitReportData(r);
+    }
+
+    function test_revert_clBalanceNotWholeGwei() public {
+        IAccounting.Report memory r = _baseReport();
+        r.clBalance += 1;
+        _vote(r, 2);
+        vm.expectRevert(abi.encodeWithSelector(IAccounting.AccountingClBalanceNotGwei.selector, r.clBalance));
         accounting.submitReportData(r);
     }
 

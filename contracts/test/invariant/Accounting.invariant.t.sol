@@ -128,11 +128,12 @@ contract AccountingHandler is AccountingFixture {
     {
         Draw memory d;
         // Up to ~3.6%/year over one frame on ~190 ETH: within the annual growth limit.
-        d.clRewards = bound(rewardSeed, 0, 0.018 ether);
-        d.skim = bound(skimSeed, 0, 2 ether);
+        // Consensus-layer amounts (rewards, withdrawals, losses) are whole gwei.
+        d.clRewards = _gwei(bound(rewardSeed, 0, 0.018 ether));
+        d.skim = _gwei(bound(skimSeed, 0, 2 ether));
         d.el = bound(elSeed, 0, 0.5 ether);
         // Half the draws have no loss; otherwise up to 15 ETH (bonds are ~9 ETH).
-        d.loss = lossSeed % 2 == 0 ? 0 : bound(lossSeed, 1 gwei, 15 ether);
+        d.loss = lossSeed % 2 == 0 ? 0 : _gwei(bound(lossSeed, 1 gwei, 15 ether));
         d.opIndex = opSeed % OPERATORS;
         d.finalizeSeed = finalizeSeed;
         _applyReport(d);
@@ -176,6 +177,11 @@ contract AccountingHandler is AccountingFixture {
             vaultElRewards -= d.el;
             ghostRewards -= d.el;
         }
+    }
+
+    /// @dev Rounded down to whole gwei.
+    function _gwei(uint256 amount) internal pure returns (uint256) {
+        return amount - amount % 1 gwei;
     }
 
     /// @dev A request id whose finalization the buffer surely covers (0 = none).
