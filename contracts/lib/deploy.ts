@@ -97,7 +97,6 @@ export interface ProtocolAddresses {
   hashConsensus: Address;
   /** Applies agreed reports (rewards, losses, fees, finalization, exit requests). */
   accounting: Address;
-  accountingImplementation: Address;
   /** Operators claim their commission (trETH) here with Merkle proofs. */
   rewardsDistributor: Address;
   rewardsDistributorImplementation: Address;
@@ -195,11 +194,10 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     depositSecurity: at(7),
     withdrawalQueue: at(8),
     hashConsensus: at(9),
-    accountingImplementation: at(10),
-    accounting: at(11),
-    rewardsDistributorImplementation: at(12),
-    rewardsDistributor: at(13),
-    governor: at(14),
+    accounting: at(10),
+    rewardsDistributorImplementation: at(11),
+    rewardsDistributor: at(12),
+    governor: at(13),
   };
   const committee = options.emergencyCommittee ?? deployer;
   const vaultInitArgs = [predicted.timelock, predicted.accounting];
@@ -269,17 +267,19 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     1n, // report format version (Accounting.CONSENSUS_VERSION)
     deployer,
   ]);
-  const accountingImplementation = await deploy("Accounting", [
-    token,
-    hashConsensus,
-    operatorRegistry,
-    withdrawalVault,
-    predicted.rewardsDistributor,
-  ]);
-  const accounting = await deployProxy("Accounting", accountingImplementation, "initialize", [
-    timelock,
-    options.treasury ?? timelock,
-    withdrawalQueue,
+  // Not behind a proxy (report gas); governance replaces it as a trETH module (see Accounting).
+  const accounting = await deploy("Accounting", [
+    {
+      token,
+      consensus: hashConsensus,
+      registry: operatorRegistry,
+      withdrawalVault,
+      rewardsDistributor: predicted.rewardsDistributor,
+      admin: timelock,
+      treasury: options.treasury ?? timelock,
+      withdrawalQueue,
+    },
+    zeroAddress,
   ]);
   const rewardsDistributorImplementation = await deploy("RewardsDistributor", [token, accounting]);
   const rewardsDistributor = await deployProxy(
@@ -339,7 +339,6 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     withdrawalQueue,
     hashConsensus,
     accounting,
-    accountingImplementation,
     rewardsDistributor,
     rewardsDistributorImplementation,
     governor,

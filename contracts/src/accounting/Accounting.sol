@@ -9,14 +9,17 @@ import {IWithdrawalQueue} from "../interfaces/IWithdrawalQueue.sol";
 import {IWithdrawalVault} from "../interfaces/IWithdrawalVault.sol";
 import {EtherVault} from "../vaults/EtherVault.sol";
 import {ReportMath} from "./ReportMath.sol";
-import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
-import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
-import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title Accounting
 /// @notice See {IAccounting}.
-contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUPSUpgradeable {
+/// @dev Not behind a proxy, on purpose: a proxy adds ~4,700 gas to every report (a cold
+/// implementation slot and a delegatecall to a cold account), and the report must fit 150,000.
+/// The module holds no ETH, and governance replaces it the way it replaces any trETH module: a new
+/// Accounting, constructed with the old one as `previous` (it imports the report state, limits and
+/// treasury), and `setModules` on trETH plus the accounting roles on the registry and the vault.
+contract Accounting is IAccounting, AccessControl {
     using SafeCast for uint256;
 
     // ================================================================ constants / immutables
@@ -136,36 +139,30 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
 
     // ================================================================ constructor
 
-    /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(
-        ITrETH token_,
-        IHashConsensus consensus_,
-        IOperatorRegistry registry_,
-        EtherVault withdrawalVault_,
-        address rewardsDistributor_
-    ) {
+    /// @param wiring The contracts this one works with, its admin (the timelock), the treasury and
+    /// the withdrawal queue (zero until it is deployed).
+    /// @param previous The module this one replaces (zero for the first): its report state, rewards
+    /// root, limits and treasury carry over, so reports go on where it stopped. Its exit list does
+    /// not (the next report names exits again).
+    constructor(Wiring memory wiring, IAccounting previous) {
         if (
-            address(token_) == address(0) || address(consensus_) == address(0) || address(registry_) == address(0)
-                || address(withdrawalVault_) == address(0) || rewardsDistributor_ == address(0)
+            address(wiring.token) == address(0) || address(wiring.consensus) == address(0)
+                || address(wiring.registry) == address(0) || address(wiring.withdrawalVault) == address(0)
+                || wiring.rewardsDistributor == address(0) || wiring.admin == address(0)
         ) revert AccountingZeroAddress();
-        token = token_;
-        consensus = consensus_;
-        registry = registry_;
-        withdrawalVault = withdrawalVault_;
-        rewardsDistributor = rewardsDistributor_;
-        (, SECONDS_PER_SLOT,) = consensus_.getChainConfig();
-        _disableInitializers();
-    }
-
-    /// @param admin The timelock.
-    /// @param treasury_ Receives the treasury fee.
-    /// @param withdrawalQueue_ The withdrawal queue (zero until it is deployed).
-    function initialize(address admin, address treasury_, address withdrawalQueue_) external initializer {
-        if (admin == address(0)) revert AccountingZeroAddress();
-        __AccessControl_init();
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
-        _setTreasury(treasury_);
-        _setWithdrawalQueue(withdrawalQueue_);
+        token = wiring.token;
+        consensus = wiring.consensus;
+        registry = wiring.registry;
+        withdrawalVault = EtherVault(wiring.withdrawalVault);
+        rewardsDistributor = wiring.rewardsDistributor;
+        (, SECONDS_PER_SLOT,) = wiring.consensus.getChainConfig();
+        _grantRole(DEFAULT_ADMIN_ROLE, wiring.admin);
+        _setWithdrawalQueue(wiring.withdrawalQueue);
+        if (address(previous) != address(0)) {
+            _import(previous);
+            return;
+        }
+        _setTreasury(wiring.treasury);
         _setLimits(
             Limits({
                 treasuryFeeBps: DEFAULT_TREASURY_FEE_BPS,
@@ -179,9 +176,23 @@ contract Accounting is IAccounting, Initializable, AccessControlUpgradeable, UUP
         );
     }
 
-    // ================================================================ governance
+    /// @dev The state of the module replaced (see the constructor).
+    function _import(IAccounting previous) private {
+        AccountingStorage storage $ = _s();
+        $.state = State({
+            lastRefSlot: previous.lastProcessedRefSlot().toUint40(),
+            clValidators: previous.lastClValidators().toUint24(),
+            exitedValidators: previous.lastExitedValidators().toUint24(),
+            clBalanceGwei: (previous.lastClBalance() / 1 gwei).toUint64(),
+            treasuryFeeShares: previous.treasuryFeeShares().toUint96()
+        });
+        $.rewardsRoot = previous.rewardsRoot();
+        _setTreasury(previous.treasury());
+        _setLimits(previous.limits());
+        emit StateImported(address(previous), $.state.lastRefSlot);
+    }
 
-    function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {}
+    // ================================================================ governance
 
     /// @inheritdoc IAccounting
     function setLimits(Limits calldata limits_) external onlyRole(DEFAULT_ADMIN_ROLE) {

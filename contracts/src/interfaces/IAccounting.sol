@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 pragma solidity ^0.8.24;
 
+import {IHashConsensus} from "./IHashConsensus.sol";
+import {IOperatorRegistry} from "./IOperatorRegistry.sol";
+import {ITrETH} from "./ITrETH.sol";
+
 /// @title IAccounting
 /// @notice Applies the oracle committee's report once per frame: has the protocol's vault (every
 /// validator's withdrawal address and fee recipient) send ETH straight to the token, sets the ETH on the beacon chain, takes operators' losses from
@@ -89,6 +93,23 @@ interface IAccounting {
         uint256 exitRequestsCount;
     }
 
+    /// @notice What an Accounting is built with (constructor argument).
+    struct Wiring {
+        ITrETH token;
+        IHashConsensus consensus;
+        IOperatorRegistry registry;
+        /// @dev The withdrawal vault (withdrawal credentials and fee recipient).
+        address payable withdrawalVault;
+        /// @dev Receives the fee shares; operators claim commission there, the treasury its fee.
+        address rewardsDistributor;
+        /// @dev DEFAULT_ADMIN_ROLE: the timelock.
+        address admin;
+        /// @dev Receives the treasury fee (ignored when importing from a previous module).
+        address treasury;
+        /// @dev Zero until the queue is deployed (no finalization then).
+        address withdrawalQueue;
+    }
+
     /// @notice Sanity limits, each a governance parameter.
     struct Limits {
         /// @dev Treasury fee, basis points of rewards (mainnet default 5_00 = 5%).
@@ -129,6 +150,8 @@ interface IAccounting {
         uint256 commissionShares,
         uint256 shareRate
     );
+    /// @notice This module took over from `previous` at its reference slot `lastRefSlot`.
+    event StateImported(address indexed previous, uint256 lastRefSlot);
     /// @notice The report names validators to exit; the list is published with {publishExitRequests}.
     event ExitRequestsSet(uint256 indexed refSlot, bytes32 exitRequestsHash, uint256 count, uint256 deadline);
     /// @notice The exit list whose hash a report named, for operators to read.

@@ -47,11 +47,20 @@ abstract contract AccountingFixture is ProtocolFixture {
         vm.stopPrank();
 
         uint256 nonce = vm.getNonce(address(this));
-        address predictedAccounting = _predict(nonce + 1);
-        address predictedDistributor = _predict(nonce + 3);
-        Accounting impl = new Accounting(token, consensus, registry, withdrawalVault, predictedDistributor);
-        accounting = Accounting(
-            payable(_proxy(address(impl), abi.encodeCall(Accounting.initialize, (governance, treasury, address(withdrawalQueue)))))
+        address predictedAccounting = _predict(nonce);
+        address predictedDistributor = _predict(nonce + 2);
+        accounting = new Accounting(
+            IAccounting.Wiring({
+                token: token,
+                consensus: consensus,
+                registry: registry,
+                withdrawalVault: payable(address(withdrawalVault)),
+                rewardsDistributor: predictedDistributor,
+                admin: governance,
+                treasury: treasury,
+                withdrawalQueue: address(withdrawalQueue)
+            }),
+            IAccounting(address(0))
         );
         RewardsDistributor distImpl = new RewardsDistributor(token, accounting);
         distributor = RewardsDistributor(_proxy(address(distImpl), abi.encodeCall(RewardsDistributor.initialize, (governance))));
