@@ -248,9 +248,9 @@ contract Accounting is IAccounting, AccessControl {
         AccountingStorage storage $ = _s();
         State memory st = $.state;
         uint256 support;
-        uint256 members;
         {
-            (uint256 refSlot, bytes32 agreed, uint256 support_, uint256 members_,) = consensus.getConsensusReport();
+            // The member count is read only for a fall that needs every member (_checkBalances).
+            (uint256 refSlot, bytes32 agreed, uint256 support_) = consensus.agreedReport();
             if (report.refSlot < refSlot) revert AccountingRefSlotInPast(report.refSlot, refSlot);
             if (report.refSlot > refSlot) revert AccountingRefSlotInFuture(report.refSlot, refSlot);
             if (agreed == bytes32(0)) revert AccountingNoConsensus(refSlot);
@@ -264,14 +264,13 @@ contract Accounting is IAccounting, AccessControl {
             bytes32 actual = keccak256(msg.data[4:]);
             if (actual != agreed) revert AccountingReportHashMismatch(agreed, actual);
             support = support_;
-            members = members_;
         }
         FeeConfig memory lim = $.fees;
         Outcome memory o;
         (o.preBeacon, o.assetsBefore, o.sharesBefore) = token.reportState();
         // The consensus layer's view plus ETH deposited but not yet seen there.
         o.postBeacon = report.clBalance + _inTransit(report, st, o.preBeacon);
-        _checkBalances(report, st, lim, o, support, members);
+        _checkBalances(report, st, lim, o, support);
 
         // The state slot is written before any external call that changes state (once, below the
         // outcome, in a report without operator changes; before the registry's calls otherwise).
@@ -472,8 +471,7 @@ contract Accounting is IAccounting, AccessControl {
         State memory st,
         FeeConfig memory lim,
         Outcome memory o,
-        uint256 support,
-        uint256 members
+        uint256 support
     ) private view {
         // Withdrawals and EL rewards share the vault: together they are at most its balance.
         uint256 vaultBalance = address(withdrawalVault).balance;
@@ -491,7 +489,10 @@ contract Accounting is IAccounting, AccessControl {
         if (total < o.preBeacon) {
             uint256 fall = o.preBeacon - total;
             uint256 bound = ReportMath.lossBound(o.preBeacon, lim.maxLossBps);
-            if (fall > bound && support != members) revert AccountingLossNeedsUnanimity(fall, bound, support, members);
+            if (fall > bound) {
+                (,,, uint256 members,) = consensus.getConsensusReport();
+                if (support != members) revert AccountingLossNeedsUnanimity(fall, bound, support, members);
+            }
         }
         if (report.operatorCommission != 0) {
             // Gross rewards: the net change plus the losses charged to operators.

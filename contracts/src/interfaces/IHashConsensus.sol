@@ -177,6 +177,10 @@ interface IHashConsensus {
     /// @notice The maximum number of members (25).
     function MAX_MEMBERS() external view returns (uint256);
 
+    /// @notice What a report processor needs to accept the current frame's report, without the
+    /// member count (one storage read less): see {getConsensusReport} for the fields.
+    function agreedReport() external view returns (uint256 refSlot, bytes32 reportHash, uint256 support);
+
     /// @notice The consensus for the current frame.
     /// @return refSlot The current frame's reference slot.
     /// @return reportHash The hash backed by a quorum, or zero if there is no consensus yet.

@@ -301,16 +301,12 @@ contract HashConsensus is IHashConsensus, AccessControl {
         )
     {
         memberCount = _memberList.length;
-        bool started;
-        (started, refSlot, processingDeadlineSlot) = _tryCurrentFrame();
-        if (!started) return (0, bytes32(0), 0, memberCount, 0);
-        uint256 state = _state;
-        if ((state & REF_SLOT_MASK) != refSlot) return (refSlot, bytes32(0), 0, memberCount, processingDeadlineSlot);
-        uint256 consensus = (state >> CONSENSUS_SHIFT) & COUNTER_MASK;
-        if (consensus != 0) {
-            reportHash = _variantHashes[consensus - 1];
-            support = _supportOf(state, consensus - 1);
-        }
+        (refSlot, reportHash, support, processingDeadlineSlot) = _consensusReport();
+    }
+
+    /// @inheritdoc IHashConsensus
+    function agreedReport() external view returns (uint256 refSlot, bytes32 reportHash, uint256 support) {
+        (refSlot, reportHash, support,) = _consensusReport();
     }
 
     /// @inheritdoc IHashConsensus
@@ -405,6 +401,25 @@ contract HashConsensus is IHashConsensus, AccessControl {
         // frameStartEpoch >= initialEpoch >= 1 and SLOTS_PER_EPOCH >= 2, so refSlot >= 1.
         refSlot = frameStartEpoch * SLOTS_PER_EPOCH - 1;
         frameSlots = epochsPerFrame * SLOTS_PER_EPOCH;
+    }
+
+    /// @dev The current frame's reference slot, its agreed hash with the hash's support (zero
+    /// without consensus) and its processing deadline; all zero before the first frame.
+    function _consensusReport()
+        private
+        view
+        returns (uint256 refSlot, bytes32 reportHash, uint256 support, uint256 processingDeadlineSlot)
+    {
+        bool started;
+        (started, refSlot, processingDeadlineSlot) = _tryCurrentFrame();
+        if (!started) return (0, bytes32(0), 0, 0);
+        uint256 state = _state;
+        if ((state & REF_SLOT_MASK) != refSlot) return (refSlot, bytes32(0), 0, processingDeadlineSlot);
+        uint256 consensus = (state >> CONSENSUS_SHIFT) & COUNTER_MASK;
+        if (consensus != 0) {
+            reportHash = _variantHashes[consensus - 1];
+            support = _supportOf(state, consensus - 1);
+        }
     }
 
     /// @dev As `_frameAt`, but reports "not started" instead of reverting.

@@ -79,8 +79,8 @@ abstract contract EtherVault is Initializable, AccessControlUpgradeable, UUPSUpg
         if (msg.sender != token.accountingModule()) revert EtherVaultUnauthorized(msg.sender);
         uint256 balance = address(this).balance;
         if (amount > balance) revert EtherVaultInsufficientBalance(amount, balance);
-        emit EtherPulled(address(token), amount);
-        // trETH is immutable and trusted; the event is final before the transfer.
+        // No event of its own: the accounting module's ReportApplied states the amounts pulled,
+        // and the token records the ETH in the same transaction. trETH is immutable and trusted.
         token.receiveVaultEther{value: amount}();
     }
 

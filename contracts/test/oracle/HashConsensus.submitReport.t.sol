@@ -155,6 +155,10 @@ contract HashConsensusSubmitReportTest is HashConsensusBase {
         assertEq(support, QUORUM, "support at quorum");
         assertEq(memberCount, MEMBER_COUNT, "member count");
         assertEq(deadline, refSlot + FRAME_SLOTS, "deadline is the frame's last slot");
+        (uint256 agreedRefSlot, bytes32 agreedHash, uint256 agreedSupport) = consensus.agreedReport();
+        assertEq(agreedRefSlot, refSlot, "agreedReport: ref slot");
+        assertEq(agreedHash, HASH_A, "agreedReport: hash");
+        assertEq(agreedSupport, QUORUM, "agreedReport: support");
     }
 
     function test_votesAfterQuorumCountTowardSupport() public {
