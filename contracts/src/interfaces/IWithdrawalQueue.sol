@@ -7,16 +7,24 @@ import {IERC721Metadata} from "@openzeppelin/contracts/token/ERC721/extensions/I
 /// @notice The trETH withdrawal queue. Every redemption request (made through trETH's ERC-7540
 /// `requestRedeem`) is an ERC-721 ticket held here; whoever holds the ticket controls the request.
 ///
-/// Pricing: a request is paid `shares * min(rate at request, rate at finalization) / 1e27` wei,
-/// rounded down. "Rate at request" is the share rate of the last oracle report before the request
-/// (passed by the accounting module through `onReport`); "rate at finalization" is the rate the
-/// accounting module passes to `finalize`. Someone who asked to leave before a loss bears it; no
-/// rewards accrue after the request.
+/// Pricing: a request is paid `shares * min(rate at request, rate at finalization)` wei per share,
+/// rounded down. "Rate at request" is the share rate of the last oracle report before the request;
+/// "rate at finalization" is the rate of the report that finalizes it (both passed by the accounting
+/// module through `report`). Someone who asked to leave before a loss bears it; no rewards accrue
+/// after the request. Rates are passed and returned as wei per share scaled by 1e27 but stored
+/// rounded down to 1e18 (see `report`).
 ///
 /// Flat finalization: each request stores the cumulative escrowed shares up to and including it
 /// (modulo 2^88), so the shares of any range of requests is one subtraction. Requests made between
-/// two reports form a window that shares one rate; `finalize` walks the windows it covers (one or
-/// two per report in normal operation), never the requests.
+/// two reports form a window that shares one rate; a finalization walks the windows it covers (one
+/// or two per report in normal operation), never the requests.
+///
+/// Records: each report writes one record (one storage slot): the window it opens (its first request
+/// id and rate) and the batch it finalizes (its rate, time and the last id finalized). A report
+/// rewrites the current record instead of opening one when no request came since it was opened
+/// (and, if the report finalizes, the record holds no batch yet), so storage grows by at most one
+/// slot per report. A request of window `v` is finalized by the batch of the first record after
+/// `v` whose `finalizedUpTo` reaches it: usually record `v + 1`.
 ///
 /// Claimed tickets are kept as receipts (status "claimed" in `tokenURI`) rather than burned: a
 /// claim then costs no ticket-count update.
@@ -33,7 +41,8 @@ interface IWithdrawalQueue is IERC721Metadata {
         /// @dev Unfinalized shares queued before this request (0 once finalized): with the ETH the
         /// protocol can free per report, this estimates the wait.
         uint256 sharesAhead;
-        /// @dev Rate (wei per share, 1e27 scale) of the report window the request was made in.
+        /// @dev Rate of the report window the request was made in, wei per share scaled by 1e27 (the
+        /// stored 1e18-scale rate times 1e9, so a multiple of 1e9).
         uint256 requestRate;
         bool finalized;
         bool claimed;
@@ -43,35 +52,39 @@ interface IWithdrawalQueue is IERC721Metadata {
         uint256 finalizedAt;
     }
 
-    /// @notice A report window: requests from `firstRequestId` until the next window's first.
-    struct Window {
+    /// @notice What one report recorded: the window it opened and the batch it finalized, if any.
+    /// Rates are wei per share scaled by 1e27: the stored 1e18-scale rate times 1e9.
+    struct Record {
+        /// @dev Window: requests from this id until the next record's `firstRequestId` (exclusive)
+        /// are priced at most at `windowRate`. Equal to the next record's when the window is empty.
         uint256 firstRequestId;
-        /// @dev Rate in force for requests of this window, wei per share scaled by 1e27.
-        uint256 shareRate;
-        /// @dev Index + 1 of the first finalization batch that may cover part of it: no earlier batch
-        /// does (the batch itself may end before the window's requests).
-        uint256 firstBatch;
-    }
-
-    /// @notice A finalization: every request up to `lastRequestId` not finalized before.
-    struct Batch {
-        uint256 lastRequestId;
-        /// @dev The accounting module's rate at finalization, wei per share scaled by 1e27.
-        uint256 shareRate;
+        /// @dev `lastFinalizedRequestId()` after the record was last written; non-decreasing over
+        /// record indexes. When the record holds a batch, the batch finalized requests from the
+        /// previous record's `finalizedUpTo` + 1 up to this.
+        uint256 finalizedUpTo;
+        /// @dev Rate in force for requests of this window.
+        uint256 windowRate;
+        /// @dev Rate of the batch this record holds; 0 if it holds none.
+        uint256 batchRate;
+        /// @dev When the batch was made (0 if none), unix seconds.
         uint256 timestamp;
     }
 
     // ---------------------------------------------------------------- events
 
-    /// @notice A report opened a window: requests from `firstRequestId` on are priced at most at `shareRate`.
-    event WindowOpened(uint256 indexed window, uint256 firstRequestId, uint256 shareRate);
-    /// @notice Requests `firstRequestId..lastRequestId` were finalized at `shareRate` (capped per
-    /// window by the rate at request); `ethLocked` wei came from the buffer, `sharesBurned` were burned.
-    event WithdrawalsFinalized(
-        uint256 indexed batch,
+    /// @notice A report wrote record `record` (opened it, or rewrote the current one in place):
+    /// requests from `firstRequestId` on are priced at most at `windowRate`. If `finalizedTo` is not
+    /// 0, requests `finalizedFrom..finalizedTo` were finalized at `batchRate` (capped per window by
+    /// its window rate): `ethLocked` wei came from the buffer and `sharesBurned` were burned; else
+    /// `batchRate`, `finalizedFrom`, `ethLocked` and `sharesBurned` are 0 too. Rates are wei per share
+    /// scaled by 1e27 (the stored 1e18-scale rates times 1e9). One event per report.
+    event ReportRecorded(
+        uint256 indexed record,
         uint256 firstRequestId,
-        uint256 lastRequestId,
-        uint256 shareRate,
+        uint256 windowRate,
+        uint256 batchRate,
+        uint256 finalizedFrom,
+        uint256 finalizedTo,
         uint256 ethLocked,
         uint256 sharesBurned
     );
@@ -93,13 +106,14 @@ interface IWithdrawalQueue is IERC721Metadata {
     error WithdrawalQueueNotHolder(uint256 requestId, address caller, address holder);
     error WithdrawalQueueAlreadyClaimed(uint256 requestId);
     error WithdrawalQueueNotFinalized(uint256 requestId, uint256 lastFinalizedRequestId);
-    /// @notice `finalize` must move forward: lastFinalized < lastRequestId <= last request.
+    /// @notice A finalization must move forward: lastFinalized < lastRequestId <= last request.
     error WithdrawalQueueInvalidFinalization(
         uint256 lastRequestId, uint256 lastFinalizedRequestId, uint256 lastRequestIdInQueue
     );
-    /// @notice A share rate of zero or above the storable maximum (2^96 - 1).
+    /// @notice A share rate (1e27 scale) that is not storable at 1e18 scale in 72 bits: below 1e9 (it
+    /// rounds to 0) or at least 2^72 * 1e9 (about 4,722 ETH per share).
     error WithdrawalQueueInvalidRate(uint256 shareRate);
-    /// @notice The hint is not the batch that finalized the request.
+    /// @notice The hint is not the index of the record holding the batch that finalized the request.
     error WithdrawalQueueInvalidHint(uint256 requestId, uint256 hint);
     error WithdrawalQueueZeroAddress();
     /// @notice ERC-7540 `redeem`/`withdraw` could not match `requested` with whole claimable tickets
@@ -110,33 +124,41 @@ interface IWithdrawalQueue is IERC721Metadata {
 
     // ---------------------------------------------------------------- accounting module
 
-    /// @notice Finalizes every request up to and including `lastRequestId` at
-    /// min(rate at request, `shareRate`), burns their escrowed shares and pulls the ETH they need
-    /// from the trETH buffer. Only the accounting module (trETH `modules().accounting`).
-    /// @param shareRate Wei per share scaled by 1e27 at the report, after the rebase.
-    /// @dev Gas does not depend on the number of requests finalized (only on the number of report
-    /// windows they span). Reverts unless lastFinalizedRequestId < lastRequestId <= lastRequestId().
-    /// The trETH buffer must already hold `ethLocked` (rebase with the vaults' ETH first; see
-    /// `finalizationCost`), else trETH reverts with TrETHBufferExceeded. Finalizing never lowers the
-    /// rate of the shares that stay: each request gets at most `shareRate` per share, and what a
-    /// request capped at its lower rate at request leaves behind goes to those who stay.
-    function finalize(uint256 lastRequestId, uint256 shareRate) external returns (uint256 ethLocked, uint256 sharesBurned);
-
-    /// @notice What `finalize(lastRequestId, shareRate)` would lock and burn now.
-    function finalizationCost(uint256 lastRequestId, uint256 shareRate) external view returns (uint256 eth, uint256 shares);
-
-    /// @notice Records the rate of a report: requests from now on are priced at most at `shareRate`.
-    /// Only the accounting module, once per report (before or after `finalize`), with the same rate.
-    /// @dev If no request came since the last report the current window's rate is replaced, so
-    /// storage grows only with reports that saw requests.
-    function onReport(uint256 shareRate) external;
-
-    /// @notice A report in one call: `onReport(shareRate)`, then `finalize(lastRequestIdToFinalize,
-    /// shareRate)` unless `lastRequestIdToFinalize` is 0. Only the accounting module,
-    /// once per report (instead of those two).
+    /// @notice A report in one call. Requests from now on are priced at most at `shareRate`, and
+    /// unless `lastRequestIdToFinalize` is 0, every request up to and including it is finalized at
+    /// min(rate at request, `shareRate`): its escrowed shares are burned and the ETH it needs is
+    /// pulled from the trETH buffer (`fundWithdrawals`, after the state and the event are written).
+    /// Only the accounting module (trETH `modules().accounting`), once per report.
+    /// @param shareRate Wei per share scaled by 1e27 at the report, after the rebase. Stored rounded
+    /// down to 1e18 scale (a multiple of 1e9 at 1e27 scale), which favours the pool: the finalization
+    /// total and every claim use the same stored rate, so claims never exceed the ETH locked.
+    /// @dev Writes at most one fresh storage slot (a record) and emits one `ReportRecorded`. Gas does
+    /// not depend on the number of requests finalized (only on the number of report windows they
+    /// span). Reverts with WithdrawalQueueInvalidRate unless 1e9 <= shareRate < 2^72 * 1e9, and unless
+    /// lastFinalizedRequestId < lastRequestIdToFinalize <= lastRequestId() (when not 0) with
+    /// WithdrawalQueueInvalidFinalization. The trETH buffer must already hold `ethLocked` (rebase with
+    /// the vaults' ETH first; see `finalizationCost`), else trETH reverts with TrETHBufferExceeded.
+    /// Finalizing never lowers the rate of the shares that stay: each request gets at most
+    /// `shareRate` per share, and what a request capped at its lower rate at request leaves behind
+    /// goes to those who stay.
     function report(uint256 shareRate, uint256 lastRequestIdToFinalize)
         external
         returns (uint256 ethLocked, uint256 sharesBurned);
+
+    /// @notice `report(shareRate, 0)`: records the rate of a report without finalizing. Only the
+    /// accounting module.
+    /// @dev If no request came since the current record was opened its rate is replaced in place, so
+    /// storage grows only with reports that saw requests.
+    function onReport(uint256 shareRate) external;
+
+    /// @notice Finalizes every request up to and including `lastRequestId` at min(rate at request,
+    /// `shareRate`) without changing the rate of the current window. Only the accounting module.
+    /// @dev After `onReport(shareRate)` in the same report this is `report(shareRate, lastRequestId)`
+    /// in two calls (two events). Same checks as `report`.
+    function finalize(uint256 lastRequestId, uint256 shareRate) external returns (uint256 ethLocked, uint256 sharesBurned);
+
+    /// @notice What `report(shareRate, lastRequestId)` would lock and burn now.
+    function finalizationCost(uint256 lastRequestId, uint256 shareRate) external view returns (uint256 eth, uint256 shares);
 
     function lastRequestId() external view returns (uint256);
     function lastFinalizedRequestId() external view returns (uint256);
@@ -164,8 +186,9 @@ interface IWithdrawalQueue is IERC721Metadata {
     /// @return assets Wei paid.
     function claim(uint256 requestId, address receiver, bool asWeth) external returns (uint256 assets);
 
-    /// @notice `claim` with the index of the batch that finalized the request (see `findBatch`),
-    /// which bounds the cost when a report window was finalized over many reports.
+    /// @notice `claim` with the index of the record holding the batch that finalized the request
+    /// (see `findBatch`), which bounds the cost when a report window was finalized over many
+    /// reports. Reverts with WithdrawalQueueInvalidHint if it is not that record.
     function claimWithHint(uint256 requestId, address receiver, bool asWeth, uint256 hint)
         external
         returns (uint256 assets);
@@ -181,12 +204,14 @@ interface IWithdrawalQueue is IERC721Metadata {
 
     function isPaused() external view returns (bool);
     function getRequestStatus(uint256 requestId) external view returns (RequestStatus memory);
-    /// @notice Index of the batch that finalized `requestId` (the hint for `claimWithHint`).
+    /// @notice Index of the record holding the batch that finalized `requestId` (the hint for
+    /// `claimWithHint`). Reverts with WithdrawalQueueNotFinalized if it is not finalized.
     function findBatch(uint256 requestId) external view returns (uint256);
-    function windowCount() external view returns (uint256);
-    function getWindow(uint256 index) external view returns (Window memory);
-    function batchCount() external view returns (uint256);
-    function getBatch(uint256 index) external view returns (Batch memory);
+    /// @notice Records written so far (one per report that saw requests or finalized over a record
+    /// already holding a batch, plus the first one, written at deployment).
+    function recordCount() external view returns (uint256);
+    /// @notice Record `index` (zero for an index not below `recordCount()`).
+    function getRecord(uint256 index) external view returns (Record memory);
     /// @notice Shares (and wei) `controller` can claim through ERC-7540 `redeem`/`withdraw` now.
     function claimableOf(address controller) external view returns (uint256 shares, uint256 assets);
     /// @notice Shares of `requestId` pending (not finalized) if `controller` holds it, else 0.

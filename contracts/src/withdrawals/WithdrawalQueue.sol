@@ -24,10 +24,16 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
 
     // ================================================================ constants / immutables
 
-    /// @dev Share rates are wei per share scaled by 1e27.
+    /// @dev Share rates are passed and returned as wei per share scaled by 1e27.
     uint256 internal constant RATE_PRECISION = 1e27;
-    /// @dev A request stores its window's index modulo 128 (7 bits); a claim made within 128 reports
-    /// of its request finds the window in one read, an older one in one read per 128 reports.
+    /// @dev Records store rates as wei per share scaled by 1e18, so that both rates of a report fit
+    /// one slot with its ids and time (see RecordSlot).
+    uint256 internal constant STORED_RATE_PRECISION = 1e18;
+    /// @dev 1e27 / 1e18: a passed rate is divided by this (rounded down) to be stored, a stored rate
+    /// multiplied by it to be returned.
+    uint256 internal constant RATE_SCALE = 1e9;
+    /// @dev A request stores its record's index modulo 128 (7 bits); a claim made within 128 reports
+    /// of its request finds the record in one read, an older one in one read per 128 reports.
     uint256 internal constant TAG_MODULUS = 128;
     uint8 internal constant TAG_MASK = 0x7f;
     uint8 internal constant CLAIMED_BIT = 0x80;
@@ -46,12 +52,12 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         uint40 lastRequestId;
         // Cumulative escrowed shares of all requests, modulo 2^88 (see Request).
         uint88 cumulativeShares;
-        // Report windows opened; 24 bits: 16.7M reports (45,000 years of daily reports).
-        uint24 windowCount;
+        // Records written (at most one per report); 24 bits: 16.7M reports (45,000 years of daily
+        // reports).
+        uint24 recordCount;
         uint40 lastFinalizedRequestId;
-        // Finalization batches (at most one per report); same bound as windows.
-        uint24 batchCount;
-        // Window holding request lastFinalizedRequestId + 1, where the next finalization starts.
+        // Record whose window holds request lastFinalizedRequestId + 1, where the next finalization
+        // starts; at most recordCount, so 24 bits.
         uint24 cursor;
         // Bit 0: paused.
         uint8 flags;
@@ -65,32 +71,32 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         // differences are used and any difference is at most the total supply (< 2^88), so the
         // wrap-around never changes a result.
         uint88 cumulativeShares;
-        // Bits 0-6: window index modulo 128; bit 7: claimed.
+        // Bits 0-6: index modulo 128 of the record whose window holds the request; bit 7: claimed.
         uint8 meta;
     }
 
-    /// @dev One slot per report window, written by `onReport` (and once by `finalize`).
-    struct WindowSlot {
+    /// @dev One slot per record: the window a report opened and the batch it made. A report writes
+    /// one (the only fresh storage it may write) or rewrites the current one in place. The window's
+    /// cumulative shares when it opened is not stored: it is the cumulative of request
+    /// firstRequestId - 1 (request 0, never written, holds 0).
+    struct RecordSlot {
+        // Window: requests from this id until the next record's first id (40 bits, as request ids).
         uint40 firstRequestId;
-        // State.cumulativeShares when the window opened.
-        uint88 cumulativeBefore;
-        // Wei per share scaled by 1e27; 96 bits hold rates up to 79 ETH per share.
-        uint96 shareRate;
-        // Index + 1 of the first batch that may finalize part of the window: the batch count after
-        // the last report that saw the window without requests. No earlier batch reaches it.
-        uint32 firstBatch;
-    }
-
-    struct BatchSlot {
-        uint40 lastRequestId;
-        uint96 shareRate;
-        uint48 timestamp;
+        // State.lastFinalizedRequestId after the record was last written (carried forward when the
+        // record holds no batch), so it never decreases from one record to the next; 40 bits, an id.
+        uint40 finalizedUpTo;
+        // Wei per share scaled by 1e18 (the passed 1e27-scale rate rounded down): 72 bits hold rates
+        // up to 4,722 ETH per share, 1e18 keeps 18 digits of a rate near 1 ETH per share.
+        uint72 windowRate;
+        // Rate of the batch the record holds, same unit; 0 if it holds none (a stored rate is >= 1).
+        uint72 batchRate;
+        // Unix seconds of the batch (0 if none); 32 bits last until 2106.
+        uint32 timestamp;
     }
 
     State private _state;
     mapping(uint256 requestId => Request) private _requests;
-    mapping(uint256 index => WindowSlot) private _windows;
-    mapping(uint256 index => BatchSlot) private _batches;
+    mapping(uint256 index => RecordSlot) private _records;
     mapping(uint256 requestId => address) private _approvals;
     mapping(address holder => mapping(address operator => bool)) private _operatorApprovals;
 
@@ -102,13 +108,12 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
     /// requests made before the first report. 1e27 for a fresh token (its seed is priced at 1).
     constructor(ITrETH token_, IWETH weth_, uint256 initialShareRate) {
         if (address(token_) == address(0) || address(weth_) == address(0)) revert WithdrawalQueueZeroAddress();
-        _checkRate(initialShareRate);
+        uint72 rate = _toStoredRateDown(initialShareRate);
         token = token_;
         weth = weth_;
-        // Fits: checked by _checkRate.
-        _windows[0] = WindowSlot({firstRequestId: 1, cumulativeBefore: 0, shareRate: uint96(initialShareRate), firstBatch: 1});
-        _state.windowCount = 1;
-        emit WindowOpened(0, 1, initialShareRate);
+        _records[0] = RecordSlot({firstRequestId: 1, finalizedUpTo: 0, windowRate: rate, batchRate: 0, timestamp: 0});
+        _state.recordCount = 1;
+        emit ReportRecorded(0, 1, uint256(rate) * RATE_SCALE, 0, 0, 0, 0, 0);
     }
 
     // ================================================================ modifiers
@@ -144,9 +149,26 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
     // ================================================================ accounting module
 
     /// @inheritdoc IWithdrawalQueue
-    function onReport(uint256 shareRate) external onlyAccounting {
+    function report(uint256 shareRate, uint256 lastRequestIdToFinalize)
+        external
+        onlyAccounting
+        returns (uint256 ethLocked, uint256 sharesBurned)
+    {
+        uint72 rate = _toStoredRateDown(shareRate);
         State memory s = _state;
-        if (_openWindow(s, shareRate, 0)) _state = s;
+        bool changed;
+        (ethLocked, sharesBurned, changed) = _record(s, rate, rate, lastRequestIdToFinalize);
+        if (changed) _state = s;
+        // trETH is immutable and trusted; state and event are final before it sends the ETH.
+        if (lastRequestIdToFinalize != 0) token.fundWithdrawals(sharesBurned, ethLocked);
+    }
+
+    /// @inheritdoc IWithdrawalQueue
+    function onReport(uint256 shareRate) external onlyAccounting {
+        uint72 rate = _toStoredRateDown(shareRate);
+        State memory s = _state;
+        (,, bool changed) = _record(s, rate, 0, 0);
+        if (changed) _state = s;
     }
 
     /// @inheritdoc IWithdrawalQueue
@@ -156,88 +178,81 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         returns (uint256 ethLocked, uint256 sharesBurned)
     {
         State memory s = _state;
-        (ethLocked, sharesBurned) = _finalize(s, lastRequestId_, shareRate);
+        // Checked here as well as in _record, so that a bad id is reported before a bad rate.
+        _checkFinalization(s, lastRequestId_);
+        uint72 rate = _toStoredRateDown(shareRate);
+        // Window rate 0: the current window keeps its rate.
+        (ethLocked, sharesBurned,) = _record(s, 0, rate, lastRequestId_);
         _state = s;
         // trETH is immutable and trusted; state and event are final before it sends the ETH.
         token.fundWithdrawals(sharesBurned, ethLocked);
     }
 
-    /// @inheritdoc IWithdrawalQueue
-    function report(uint256 shareRate, uint256 lastRequestIdToFinalize)
-        external
-        onlyAccounting
-        returns (uint256 ethLocked, uint256 sharesBurned)
+    /// @dev A report on the state in memory (the caller writes it back if `changed`, then has trETH
+    /// fund the batch): requests from now on are priced at most at `windowRate` (0: keep the current
+    /// window's rate), and requests up to `last` (0: none) are finalized at `batchRate`. Rates are
+    /// stored (1e18-scale) values. Writes one record: a new one if the current one's window has
+    /// requests (its rate must stay) or if it already holds a batch and this report makes another;
+    /// else the current one in place.
+    function _record(State memory s, uint72 windowRate, uint72 batchRate, uint256 last)
+        private
+        returns (uint256 ethLocked, uint256 sharesBurned, bool changed)
     {
-        State memory s = _state;
-        bool finalizing = lastRequestIdToFinalize != 0;
-        // The window opens first, as with `onReport` then `finalize`, so that a finalization that
-        // ends the current window moves the cursor past it; one access check, one read and one
-        // write of the state serve both.
-        // The batch made below cannot reach the requests of the window opened (or re-rated) here.
-        bool opened = _openWindow(s, shareRate, finalizing ? 1 : 0);
-        if (finalizing) (ethLocked, sharesBurned) = _finalize(s, lastRequestIdToFinalize, shareRate);
-        if (opened || finalizing) _state = s;
-        // trETH is immutable and trusted; state and events are final before it sends the ETH.
-        if (finalizing) token.fundWithdrawals(sharesBurned, ethLocked);
-    }
-
-    /// @dev `onReport` on the state in memory; true if `s` changed (a window opened). `batchesAfter`
-    /// batches are made by the same report after this call (they cannot reach the window's requests).
-    function _openWindow(State memory s, uint256 shareRate, uint256 batchesAfter) private returns (bool opened) {
-        _checkRate(shareRate);
-        uint256 index = s.windowCount - 1;
-        // Fits: batchCount is 24 bits.
-        uint32 firstBatch = uint32(uint256(s.batchCount) + batchesAfter + 1);
-        if (_windows[index].firstRequestId <= s.lastRequestId) {
-            // The current window has requests: open a new one.
-            index = s.windowCount;
-            s.windowCount = (index + 1).toUint24();
-            // Fits: a request id fits 40 bits, and lastRequestId + 1 is checked when it is assigned.
-            _windows[index] = WindowSlot({
+        uint256 index = uint256(s.recordCount) - 1;
+        RecordSlot memory c = _records[index];
+        if (windowRate == 0) windowRate = c.windowRate;
+        uint256 first;
+        if (last != 0) {
+            _checkFinalization(s, last);
+            first = uint256(s.lastFinalizedRequestId) + 1;
+            uint256 cursor;
+            // Before the record is written: the walk reads the windows as they were before this
+            // report, and a batch never reaches the window this report opens or re-rates.
+            (ethLocked, sharesBurned, cursor) = _cost(s, last, batchRate);
+            // Fits: checked by _checkFinalization (last <= lastRequestId, a uint40).
+            s.lastFinalizedRequestId = uint40(last);
+            // Fits: at most recordCount, and the count after this report is checked below.
+            s.cursor = uint24(cursor);
+            changed = true;
+        }
+        if (c.firstRequestId <= s.lastRequestId || (last != 0 && c.batchRate != 0)) {
+            index += 1;
+            s.recordCount = (index + 1).toUint24();
+            changed = true;
+            c = RecordSlot({
+                // Fits: a request id fits 40 bits, and lastRequestId + 1 is checked when it is assigned.
                 firstRequestId: uint40(uint256(s.lastRequestId) + 1),
-                cumulativeBefore: s.cumulativeShares,
-                shareRate: uint96(shareRate),
-                firstBatch: firstBatch
+                finalizedUpTo: s.lastFinalizedRequestId,
+                windowRate: windowRate,
+                batchRate: last != 0 ? batchRate : 0,
+                // Fits: unix seconds fit 32 bits until 2106.
+                timestamp: last != 0 ? uint32(block.timestamp) : 0
             });
-            opened = true;
         } else {
-            // No request since the window opened: its rate changes, and no batch so far reaches it.
-            // (Without a batch in this report the bound kept is still a bound.)
-            if (batchesAfter == 0) {
-                _windows[index].shareRate = uint96(shareRate);
-            } else {
-                WindowSlot storage w = _windows[index];
-                w.shareRate = uint96(shareRate);
-                w.firstBatch = firstBatch;
+            // No request since the record opened: no batch reaches its window yet, so its rate can
+            // change; and it holds no batch yet if this report makes one.
+            c.windowRate = windowRate;
+            if (last != 0) {
+                c.batchRate = batchRate;
+                c.finalizedUpTo = s.lastFinalizedRequestId;
+                // Fits: unix seconds fit 32 bits until 2106.
+                c.timestamp = uint32(block.timestamp);
             }
         }
-        emit WindowOpened(index, uint256(s.lastRequestId) + 1, shareRate);
+        _records[index] = c;
+        emit ReportRecorded(
+            index,
+            c.firstRequestId,
+            uint256(windowRate) * RATE_SCALE,
+            last != 0 ? uint256(batchRate) * RATE_SCALE : 0,
+            first,
+            last,
+            ethLocked,
+            sharesBurned
+        );
     }
 
-    /// @dev `finalize` on the state in memory (the caller writes it and has trETH fund the batch).
-    function _finalize(State memory s, uint256 lastRequestId_, uint256 shareRate)
-        private
-        returns (uint256 ethLocked, uint256 sharesBurned)
-    {
-        _checkFinalization(s, lastRequestId_, shareRate);
-        uint256 batch = s.batchCount;
-        uint256 cursor;
-        (ethLocked, sharesBurned, cursor) = _cost(s, lastRequestId_, shareRate);
-        // Fits: checked by _checkFinalization (id <= lastRequestId, rate < 2^96).
-        _batches[batch] = BatchSlot({
-            lastRequestId: uint40(lastRequestId_),
-            shareRate: uint96(shareRate),
-            timestamp: uint48(block.timestamp)
-        });
-        uint256 first = uint256(s.lastFinalizedRequestId) + 1;
-        s.lastFinalizedRequestId = uint40(lastRequestId_);
-        s.batchCount = (batch + 1).toUint24();
-        // Fits: a window index below windowCount.
-        s.cursor = uint24(cursor);
-        emit WithdrawalsFinalized(batch, first, lastRequestId_, shareRate, ethLocked, sharesBurned);
-    }
-
-    /// @dev ETH arrives only from trETH, during `finalize`.
+    /// @dev ETH arrives only from trETH, during a report (or `finalize`) that finalizes requests.
     receive() external payable {
         if (msg.sender != address(token)) revert WithdrawalQueueUnexpectedEther(msg.sender, msg.value);
     }
@@ -259,7 +274,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         _state = s;
         // Fits: TAG_MASK keeps 7 bits.
         _requests[requestId] =
-            Request({controller: controller, cumulativeShares: cumulative, meta: uint8((s.windowCount - 1) & TAG_MASK)});
+            Request({controller: controller, cumulativeShares: cumulative, meta: uint8((s.recordCount - 1) & TAG_MASK)});
         emit Transfer(address(0), controller, requestId);
     }
 
@@ -421,8 +436,8 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         returns (uint256 eth, uint256 shares)
     {
         State memory s = _state;
-        _checkFinalization(s, lastRequestId_, shareRate);
-        (eth, shares,) = _cost(s, lastRequestId_, shareRate);
+        _checkFinalization(s, lastRequestId_);
+        (eth, shares,) = _cost(s, lastRequestId_, _toStoredRateDown(shareRate));
     }
 
     /// @inheritdoc IWithdrawalQueue
@@ -453,13 +468,14 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         State memory s = _state;
         st.controller = r.controller;
         st.shares = _diff(r.cumulativeShares, _requests[requestId - 1].cumulativeShares);
-        st.requestRate = _windows[_window(requestId, r, s)].shareRate;
+        (uint256 v, RecordSlot memory w) = _window(requestId, r, s);
+        st.requestRate = uint256(w.windowRate) * RATE_SCALE;
         st.claimed = r.meta & CLAIMED_BIT != 0;
         if (requestId <= s.lastFinalizedRequestId) {
             st.finalized = true;
-            (, st.claimableAssets) = _value(requestId, r, s, type(uint256).max);
-            st.finalizedAt = _batches[_batchOf(requestId, r, s)].timestamp;
-            if (st.claimed) st.claimableAssets = 0;
+            (, RecordSlot memory b) = _batchOf(requestId, v, s);
+            if (!st.claimed) st.claimableAssets = _assetsDown(st.shares, w, b);
+            st.finalizedAt = b.timestamp;
         } else {
             st.sharesAhead = _diff(
                 _requests[requestId - 1].cumulativeShares, _requests[s.lastFinalizedRequestId].cumulativeShares
@@ -473,29 +489,26 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         if (requestId == 0 || requestId > s.lastFinalizedRequestId) {
             revert WithdrawalQueueNotFinalized(requestId, s.lastFinalizedRequestId);
         }
-        return _batchOf(requestId, _requests[requestId], s);
+        (uint256 v,) = _window(requestId, _requests[requestId], s);
+        (uint256 j,) = _batchOf(requestId, v, s);
+        return j;
     }
 
     /// @inheritdoc IWithdrawalQueue
-    function windowCount() external view returns (uint256) {
-        return _state.windowCount;
+    function recordCount() external view returns (uint256) {
+        return _state.recordCount;
     }
 
     /// @inheritdoc IWithdrawalQueue
-    function getWindow(uint256 index) external view returns (Window memory) {
-        WindowSlot memory w = _windows[index];
-        return Window(w.firstRequestId, w.shareRate, w.firstBatch);
-    }
-
-    /// @inheritdoc IWithdrawalQueue
-    function batchCount() external view returns (uint256) {
-        return _state.batchCount;
-    }
-
-    /// @inheritdoc IWithdrawalQueue
-    function getBatch(uint256 index) external view returns (Batch memory) {
-        BatchSlot memory b = _batches[index];
-        return Batch(b.lastRequestId, b.shareRate, b.timestamp);
+    function getRecord(uint256 index) external view returns (Record memory) {
+        RecordSlot memory c = _records[index];
+        return Record({
+            firstRequestId: c.firstRequestId,
+            finalizedUpTo: c.finalizedUpTo,
+            windowRate: uint256(c.windowRate) * RATE_SCALE,
+            batchRate: uint256(c.batchRate) * RATE_SCALE,
+            timestamp: c.timestamp
+        });
     }
 
     /// @inheritdoc IWithdrawalQueue
@@ -532,15 +545,19 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
 
     // ================================================================ internal
 
-    function _checkRate(uint256 shareRate) private pure {
-        if (shareRate == 0 || shareRate > type(uint96).max) revert WithdrawalQueueInvalidRate(shareRate);
+    /// @dev A passed rate (1e27 scale) as stored (1e18 scale), rounded down: the pool keeps the
+    /// remainder, and finalization totals and claims use the same stored rate.
+    function _toStoredRateDown(uint256 shareRate) private pure returns (uint72) {
+        uint256 stored = shareRate / RATE_SCALE;
+        if (stored == 0 || stored > type(uint72).max) revert WithdrawalQueueInvalidRate(shareRate);
+        // Fits: checked above.
+        return uint72(stored);
     }
 
-    function _checkFinalization(State memory s, uint256 last, uint256 shareRate) private pure {
+    function _checkFinalization(State memory s, uint256 last) private pure {
         if (last <= s.lastFinalizedRequestId || last > s.lastRequestId) {
             revert WithdrawalQueueInvalidFinalization(last, s.lastFinalizedRequestId, s.lastRequestId);
         }
-        _checkRate(shareRate);
     }
 
     /// @dev a - b modulo 2^88 (see Request).
@@ -551,90 +568,110 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         }
     }
 
-    /// @dev Walks the windows from the cursor to the one holding `last`: ETH and shares of
-    /// requests lastFinalized+1..last, and the window where the next finalization starts.
+    /// @dev Walks the records from the cursor to the one whose window holds `last`: ETH and shares
+    /// of requests lastFinalized+1..last at min(window rate, `rate`) (stored units), and the record
+    /// where the next finalization starts. Reads the records as they were before the report.
     function _cost(State memory s, uint256 last, uint256 rate)
         private
         view
         returns (uint256 eth, uint256 shares, uint256 cursor)
     {
         uint256 k = s.cursor;
-        uint256 count = s.windowCount;
-        WindowSlot memory w = _windows[k];
-        // When the previous finalization ended the window before the cursor, the cursor window's
-        // opening total is the finalized total (no read of the last finalized request).
-        uint88 low = w.firstRequestId == uint256(s.lastFinalizedRequestId) + 1
-            ? w.cumulativeBefore
-            : _requests[s.lastFinalizedRequestId].cumulativeShares;
+        uint256 count = s.recordCount;
+        // The cursor window's requests up to lastFinalized are finalized: start from its cumulative.
+        uint88 low = _requests[s.lastFinalizedRequestId].cumulativeShares;
         uint88 lastCumulative = _requests[last].cumulativeShares;
-        uint256 windowRate = w.shareRate;
+        uint256 windowRate = _records[k].windowRate;
         while (true) {
-            uint256 nextFirst = k + 1 < count ? _windows[k + 1].firstRequestId : type(uint256).max;
+            // The last record's window ends with the last request: a record opened after it (by this
+            // report) starts at lastRequestId + 1.
+            uint256 nextFirst = k + 1 < count ? _records[k + 1].firstRequestId : uint256(s.lastRequestId) + 1;
             // Window k ends at or before `last` when the next one starts by last + 1.
             bool whole = nextFirst <= last + 1;
-            uint88 high = whole ? _windows[k + 1].cumulativeBefore : lastCumulative;
+            uint88 high = nextFirst < last + 1 ? _requests[nextFirst - 1].cumulativeShares : lastCumulative;
             uint256 part = _diff(high, low);
             shares += part;
             // Rounded down per window; per-request claims round down too, so their sum never
             // exceeds what is locked here.
-            eth += part * (windowRate < rate ? windowRate : rate) / RATE_PRECISION;
+            eth += part * (windowRate < rate ? windowRate : rate) / STORED_RATE_PRECISION;
             if (!whole) return (eth, shares, k);
             ++k;
             if (nextFirst == last + 1) return (eth, shares, k);
             low = high;
-            windowRate = _windows[k].shareRate;
+            windowRate = _records[k].windowRate;
         }
     }
 
-    /// @dev Window of a request: the latest window with its tag that started at or before it.
-    function _window(uint256 requestId, Request memory r, State memory s) private view returns (uint256 k) {
+    /// @dev Record whose window holds a request: the latest record with its tag that started at or
+    /// before it.
+    function _window(uint256 requestId, Request memory r, State memory s)
+        private
+        view
+        returns (uint256 k, RecordSlot memory w)
+    {
         uint256 tag = r.meta & TAG_MASK;
-        k = s.windowCount - 1;
-        // k >= tag: the tag was taken from a window index that is at most k.
+        k = uint256(s.recordCount) - 1;
+        // k >= tag: the tag was taken from a record index that is at most k.
         k -= (k - tag) % TAG_MODULUS;
-        while (_windows[k].firstRequestId > requestId) {
+        w = _records[k];
+        while (w.firstRequestId > requestId) {
             k -= TAG_MODULUS;
+            w = _records[k];
         }
     }
 
-    /// @dev Batch that finalized a finalized request: the first batch whose last id reaches it,
-    /// searched from the first batch that may reach the request's window.
-    function _batchOf(uint256 requestId, Request memory r, State memory s) private view returns (uint256) {
-        uint256 lo = _windows[_window(requestId, r, s)].firstBatch - 1;
-        if (_batches[lo].lastRequestId >= requestId) return lo;
-        uint256 hi = s.batchCount - 1;
-        // Invariant: batch lo ends before the request, batch hi reaches it.
+    /// @dev Record holding the batch that finalized a finalized request of window `v`: the first
+    /// record after `v` whose finalizedUpTo reaches it. A batch of record j reaches only requests made
+    /// before report j (windows below j), and finalizedUpTo never decreases, so a binary search
+    /// finds it; usually it is record v + 1, checked first.
+    function _batchOf(uint256 requestId, uint256 v, State memory s)
+        private
+        view
+        returns (uint256 j, RecordSlot memory b)
+    {
+        j = v + 1;
+        b = _records[j];
+        if (b.finalizedUpTo >= requestId) return (j, b);
+        uint256 lo = j;
+        uint256 hi = uint256(s.recordCount) - 1;
+        // Invariant: record lo ends before the request, record hi (the last: finalizedUpTo is
+        // lastFinalizedRequestId) reaches it.
         while (hi - lo > 1) {
             uint256 mid = (lo + hi) / 2;
-            if (_batches[mid].lastRequestId >= requestId) hi = mid;
+            if (_records[mid].finalizedUpTo >= requestId) hi = mid;
             else lo = mid;
         }
-        return hi;
+        return (hi, _records[hi]);
     }
 
-    /// @dev Shares and payout of a finalized request.
+    /// @dev Shares and payout of a finalized request; `hint` is the record holding its batch, or
+    /// type(uint256).max to search it.
     function _value(uint256 requestId, Request memory r, State memory s, uint256 hint)
         private
         view
         returns (uint256 shares, uint256 assets)
     {
         shares = _diff(r.cumulativeShares, _requests[requestId - 1].cumulativeShares);
-        uint256 k = _window(requestId, r, s);
-        WindowSlot memory w = _windows[k];
-        uint256 finalRate;
+        (uint256 v, RecordSlot memory w) = _window(requestId, r, s);
+        RecordSlot memory b;
         if (hint == type(uint256).max) {
-            uint256 b = w.firstBatch - 1;
-            finalRate = _batches[b].shareRate;
-            if (_batches[b].lastRequestId < requestId) finalRate = _batches[_batchOf(requestId, r, s)].shareRate;
+            (, b) = _batchOf(requestId, v, s);
         } else {
-            if (
-                hint >= s.batchCount || _batches[hint].lastRequestId < requestId
-                    || (hint > 0 && _batches[hint - 1].lastRequestId >= requestId)
-            ) revert WithdrawalQueueInvalidHint(requestId, hint);
-            finalRate = _batches[hint].shareRate;
+            // hint > v first: then hint - 1 >= v does not underflow.
+            if (hint <= v || hint >= s.recordCount) revert WithdrawalQueueInvalidHint(requestId, hint);
+            b = _records[hint];
+            if (b.finalizedUpTo < requestId || _records[hint - 1].finalizedUpTo >= requestId) {
+                revert WithdrawalQueueInvalidHint(requestId, hint);
+            }
         }
-        uint256 rate = w.shareRate < finalRate ? w.shareRate : finalRate;
-        assets = shares * rate / RATE_PRECISION;
+        assets = _assetsDown(shares, w, b);
+    }
+
+    /// @dev Payout of `shares` of window `w` finalized by the batch of `b`: at min(window rate,
+    /// batch rate), rounded down.
+    function _assetsDown(uint256 shares, RecordSlot memory w, RecordSlot memory b) private pure returns (uint256) {
+        uint256 rate = w.windowRate < b.batchRate ? w.windowRate : b.batchRate;
+        return shares * rate / STORED_RATE_PRECISION;
     }
 
     /// @dev Approved for the ticket (ERC-721) or an ERC-7540 operator of the holder.

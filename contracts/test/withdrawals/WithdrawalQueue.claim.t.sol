@@ -15,7 +15,8 @@ contract WithdrawalQueueClaimTest is WithdrawalsBase {
         super.setUp();
         _stake(alice, 100 ether);
         _report(10 ether);
-        rate = _rate();
+        // As stored (what payouts use).
+        rate = _stored(_rate());
         id = _request(alice, 4 ether);
     }
 
@@ -126,21 +127,63 @@ contract WithdrawalQueueClaimTest is WithdrawalsBase {
         withdrawalQueue.claim(id, alice, false);
     }
 
+    /// @dev The hint is a record index: only the record holding the request's batch is accepted.
     function test_claimWithWrongHintReverts() public {
+        // Records: 0 (window of id), 1 (batch of id, window of later), 2 (batch of later).
         _finalizeAll();
         uint256 later = _request(alice, 1 ether);
         _finalizeAll();
+        assertEq(withdrawalQueue.recordCount(), 3, "three records");
         vm.startPrank(alice);
+        // Not after the request's window.
         vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueInvalidHint.selector, later, 0));
         withdrawalQueue.claimWithHint(later, alice, false, 0);
-        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueInvalidHint.selector, id, 1));
-        withdrawalQueue.claimWithHint(id, alice, false, 1);
+        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueInvalidHint.selector, later, 1));
+        withdrawalQueue.claimWithHint(later, alice, false, 1);
+        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueInvalidHint.selector, id, 0));
+        withdrawalQueue.claimWithHint(id, alice, false, 0);
+        // A later batch than the one that finalized the request.
+        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueInvalidHint.selector, id, 2));
+        withdrawalQueue.claimWithHint(id, alice, false, 2);
+        // No such record.
         vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueInvalidHint.selector, id, 7));
         withdrawalQueue.claimWithHint(id, alice, false, 7);
-        assertEq(withdrawalQueue.findBatch(later), 1, "found batch");
-        uint256 paid = withdrawalQueue.claimWithHint(later, alice, false, 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueInvalidHint.selector, id, type(uint256).max - 1)
+        );
+        withdrawalQueue.claimWithHint(id, alice, false, type(uint256).max - 1);
+        assertEq(withdrawalQueue.findBatch(later), 2, "found record");
+        uint256 paid = withdrawalQueue.claimWithHint(later, alice, false, 2);
+        assertEq(withdrawalQueue.claimWithHint(id, alice, false, 1), 4 ether * rate / RATE_PRECISION, "id with its hint");
         vm.stopPrank();
-        assertEq(paid, 1 ether * _rate() / RATE_PRECISION, "paid with the hint");
+        assertEq(paid, 1 ether * _stored(_rate()) / RATE_PRECISION, "paid with the hint");
+    }
+
+    /// @dev A window finalized several reports after it closed: a claim without hint searches the
+    /// records for its batch, and the hint reaches it directly.
+    function test_claimWithoutHintFindsTheBatchSeveralRecordsLater() public {
+        uint256 window = withdrawalQueue.recordCount() - 1;
+        for (uint256 i; i < 5; ++i) {
+            _request(alice, 0.1 ether);
+            _report(0.1 ether);
+        }
+        // Each report saw a request and opened a record; the last one, empty, takes the batch.
+        _finalizeAll();
+        assertEq(withdrawalQueue.recordCount(), window + 6, "one record per report");
+        uint256 record = withdrawalQueue.findBatch(id);
+        assertEq(record, window + 5, "the batch is five records after the window");
+        for (uint256 i = window + 1; i < record; ++i) {
+            assertEq(withdrawalQueue.getRecord(i).batchRate, 0, "the records between hold no batch");
+            assertEq(withdrawalQueue.getRecord(i).finalizedUpTo, 0, "and carry the finalized id");
+        }
+        assertEq(withdrawalQueue.getRequestStatus(id).finalizedAt, block.timestamp, "finalized now");
+        uint256 snapshot = vm.snapshotState();
+        vm.prank(alice);
+        uint256 paid = withdrawalQueue.claim(id, alice, false);
+        assertEq(paid, 4 ether * rate / RATE_PRECISION, "at the window's rate");
+        vm.revertToState(snapshot);
+        vm.prank(alice);
+        assertEq(withdrawalQueue.claimWithHint(id, alice, false, record), paid, "same with the hint");
     }
 
     /// @dev A ticket claimed long after its request (more reports than the 7-bit window tag spans).
@@ -149,7 +192,7 @@ contract WithdrawalQueueClaimTest is WithdrawalsBase {
             _request(alice, 0.01 ether);
             _report(0.01 ether);
         }
-        assertGt(withdrawalQueue.windowCount(), 256, "more than two tag cycles");
+        assertGt(withdrawalQueue.recordCount(), 256, "more than two tag cycles");
         _finalizeAll();
         vm.prank(alice);
         uint256 paid = withdrawalQueue.claim(id, alice, false);

@@ -73,15 +73,17 @@ contract WithdrawalsHandler is WithdrawalsBase {
         // Between -5% and +1% of the beacon assets: losses and rewards.
         uint256 beacon = token.beaconAssets();
         int256 delta = int256(bound(uint256(deltaSeed), 0, beacon / 20 + beacon / 100)) - int256(beacon / 20);
-        uint256 rate = _report(delta);
+        uint256 rate = _rebase(delta);
         uint256 lastFinalized = withdrawalQueue.lastFinalizedRequestId();
         uint256 last = withdrawalQueue.lastRequestId();
-        if (!finalizeNow || last == lastFinalized) return;
-        uint256 upTo = bound(lastSeed, lastFinalized + 1, last);
-        (uint256 eth,) = withdrawalQueue.finalizationCost(upTo, rate);
-        if (eth > token.bufferedEther()) return;
+        uint256 upTo;
+        if (finalizeNow && last != lastFinalized) {
+            upTo = bound(lastSeed, lastFinalized + 1, last);
+            (uint256 eth,) = withdrawalQueue.finalizationCost(upTo, rate);
+            if (eth > token.bufferedEther()) upTo = 0;
+        }
         vm.prank(accounting);
-        (uint256 locked,) = withdrawalQueue.finalize(upTo, rate);
+        (uint256 locked,) = withdrawalQueue.report(rate, upTo);
         ghostLocked += locked;
     }
 
@@ -179,6 +181,25 @@ contract WithdrawalQueueInvariantTest is Test {
     function invariant_noTicketPaidTwiceOrAboveItsRate() public view {
         assertFalse(handler.ghostDoublePay(), "no ticket paid twice");
         assertFalse(handler.ghostOverpaid(), "no ticket paid above its rate at request, none refused when due");
+    }
+
+    /// @dev Records: windows start in order, finalizedUpTo never decreases and only moves in a
+    /// record holding a batch, and the last record's is the last finalized request.
+    function invariant_recordsAreOrdered() public view {
+        uint256 count = queue.recordCount();
+        IWithdrawalQueue.Record memory previous = queue.getRecord(0);
+        assertEq(previous.firstRequestId, 1, "the first window starts at request 1");
+        assertEq(previous.batchRate, 0, "the first record holds no batch");
+        for (uint256 i = 1; i < count; ++i) {
+            IWithdrawalQueue.Record memory r = queue.getRecord(i);
+            assertGe(r.firstRequestId, previous.firstRequestId, "windows in order");
+            assertGe(r.finalizedUpTo, previous.finalizedUpTo, "finalizedUpTo non-decreasing");
+            if (r.batchRate == 0) assertEq(r.finalizedUpTo, previous.finalizedUpTo, "carried without a batch");
+            else assertLt(r.finalizedUpTo, r.firstRequestId, "a batch reaches only earlier windows");
+            assertGt(r.windowRate, 0, "every window has a rate");
+            previous = r;
+        }
+        assertEq(previous.finalizedUpTo, queue.lastFinalizedRequestId(), "the last record is up to date");
     }
 
     function invariant_supplyAndTicketsAddUp() public view {
