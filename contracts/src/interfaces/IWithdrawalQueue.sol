@@ -7,8 +7,8 @@ import {IERC721Metadata} from "@openzeppelin/contracts/token/ERC721/extensions/I
 /// @notice The trETH withdrawal queue. Every redemption request (made through trETH's ERC-7540
 /// `requestRedeem`) is an ERC-721 ticket held here; whoever holds the ticket controls the request.
 ///
-/// Pricing: a request is paid `shares * min(rate at request, rate at finalization)` wei per share,
-/// rounded down. "Rate at request" is the share rate of the last oracle report before the request;
+/// Pricing: a request is paid `shares * min(rate at request, rate at finalization)` wei, rounded
+/// down. "Rate at request" is the share rate of the last oracle report before the request;
 /// "rate at finalization" is the rate of the report that finalizes it (both passed by the accounting
 /// module through `report`). Someone who asked to leave before a loss bears it; no rewards accrue
 /// after the request. Rates are passed and returned as wei per share scaled by 1e27 but stored
@@ -64,7 +64,8 @@ interface IWithdrawalQueue is IERC721Metadata {
         uint256 finalizedUpTo;
         /// @dev Rate in force for requests of this window.
         uint256 windowRate;
-        /// @dev Rate of the batch this record holds; 0 if it holds none.
+        /// @dev Rate of the batch this record holds; 0 if it holds none. A later report without
+        /// finalization may re-rate the record's (empty) window and keep its batch.
         uint256 batchRate;
         /// @dev When the batch was made (0 if none), unix seconds.
         uint256 timestamp;
@@ -73,16 +74,16 @@ interface IWithdrawalQueue is IERC721Metadata {
     // ---------------------------------------------------------------- events
 
     /// @notice A report wrote record `record` (opened it, or rewrote the current one in place):
-    /// requests from `firstRequestId` on are priced at most at `windowRate`. If `finalizedTo` is not
-    /// 0, requests `finalizedFrom..finalizedTo` were finalized at `batchRate` (capped per window by
-    /// its window rate): `ethLocked` wei came from the buffer and `sharesBurned` were burned; else
-    /// `batchRate`, `finalizedFrom`, `ethLocked` and `sharesBurned` are 0 too. Rates are wei per share
-    /// scaled by 1e27 (the stored 1e18-scale rates times 1e9). One event per report.
+    /// requests from `firstRequestId` on are priced at most at `shareRate`, and if `finalizedTo` is
+    /// not 0, requests `finalizedFrom..finalizedTo` were finalized at `shareRate` (capped per window
+    /// by its rate, see `getRecord`): `ethLocked` wei came from the buffer and `sharesBurned` were
+    /// burned. With nothing finalized, `finalizedFrom`, `finalizedTo`, `ethLocked` and
+    /// `sharesBurned` are 0. `shareRate` is the stored rate: wei per share scaled by 1e27, rounded
+    /// down to a multiple of 1e9. One event per report.
     event ReportRecorded(
         uint256 indexed record,
+        uint256 shareRate,
         uint256 firstRequestId,
-        uint256 windowRate,
-        uint256 batchRate,
         uint256 finalizedFrom,
         uint256 finalizedTo,
         uint256 ethLocked,
@@ -151,10 +152,10 @@ interface IWithdrawalQueue is IERC721Metadata {
     /// storage grows only with reports that saw requests.
     function onReport(uint256 shareRate) external;
 
-    /// @notice Finalizes every request up to and including `lastRequestId` at min(rate at request,
-    /// `shareRate`) without changing the rate of the current window. Only the accounting module.
-    /// @dev After `onReport(shareRate)` in the same report this is `report(shareRate, lastRequestId)`
-    /// in two calls (two events). Same checks as `report`.
+    /// @notice `report(shareRate, lastRequestId)`, refusing `lastRequestId` 0. Only the accounting
+    /// module. It also sets the rate for requests from now on, so after `onReport(shareRate)` in
+    /// the same report (with the same rate) the state is the one `report` leaves, written in two
+    /// calls with two events.
     function finalize(uint256 lastRequestId, uint256 shareRate) external returns (uint256 ethLocked, uint256 sharesBurned);
 
     /// @notice What `report(shareRate, lastRequestId)` would lock and burn now.

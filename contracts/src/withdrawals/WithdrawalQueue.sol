@@ -113,7 +113,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         weth = weth_;
         _records[0] = RecordSlot({firstRequestId: 1, finalizedUpTo: 0, windowRate: rate, batchRate: 0, timestamp: 0});
         _state.recordCount = 1;
-        emit ReportRecorded(0, 1, uint256(rate) * RATE_SCALE, 0, 0, 0, 0, 0);
+        emit ReportRecorded(0, uint256(rate) * RATE_SCALE, 1, 0, 0, 0, 0);
     }
 
     // ================================================================ modifiers
@@ -154,21 +154,12 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         onlyAccounting
         returns (uint256 ethLocked, uint256 sharesBurned)
     {
-        uint72 rate = _toStoredRateDown(shareRate);
-        State memory s = _state;
-        bool changed;
-        (ethLocked, sharesBurned, changed) = _record(s, rate, rate, lastRequestIdToFinalize);
-        if (changed) _state = s;
-        // trETH is immutable and trusted; state and event are final before it sends the ETH.
-        if (lastRequestIdToFinalize != 0) token.fundWithdrawals(sharesBurned, ethLocked);
+        return _report(shareRate, lastRequestIdToFinalize);
     }
 
     /// @inheritdoc IWithdrawalQueue
     function onReport(uint256 shareRate) external onlyAccounting {
-        uint72 rate = _toStoredRateDown(shareRate);
-        State memory s = _state;
-        (,, bool changed) = _record(s, rate, 0, 0);
-        if (changed) _state = s;
+        _report(shareRate, 0);
     }
 
     /// @inheritdoc IWithdrawalQueue
@@ -177,30 +168,20 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         onlyAccounting
         returns (uint256 ethLocked, uint256 sharesBurned)
     {
-        State memory s = _state;
-        // Checked here as well as in _record, so that a bad id is reported before a bad rate.
-        _checkFinalization(s, lastRequestId_);
-        uint72 rate = _toStoredRateDown(shareRate);
-        // Window rate 0: the current window keeps its rate.
-        (ethLocked, sharesBurned,) = _record(s, 0, rate, lastRequestId_);
-        _state = s;
-        // trETH is immutable and trusted; state and event are final before it sends the ETH.
-        token.fundWithdrawals(sharesBurned, ethLocked);
+        // 0 would mean "finalize nothing" to `report`: refused here, before the rate is checked.
+        _checkFinalization(_state, lastRequestId_);
+        return _report(shareRate, lastRequestId_);
     }
 
-    /// @dev A report on the state in memory (the caller writes it back if `changed`, then has trETH
-    /// fund the batch): requests from now on are priced at most at `windowRate` (0: keep the current
-    /// window's rate), and requests up to `last` (0: none) are finalized at `batchRate`. Rates are
-    /// stored (1e18-scale) values. Writes one record: a new one if the current one's window has
-    /// requests (its rate must stay) or if it already holds a batch and this report makes another;
-    /// else the current one in place.
-    function _record(State memory s, uint72 windowRate, uint72 batchRate, uint256 last)
-        private
-        returns (uint256 ethLocked, uint256 sharesBurned, bool changed)
-    {
+    /// @dev Writes one record: a new one if the current one's window has requests (their rate must
+    /// stay) or if it already holds a batch and this report makes another; else the current one in
+    /// place. Then the state if it changed, one event, and trETH funds the batch.
+    function _report(uint256 shareRate, uint256 last) private returns (uint256 ethLocked, uint256 sharesBurned) {
+        uint72 rate = _toStoredRateDown(shareRate);
+        State memory s = _state;
         uint256 index = uint256(s.recordCount) - 1;
         RecordSlot memory c = _records[index];
-        if (windowRate == 0) windowRate = c.windowRate;
+        bool changed;
         uint256 first;
         if (last != 0) {
             _checkFinalization(s, last);
@@ -208,7 +189,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
             uint256 cursor;
             // Before the record is written: the walk reads the windows as they were before this
             // report, and a batch never reaches the window this report opens or re-rates.
-            (ethLocked, sharesBurned, cursor) = _cost(s, last, batchRate);
+            (ethLocked, sharesBurned, cursor) = _cost(s, last, rate);
             // Fits: checked by _checkFinalization (last <= lastRequestId, a uint40).
             s.lastFinalizedRequestId = uint40(last);
             // Fits: at most recordCount, and the count after this report is checked below.
@@ -223,36 +204,30 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
                 // Fits: a request id fits 40 bits, and lastRequestId + 1 is checked when it is assigned.
                 firstRequestId: uint40(uint256(s.lastRequestId) + 1),
                 finalizedUpTo: s.lastFinalizedRequestId,
-                windowRate: windowRate,
-                batchRate: last != 0 ? batchRate : 0,
+                windowRate: rate,
+                batchRate: last != 0 ? rate : 0,
                 // Fits: unix seconds fit 32 bits until 2106.
                 timestamp: last != 0 ? uint32(block.timestamp) : 0
             });
         } else {
             // No request since the record opened: no batch reaches its window yet, so its rate can
             // change; and it holds no batch yet if this report makes one.
-            c.windowRate = windowRate;
+            c.windowRate = rate;
             if (last != 0) {
-                c.batchRate = batchRate;
+                c.batchRate = rate;
                 c.finalizedUpTo = s.lastFinalizedRequestId;
                 // Fits: unix seconds fit 32 bits until 2106.
                 c.timestamp = uint32(block.timestamp);
             }
         }
         _records[index] = c;
-        emit ReportRecorded(
-            index,
-            c.firstRequestId,
-            uint256(windowRate) * RATE_SCALE,
-            last != 0 ? uint256(batchRate) * RATE_SCALE : 0,
-            first,
-            last,
-            ethLocked,
-            sharesBurned
-        );
+        if (changed) _state = s;
+        emit ReportRecorded(index, uint256(rate) * RATE_SCALE, c.firstRequestId, first, last, ethLocked, sharesBurned);
+        // trETH is immutable and trusted; state and event are final before it sends the ETH.
+        if (last != 0) token.fundWithdrawals(sharesBurned, ethLocked);
     }
 
-    /// @dev ETH arrives only from trETH, during a report (or `finalize`) that finalizes requests.
+    /// @dev ETH arrives only from trETH, during a report that finalizes requests.
     receive() external payable {
         if (msg.sender != address(token)) revert WithdrawalQueueUnexpectedEther(msg.sender, msg.value);
     }
@@ -468,14 +443,14 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         State memory s = _state;
         st.controller = r.controller;
         st.shares = _diff(r.cumulativeShares, _requests[requestId - 1].cumulativeShares);
-        (uint256 v, RecordSlot memory w) = _window(requestId, r, s);
-        st.requestRate = uint256(w.windowRate) * RATE_SCALE;
+        (uint256 v, uint256 windowRate) = _window(requestId, r, s);
+        st.requestRate = windowRate * RATE_SCALE;
         st.claimed = r.meta & CLAIMED_BIT != 0;
         if (requestId <= s.lastFinalizedRequestId) {
             st.finalized = true;
-            (, RecordSlot memory b) = _batchOf(requestId, v, s);
-            if (!st.claimed) st.claimableAssets = _assetsDown(st.shares, w, b);
-            st.finalizedAt = b.timestamp;
+            (uint256 j, uint256 batchRate) = _batchOf(requestId, v, s);
+            if (!st.claimed) st.claimableAssets = _assetsDown(st.shares, windowRate, batchRate);
+            st.finalizedAt = _records[j].timestamp;
         } else {
             st.sharesAhead = _diff(
                 _requests[requestId - 1].cumulativeShares, _requests[s.lastFinalizedRequestId].cumulativeShares
@@ -602,36 +577,40 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         }
     }
 
-    /// @dev Record whose window holds a request: the latest record with its tag that started at or
-    /// before it.
+    /// @dev Record whose window holds a request, and the window's rate: the latest record with its
+    /// tag that started at or before it. Both fields are read in one block, so one SLOAD serves them.
     function _window(uint256 requestId, Request memory r, State memory s)
         private
         view
-        returns (uint256 k, RecordSlot memory w)
+        returns (uint256 k, uint256 windowRate)
     {
         uint256 tag = r.meta & TAG_MASK;
         k = uint256(s.recordCount) - 1;
         // k >= tag: the tag was taken from a record index that is at most k.
         k -= (k - tag) % TAG_MODULUS;
-        w = _records[k];
-        while (w.firstRequestId > requestId) {
+        RecordSlot storage w = _records[k];
+        (uint256 first, uint256 rate) = (w.firstRequestId, w.windowRate);
+        while (first > requestId) {
             k -= TAG_MODULUS;
             w = _records[k];
+            (first, rate) = (w.firstRequestId, w.windowRate);
         }
+        windowRate = rate;
     }
 
-    /// @dev Record holding the batch that finalized a finalized request of window `v`: the first
-    /// record after `v` whose finalizedUpTo reaches it. A batch of record j reaches only requests made
-    /// before report j (windows below j), and finalizedUpTo never decreases, so a binary search
-    /// finds it; usually it is record v + 1, checked first.
+    /// @dev Record holding the batch that finalized a finalized request of window `v`, and the
+    /// batch's rate: the first record after `v` whose finalizedUpTo reaches the request. A batch of
+    /// record j reaches only requests made before report j (windows below j), and finalizedUpTo
+    /// never decreases, so a binary search finds it; usually it is record v + 1, checked first.
     function _batchOf(uint256 requestId, uint256 v, State memory s)
         private
         view
-        returns (uint256 j, RecordSlot memory b)
+        returns (uint256 j, uint256 batchRate)
     {
         j = v + 1;
-        b = _records[j];
-        if (b.finalizedUpTo >= requestId) return (j, b);
+        RecordSlot storage b = _records[j];
+        (uint256 upTo, uint256 rate) = (b.finalizedUpTo, b.batchRate);
+        if (upTo >= requestId) return (j, rate);
         uint256 lo = j;
         uint256 hi = uint256(s.recordCount) - 1;
         // Invariant: record lo ends before the request, record hi (the last: finalizedUpTo is
@@ -641,7 +620,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
             if (_records[mid].finalizedUpTo >= requestId) hi = mid;
             else lo = mid;
         }
-        return (hi, _records[hi]);
+        return (hi, _records[hi].batchRate);
     }
 
     /// @dev Shares and payout of a finalized request; `hint` is the record holding its batch, or
@@ -652,26 +631,27 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         returns (uint256 shares, uint256 assets)
     {
         shares = _diff(r.cumulativeShares, _requests[requestId - 1].cumulativeShares);
-        (uint256 v, RecordSlot memory w) = _window(requestId, r, s);
-        RecordSlot memory b;
+        (uint256 v, uint256 windowRate) = _window(requestId, r, s);
+        uint256 batchRate;
         if (hint == type(uint256).max) {
-            (, b) = _batchOf(requestId, v, s);
+            (, batchRate) = _batchOf(requestId, v, s);
         } else {
             // hint > v first: then hint - 1 >= v does not underflow.
             if (hint <= v || hint >= s.recordCount) revert WithdrawalQueueInvalidHint(requestId, hint);
-            b = _records[hint];
-            if (b.finalizedUpTo < requestId || _records[hint - 1].finalizedUpTo >= requestId) {
+            RecordSlot storage b = _records[hint];
+            uint256 upTo;
+            (upTo, batchRate) = (b.finalizedUpTo, b.batchRate);
+            if (upTo < requestId || _records[hint - 1].finalizedUpTo >= requestId) {
                 revert WithdrawalQueueInvalidHint(requestId, hint);
             }
         }
-        assets = _assetsDown(shares, w, b);
+        assets = _assetsDown(shares, windowRate, batchRate);
     }
 
-    /// @dev Payout of `shares` of window `w` finalized by the batch of `b`: at min(window rate,
-    /// batch rate), rounded down.
-    function _assetsDown(uint256 shares, RecordSlot memory w, RecordSlot memory b) private pure returns (uint256) {
-        uint256 rate = w.windowRate < b.batchRate ? w.windowRate : b.batchRate;
-        return shares * rate / STORED_RATE_PRECISION;
+    /// @dev Payout of `shares` of a window at `windowRate` finalized by a batch at `batchRate`
+    /// (stored units): at the lower rate, rounded down.
+    function _assetsDown(uint256 shares, uint256 windowRate, uint256 batchRate) private pure returns (uint256) {
+        return shares * (windowRate < batchRate ? windowRate : batchRate) / STORED_RATE_PRECISION;
     }
 
     /// @dev Approved for the ticket (ERC-721) or an ERC-7540 operator of the holder.

@@ -56,7 +56,7 @@ contract WithdrawalQueueFinalizeTest is WithdrawalsBase {
         uint256 eth = 5 ether * _stored(rate) / RATE_PRECISION;
         recorder.recordLogs();
         vm.expectEmit(address(withdrawalQueue));
-        emit IWithdrawalQueue.ReportRecorded(record, last + 1, _stored(rate), _stored(rate), 1, last, eth, 5 ether);
+        emit IWithdrawalQueue.ReportRecorded(record, _stored(rate), last + 1, 1, last, eth, 5 ether);
         vm.prank(accounting);
         withdrawalQueue.report(rate, last);
         RecordingVm.Log[] memory logs = recorder.getRecordedLogs();
@@ -349,18 +349,22 @@ contract WithdrawalQueueFinalizeTest is WithdrawalsBase {
         assertEq(keccak256(abi.encode(two)), keccak256(abi.encode(one)), "same record");
     }
 
-    /// @dev `finalize` alone, after requests since the last report, opens a record for its batch
-    /// that keeps the current window rate.
-    function test_finalizeAloneKeepsTheWindowRate() public {
-        uint256 windowRate = _stored(_rate());
-        uint256 half = _stored(windowRate / 2);
+    /// @dev `finalize` alone is a report: after requests since the last one it opens a record whose
+    /// window and batch take its rate, and it refuses 0 (which `report` reads as "finalize nothing").
+    function test_finalizeAloneIsAReport() public {
+        uint256 half = _stored(_rate() / 2);
         uint256 id = _request(alice, 1 ether);
         uint256 count = withdrawalQueue.recordCount();
+        vm.prank(accounting);
+        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueInvalidFinalization.selector, 0, 0, 1));
+        withdrawalQueue.finalize(0, half);
+        vm.expectEmit(address(withdrawalQueue));
+        emit IWithdrawalQueue.ReportRecorded(count, half, id + 1, id, id, 1 ether * half / RATE_PRECISION, 1 ether);
         vm.prank(accounting);
         withdrawalQueue.finalize(id, half);
         assertEq(withdrawalQueue.recordCount(), count + 1, "a record for the batch");
         IWithdrawalQueue.Record memory record = _lastRecord();
-        assertEq(record.windowRate, windowRate, "window rate kept");
+        assertEq(record.windowRate, half, "window rate");
         assertEq(record.batchRate, half, "batch rate");
         assertEq(record.firstRequestId, id + 1, "the next window starts after the request");
         vm.prank(alice);
