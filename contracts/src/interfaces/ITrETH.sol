@@ -78,8 +78,8 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     error TrETHUnexpectedEther(address sender, uint256 amount);
     /// @notice Redemption is asynchronous: ERC-7540 forbids previewRedeem and previewWithdraw.
     error TrETHAsyncRedemption();
-    /// @notice The queue asked to burn more shares than it has in escrow.
-    error TrETHEscrowExceeded(uint256 shares, uint256 escrowed);
+    /// @notice The queue asked to burn more shares than exist.
+    error TrETHBurnExceedsSupply(uint256 shares, uint256 totalShares);
     /// @notice The withdrawal queue can change only once every escrowed share is finalized.
     error TrETHQueueNotDrained(uint256 escrowed);
 

@@ -73,13 +73,6 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         uint8 tickets;
     }
 
-    /// @dev The queue module with the shares it holds in escrow, read and written by each request.
-    struct Queue {
-        address queue;
-        // Escrowed shares; at most the total supply (88 bits).
-        uint96 escrowed;
-    }
-
     Supply private _supply;
     mapping(address account => Account) private _accounts;
     mapping(address owner => mapping(address spender => uint256)) public allowance;
@@ -91,7 +84,10 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     address public emergencyCommittee;
     address private _depositor;
     address private _accounting;
-    Queue private _queue;
+    /// @dev The withdrawal queue. The shares it holds in escrow are not stored here: they are its
+    /// unfinalized shares (`unfinalizedShares()`), which a request adds to and a finalization
+    /// burns, so neither writes a counter in this contract.
+    address private _queue;
     mapping(address holder => uint256) private _extraTickets;
     /// @inheritdoc IERC7540Operator
     mapping(address controller => mapping(address operator => bool)) public isOperator;
@@ -171,15 +167,18 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
 
     /// @inheritdoc ITrETH
     function setModules(Modules calldata modules_) external only(governance) {
-        Queue memory q = _queue;
-        if (modules_.withdrawalQueue != q.queue && q.escrowed != 0) revert TrETHQueueNotDrained(q.escrowed);
+        address queue = _queue;
+        if (modules_.withdrawalQueue != queue) {
+            uint256 escrowed = IWithdrawalQueue(queue).unfinalizedShares();
+            if (escrowed != 0) revert TrETHQueueNotDrained(escrowed);
+        }
         _setModules(modules_);
     }
 
     function _setModules(Modules memory modules_) private {
         _depositor = modules_.depositor;
         _accounting = modules_.accounting;
-        _queue.queue = modules_.withdrawalQueue;
+        _queue = modules_.withdrawalQueue;
         emit ModulesSet(modules_.depositor, modules_.accounting, modules_.withdrawalQueue);
     }
 
@@ -313,30 +312,29 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         }
         address delegatee = a.delegate;
         if (delegatee != address(0)) _moveVotes(delegatee, address(0), shares);
-        Queue memory q = _queue;
-        // Fits: escrow is at most the total supply (88 bits).
-        _queue.escrowed = uint96(q.escrowed + shares);
-        emit Transfer(owner, q.queue, shares);
+        address queue = _queue;
+        // The shares now count in the queue's balance through its unfinalized total (see _queue).
+        emit Transfer(owner, queue, shares);
         // The queue is a trusted module: it only records the ticket and returns its id, which the
         // ERC-7540 event needs, so the event follows the call.
-        requestId = IWithdrawalQueue(q.queue).enqueue(controller, shares);
+        requestId = IWithdrawalQueue(queue).enqueue(controller, shares);
         emit RedeemRequest(controller, owner, requestId, msg.sender, shares);
     }
 
     /// @inheritdoc IERC7540Redeem
     function pendingRedeemRequest(uint256 requestId, address controller) external view returns (uint256) {
-        return IWithdrawalQueue(_queue.queue).pendingShares(requestId, controller);
+        return IWithdrawalQueue(_queue).pendingShares(requestId, controller);
     }
 
     /// @inheritdoc IERC7540Redeem
     function claimableRedeemRequest(uint256 requestId, address controller) external view returns (uint256) {
-        return IWithdrawalQueue(_queue.queue).claimableShares(requestId, controller);
+        return IWithdrawalQueue(_queue).claimableShares(requestId, controller);
     }
 
     /// @inheritdoc ITrETH
     function redeem(uint256 shares, address receiver, address controller) external returns (uint256 assets) {
         _checkController(controller);
-        (, assets) = IWithdrawalQueue(_queue.queue).claimFor(controller, shares, false, receiver);
+        (, assets) = IWithdrawalQueue(_queue).claimFor(controller, shares, false, receiver);
         // The queue recorded the claims and emitted their events before paying; this event reports
         // the ERC-4626 view of what it did.
         emit Withdraw(msg.sender, receiver, controller, assets, shares);
@@ -345,7 +343,7 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     /// @inheritdoc ITrETH
     function withdraw(uint256 assets, address receiver, address controller) external returns (uint256 shares) {
         _checkController(controller);
-        (shares,) = IWithdrawalQueue(_queue.queue).claimFor(controller, assets, true, receiver);
+        (shares,) = IWithdrawalQueue(_queue).claimFor(controller, assets, true, receiver);
         // As in `redeem`: the queue's own events precede its payment.
         emit Withdraw(msg.sender, receiver, controller, assets, shares);
     }
@@ -358,26 +356,30 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     }
 
     /// @inheritdoc ITrETH
+    /// @dev The queue burns shares it took in escrow (its unfinalized shares, already lowered by
+    /// the finalization when this is called), so the sum of balances stays the total supply. No
+    /// escrow counter is kept to check the amount against: the queue is trusted with the buffer's
+    /// ETH here anyway, so such a check would bound nothing it could not already do.
     function fundWithdrawals(uint256 sharesToBurn, uint256 eth) external {
-        Queue memory q = _queue;
-        if (msg.sender != q.queue) revert TrETHUnauthorized(msg.sender);
-        if (sharesToBurn > q.escrowed) revert TrETHEscrowExceeded(sharesToBurn, q.escrowed);
+        address queue = _queue;
+        if (msg.sender != queue) revert TrETHUnauthorized(msg.sender);
         uint256 buffered = address(this).balance;
         if (eth > buffered) revert TrETHBufferExceeded(eth, buffered);
-        // Unchecked: sharesToBurn <= escrowed <= totalShares.
+        uint256 total = _supply.totalShares;
+        if (sharesToBurn > total) revert TrETHBurnExceedsSupply(sharesToBurn, total);
+        // Unchecked: sharesToBurn <= totalShares, checked above.
         unchecked {
-            _queue.escrowed = uint96(q.escrowed - sharesToBurn);
-            _supply.totalShares -= uint88(sharesToBurn);
+            _supply.totalShares = uint88(total - sharesToBurn);
         }
-        // The burn is the only event here: the queue's WithdrawalsFinalized reports the shares and ETH.
-        emit Transfer(q.queue, address(0), sharesToBurn);
+        // The burn is the only event here: the queue's ReportRecorded reports the shares and ETH.
+        emit Transfer(queue, address(0), sharesToBurn);
         // The queue is trusted (set by governance); state and events are final before the transfer.
-        (bool ok,) = q.queue.call{value: eth}("");
-        if (!ok) revert TrETHUnexpectedEther(q.queue, eth);
+        (bool ok,) = queue.call{value: eth}("");
+        if (!ok) revert TrETHUnexpectedEther(queue, eth);
     }
 
     /// @inheritdoc ITrETH
-    function moveTicket(address from, address to) external only(_queue.queue) {
+    function moveTicket(address from, address to) external only(_queue) {
         _removeTicket(from);
         _addTicket(to);
     }
@@ -416,10 +418,11 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         return _supply.totalShares;
     }
 
-    /// @dev The queue's balance includes the shares it holds in escrow.
+    /// @dev The queue's balance includes the shares it holds in escrow (its unfinalized shares).
     function balanceOf(address account) public view returns (uint256) {
-        Queue memory q = _queue;
-        return account == q.queue ? _accounts[account].shares + q.escrowed : _accounts[account].shares;
+        address queue = _queue;
+        uint256 shares = _accounts[account].shares;
+        return account == queue ? shares + IWithdrawalQueue(queue).unfinalizedShares() : shares;
     }
 
     function transfer(address to, uint256 value) external returns (bool) {
@@ -548,7 +551,7 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
 
     /// @inheritdoc ITrETH
     function modules() external view returns (Modules memory) {
-        return Modules({depositor: _depositor, accounting: _accounting, withdrawalQueue: _queue.queue});
+        return Modules({depositor: _depositor, accounting: _accounting, withdrawalQueue: _queue});
     }
 
     /// @inheritdoc ITrETH
@@ -590,17 +593,17 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
 
     /// @inheritdoc ITrETH
     function escrowedShares() external view returns (uint256) {
-        return _queue.escrowed;
+        return IWithdrawalQueue(_queue).unfinalizedShares();
     }
 
     /// @inheritdoc ITrETH
     function maxRedeem(address controller) external view returns (uint256 shares) {
-        (shares,) = IWithdrawalQueue(_queue.queue).claimableOf(controller);
+        (shares,) = IWithdrawalQueue(_queue).claimableOf(controller);
     }
 
     /// @inheritdoc ITrETH
     function maxWithdraw(address controller) external view returns (uint256 assets) {
-        (, assets) = IWithdrawalQueue(_queue.queue).claimableOf(controller);
+        (, assets) = IWithdrawalQueue(_queue).claimableOf(controller);
     }
 
     /// @inheritdoc ITrETH

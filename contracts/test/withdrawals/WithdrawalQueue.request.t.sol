@@ -123,12 +123,23 @@ contract WithdrawalQueueRequestTest is WithdrawalsBase {
         token.moveTicket(alice, bob);
     }
 
-    function test_fundWithdrawalsCannotBurnMoreThanEscrow() public {
+    function test_fundWithdrawalsCannotBurnMoreThanExists() public {
         _stake(alice, 1 ether);
         _request(alice, 1 ether);
+        uint256 supply = token.totalSupply();
         vm.prank(address(withdrawalQueue));
-        vm.expectRevert(abi.encodeWithSelector(ITrETH.TrETHEscrowExceeded.selector, 1 ether + 1, 1 ether));
-        token.fundWithdrawals(1 ether + 1, 0);
+        vm.expectRevert(abi.encodeWithSelector(ITrETH.TrETHBurnExceedsSupply.selector, supply + 1, supply));
+        token.fundWithdrawals(supply + 1, 0);
+    }
+
+    function test_escrowIsTheQueuesUnfinalizedShares() public {
+        _stake(alice, 1 ether);
+        uint256 before = token.balanceOf(address(withdrawalQueue));
+        _request(alice, 0.25 ether);
+        _request(alice, 0.5 ether);
+        assertEq(token.escrowedShares(), withdrawalQueue.unfinalizedShares(), "escrow read from the queue");
+        assertEq(token.escrowedShares(), 0.75 ether, "both requests escrowed");
+        assertEq(token.balanceOf(address(withdrawalQueue)), before + 0.75 ether, "in the queue's balance");
     }
 
     function test_queueCannotBeRepointedWhileSharesAreEscrowed() public {
