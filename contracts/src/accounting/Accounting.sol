@@ -299,13 +299,11 @@ contract Accounting is IAccounting, AccessControl {
         _computeOutcome(report, lim, o);
         st.treasuryFeeShares = (uint256(st.treasuryFeeShares) + o.treasuryShares).toUint96();
         $.state = st;
+        // Signed: every amount here is below 2^128 (the token stores assets in 88 bits).
         emit ReportApplied(
             report.refSlot,
-            o.postBeacon,
-            o.wvPull,
+            int256(o.rewards) - int256(o.loss),
             o.elPull,
-            o.rewards,
-            o.loss,
             o.treasuryShares,
             o.commissionShares,
             o.shareRate

@@ -136,16 +136,17 @@ interface IAccounting {
 
     // ---------------------------------------------------------------- events
 
-    /// @notice A report was applied. `rewards` counts only ETH pulled (held-back ETH is not);
-    /// a negative result shows as `loss` (before bonds). The fees were minted as `treasuryShares`
-    /// to the treasury and `commissionShares` to the rewards distributor.
+    /// @notice A report was applied. `rewards` is the change of the pool's assets before fees:
+    /// positive for rewards (counting only EL rewards pulled: held-back ones are not), negative for
+    /// a loss (before bonds). Of the EL rewards reported, `elRewardsPulled` left the vault (the
+    /// withdrawals always leave it in full). The fees were minted as `treasuryShares` (the
+    /// treasury's part) and `commissionShares` to the rewards distributor. `shareRate` is the
+    /// holder rate after the report, wei per share scaled by 1e27. The token's `Rebased` event in
+    /// the same transaction carries the new beacon assets and the ETH received from the vault.
     event ReportApplied(
         uint256 indexed refSlot,
-        uint256 beaconAssets,
-        uint256 withdrawalVaultPulled,
+        int256 rewards,
         uint256 elRewardsPulled,
-        uint256 rewards,
-        uint256 loss,
         uint256 treasuryShares,
         uint256 commissionShares,
         uint256 shareRate

@@ -38,8 +38,9 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     event Deposit(address indexed sender, address indexed owner, uint256 assets, uint256 shares);
     /// @notice Buffered ETH moved to the depositor for beacon chain deposits.
     event BeaconDepositFunded(address indexed depositor, uint256 amount, uint256 beaconAssets);
-    /// @notice A report set the beacon assets and added `received` wei from the vaults to the buffer.
-    event Rebased(uint256 previousBeaconAssets, uint256 beaconAssets, uint256 received);
+    /// @notice A report set the beacon assets and announced `received` wei from the vault for the
+    /// buffer (the previous figure is the last `Rebased` or `BeaconDepositFunded`).
+    event Rebased(uint256 beaconAssets, uint256 received);
     event StakingPaused(address indexed by);
     event StakingResumed(address indexed by);
     /// @notice The daily stake cap changed; `cap == 0` means no cap.

@@ -75,16 +75,15 @@ interface IWithdrawalQueue is IERC721Metadata {
 
     /// @notice A report wrote record `record` (opened it, or rewrote the current one in place):
     /// requests from `firstRequestId` on are priced at most at `shareRate`, and if `finalizedTo` is
-    /// not 0, requests `finalizedFrom..finalizedTo` were finalized at `shareRate` (capped per window
-    /// by its rate, see `getRecord`): `ethLocked` wei came from the buffer and `sharesBurned` were
-    /// burned. With nothing finalized, `finalizedFrom`, `finalizedTo`, `ethLocked` and
-    /// `sharesBurned` are 0. `shareRate` is the stored rate: wei per share scaled by 1e27, rounded
+    /// not 0, the requests after the previous finalized one up to `finalizedTo` were finalized at
+    /// `shareRate` (capped per window by its rate, see `getRecord`): `ethLocked` wei came from the
+    /// buffer and `sharesBurned` were burned. With nothing finalized, `finalizedTo`, `ethLocked`
+    /// and `sharesBurned` are 0. `shareRate` is the stored rate: wei per share scaled by 1e27, rounded
     /// down to a multiple of 1e9. One event per report.
     event ReportRecorded(
         uint256 indexed record,
         uint256 shareRate,
         uint256 firstRequestId,
-        uint256 finalizedFrom,
         uint256 finalizedTo,
         uint256 ethLocked,
         uint256 sharesBurned

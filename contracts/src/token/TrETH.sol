@@ -259,7 +259,6 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         only(_accounting)
     {
         Supply memory s = _supply;
-        uint256 previous = s.beaconAssets;
         s.beaconAssets = newBeaconAssets.toUint88();
         // The fee mint shares the supply slot's one write with the beacon assets.
         if (feeShares != 0) {
@@ -268,7 +267,7 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         }
         _supply = s;
         _vaultEtherDue = vaultEther;
-        emit Rebased(previous, newBeaconAssets, vaultEther);
+        emit Rebased(newBeaconAssets, vaultEther);
         if (feeShares != 0) {
             _credit(feeRecipient, feeShares);
             emit Transfer(address(0), feeRecipient, feeShares);

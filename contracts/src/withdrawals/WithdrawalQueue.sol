@@ -113,7 +113,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         weth = weth_;
         _records[0] = RecordSlot({firstRequestId: 1, finalizedUpTo: 0, windowRate: rate, batchRate: 0, timestamp: 0});
         _state.recordCount = 1;
-        emit ReportRecorded(0, uint256(rate) * RATE_SCALE, 1, 0, 0, 0, 0);
+        emit ReportRecorded(0, uint256(rate) * RATE_SCALE, 1, 0, 0, 0);
     }
 
     // ================================================================ modifiers
@@ -182,10 +182,8 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         uint256 index = uint256(s.recordCount) - 1;
         RecordSlot memory c = _records[index];
         bool changed;
-        uint256 first;
         if (last != 0) {
             _checkFinalization(s, last);
-            first = uint256(s.lastFinalizedRequestId) + 1;
             uint256 cursor;
             // Before the record is written: the walk reads the windows as they were before this
             // report, and a batch never reaches the window this report opens or re-rates.
@@ -222,7 +220,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         }
         _records[index] = c;
         if (changed) _state = s;
-        emit ReportRecorded(index, uint256(rate) * RATE_SCALE, c.firstRequestId, first, last, ethLocked, sharesBurned);
+        emit ReportRecorded(index, uint256(rate) * RATE_SCALE, c.firstRequestId, last, ethLocked, sharesBurned);
         // trETH is immutable and trusted; state and event are final before it sends the ETH.
         if (last != 0) token.fundWithdrawals(sharesBurned, ethLocked);
     }

@@ -56,7 +56,7 @@ contract WithdrawalQueueFinalizeTest is WithdrawalsBase {
         uint256 eth = 5 ether * _stored(rate) / RATE_PRECISION;
         recorder.recordLogs();
         vm.expectEmit(address(withdrawalQueue));
-        emit IWithdrawalQueue.ReportRecorded(record, _stored(rate), last + 1, 1, last, eth, 5 ether);
+        emit IWithdrawalQueue.ReportRecorded(record, _stored(rate), last + 1, last, eth, 5 ether);
         vm.prank(accounting);
         withdrawalQueue.report(rate, last);
         RecordingVm.Log[] memory logs = recorder.getRecordedLogs();
@@ -359,7 +359,7 @@ contract WithdrawalQueueFinalizeTest is WithdrawalsBase {
         vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueInvalidFinalization.selector, 0, 0, 1));
         withdrawalQueue.finalize(0, half);
         vm.expectEmit(address(withdrawalQueue));
-        emit IWithdrawalQueue.ReportRecorded(count, half, id + 1, id, id, 1 ether * half / RATE_PRECISION, 1 ether);
+        emit IWithdrawalQueue.ReportRecorded(count, half, id + 1, id, 1 ether * half / RATE_PRECISION, 1 ether);
         vm.prank(accounting);
         withdrawalQueue.finalize(id, half);
         assertEq(withdrawalQueue.recordCount(), count + 1, "a record for the batch");
