@@ -32,6 +32,8 @@ contract Accounting is IAccounting, AccessControl {
     uint256 internal constant EXIT_ENTRY_LENGTH = 60;
     uint256 internal constant PUBKEY_LENGTH = 48;
     uint256 internal constant SIGNATURE_LENGTH = 96;
+    /// @dev The rewards root is kept as its first 160 bits (see `rewardsRoot()`).
+    uint256 internal constant ROOT_SHIFT = 96;
 
     /// @dev Mainnet defaults of {Limits}: 5% treasury fee; 10%/year beacon growth; a fall above
     /// 0.5% of the beacon assets needs every member; holder rate +0.075% per report at most (about
@@ -53,6 +55,9 @@ contract Accounting is IAccounting, AccessControl {
     EtherVault public immutable withdrawalVault;
     /// @notice Receives the operators' commission as trETH.
     address public immutable rewardsDistributor;
+    /// @notice The withdrawal queue requests are finalized in (zero: none). Fixed: a new queue
+    /// comes with a new accounting module (which imports this one's state).
+    address public immutable withdrawalQueue;
     /// @dev From the committee's chain config, for the time elapsed between reference slots.
     uint256 internal immutable SECONDS_PER_SLOT;
 
@@ -75,11 +80,11 @@ contract Accounting is IAccounting, AccessControl {
         uint96 treasuryFeeShares;
     }
 
-    /// @dev Read by every report: one slot (240 bits). The queue is here, not with the treasury
-    /// (which no report reads), so that a report reads one configuration slot.
-    struct FeeConfig {
-        // The withdrawal queue (zero until wired: no finalization then).
-        address withdrawalQueue;
+    /// @dev Read and written by every report: one slot (256 bits), the operators' rewards root with
+    /// the limits the report is checked against, so that the root costs no slot of its own.
+    struct ReportConfig {
+        // The first 160 bits of the last rewards root (see `rewardsRoot()`).
+        uint160 rewardsRoot;
         uint16 treasuryFeeBps;
         uint16 maxAnnualClGrowthBps;
         uint16 maxLossBps;
@@ -98,10 +103,9 @@ contract Accounting is IAccounting, AccessControl {
     /// @custom:storage-location erc7201:tributary.storage.Accounting
     struct AccountingStorage {
         State state;
-        // Read by every report; see {IAccounting.Limits} for units.
-        FeeConfig fees;
+        // Read and written by every report; see {IAccounting.Limits} for units.
+        ReportConfig config;
         ExitConfig exits;
-        bytes32 rewardsRoot;
         bytes32 exitRequestsHash;
         // Unix seconds by which the current exit list must be met (lasts to year 36812). Apart
         // from the report state: written only by reports that name exits.
@@ -140,7 +144,7 @@ contract Accounting is IAccounting, AccessControl {
     // ================================================================ constructor
 
     /// @param wiring The contracts this one works with, its admin (the timelock), the treasury and
-    /// the withdrawal queue (zero until it is deployed).
+    /// the withdrawal queue (zero: no finalization; a new queue comes with a new module).
     /// @param previous The module this one replaces (zero for the first): its report state, rewards
     /// root, limits and treasury carry over, so reports go on where it stopped. Its exit list does
     /// not (the next report names exits again).
@@ -157,7 +161,7 @@ contract Accounting is IAccounting, AccessControl {
         rewardsDistributor = wiring.rewardsDistributor;
         (, SECONDS_PER_SLOT,) = wiring.consensus.getChainConfig();
         _grantRole(DEFAULT_ADMIN_ROLE, wiring.admin);
-        _setWithdrawalQueue(wiring.withdrawalQueue);
+        withdrawalQueue = wiring.withdrawalQueue;
         if (address(previous) != address(0)) {
             _import(previous);
             return;
@@ -186,7 +190,7 @@ contract Accounting is IAccounting, AccessControl {
             clBalanceGwei: (previous.lastClBalance() / 1 gwei).toUint64(),
             treasuryFeeShares: previous.treasuryFeeShares().toUint96()
         });
-        $.rewardsRoot = previous.rewardsRoot();
+        $.config.rewardsRoot = uint160(uint256(previous.rewardsRoot()) >> ROOT_SHIFT);
         _setTreasury(previous.treasury());
         _setLimits(previous.limits());
         emit StateImported(address(previous), $.state.lastRefSlot);
@@ -204,21 +208,16 @@ contract Accounting is IAccounting, AccessControl {
         _setTreasury(treasury_);
     }
 
-    /// @inheritdoc IAccounting
-    function setWithdrawalQueue(address withdrawalQueue_) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _setWithdrawalQueue(withdrawalQueue_);
-    }
-
     function _setLimits(Limits memory l) private {
         if (l.treasuryFeeBps >= ReportMath.BPS || l.maxLossBps > ReportMath.BPS || l.maxCommissionBps > ReportMath.BPS) {
             revert AccountingInvalidLimits(l);
         }
         AccountingStorage storage $ = _s();
-        $.fees.treasuryFeeBps = l.treasuryFeeBps;
-        $.fees.maxAnnualClGrowthBps = l.maxAnnualClGrowthBps;
-        $.fees.maxLossBps = l.maxLossBps;
-        $.fees.maxRateIncreasePerReport = l.maxRateIncreasePerReport;
-        $.fees.maxCommissionBps = l.maxCommissionBps;
+        $.config.treasuryFeeBps = l.treasuryFeeBps;
+        $.config.maxAnnualClGrowthBps = l.maxAnnualClGrowthBps;
+        $.config.maxLossBps = l.maxLossBps;
+        $.config.maxRateIncreasePerReport = l.maxRateIncreasePerReport;
+        $.config.maxCommissionBps = l.maxCommissionBps;
         $.exits.exitDeadline = l.exitDeadline;
         $.exits.missedExitPenalty = l.missedExitPenalty;
         emit LimitsSet(l);
@@ -228,11 +227,6 @@ contract Accounting is IAccounting, AccessControl {
         if (treasury_ == address(0)) revert AccountingZeroAddress();
         _s().exits.treasury = treasury_;
         emit TreasurySet(treasury_);
-    }
-
-    function _setWithdrawalQueue(address withdrawalQueue_) private {
-        _s().fees.withdrawalQueue = withdrawalQueue_;
-        emit WithdrawalQueueSet(withdrawalQueue_);
     }
 
     // ================================================================ reports
@@ -265,7 +259,12 @@ contract Accounting is IAccounting, AccessControl {
             if (actual != agreed) revert AccountingReportHashMismatch(agreed, actual);
             support = support_;
         }
-        FeeConfig memory lim = $.fees;
+        ReportConfig memory lim = $.config;
+        // The root shares the configuration slot: one write (of the slot read here) keeps it.
+        if (report.rewardsRoot != bytes32(0)) {
+            lim.rewardsRoot = uint160(uint256(report.rewardsRoot) >> ROOT_SHIFT);
+            $.config = lim;
+        }
         Outcome memory o;
         (o.preBeacon, o.assetsBefore, o.sharesBefore) = token.reportState();
         // The consensus layer's view plus ETH deposited but not yet seen there.
@@ -286,7 +285,6 @@ contract Accounting is IAccounting, AccessControl {
             $.exitRequestsHash = report.exitRequestsHash;
             emit ExitRequestsSet(report.refSlot, report.exitRequestsHash, report.exitRequestsCount, deadline);
         }
-        if (report.rewardsRoot != bytes32(0)) $.rewardsRoot = report.rewardsRoot;
 
         // Losses burn bond shares at the rate from before the report (see chargeLoss). Without
         // operator changes the registry is not called and the supply is not read again.
@@ -316,7 +314,7 @@ contract Accounting is IAccounting, AccessControl {
         uint256 pull = o.wvPull + o.elPull;
         token.rebase(o.postBeacon, pull, rewardsDistributor, o.treasuryShares + o.commissionShares);
         if (pull != 0) withdrawalVault.pullToToken(pull);
-        address queue = lim.withdrawalQueue;
+        address queue = withdrawalQueue;
         if (queue != address(0)) {
             // One call: requests up to lastRequestIdToFinalize (0 = none) are finalized at this
             // report's rate, and requests from now on are priced at most at it.
@@ -375,11 +373,11 @@ contract Accounting is IAccounting, AccessControl {
     function limits() external view returns (Limits memory) {
         AccountingStorage storage $ = _s();
         return Limits({
-            treasuryFeeBps: $.fees.treasuryFeeBps,
-            maxAnnualClGrowthBps: $.fees.maxAnnualClGrowthBps,
-            maxLossBps: $.fees.maxLossBps,
-            maxRateIncreasePerReport: $.fees.maxRateIncreasePerReport,
-            maxCommissionBps: $.fees.maxCommissionBps,
+            treasuryFeeBps: $.config.treasuryFeeBps,
+            maxAnnualClGrowthBps: $.config.maxAnnualClGrowthBps,
+            maxLossBps: $.config.maxLossBps,
+            maxRateIncreasePerReport: $.config.maxRateIncreasePerReport,
+            maxCommissionBps: $.config.maxCommissionBps,
             exitDeadline: $.exits.exitDeadline,
             missedExitPenalty: $.exits.missedExitPenalty
         });
@@ -388,11 +386,6 @@ contract Accounting is IAccounting, AccessControl {
     /// @inheritdoc IAccounting
     function treasury() external view returns (address) {
         return _s().exits.treasury;
-    }
-
-    /// @inheritdoc IAccounting
-    function withdrawalQueue() external view returns (address) {
-        return _s().fees.withdrawalQueue;
     }
 
     /// @inheritdoc IAccounting
@@ -422,7 +415,7 @@ contract Accounting is IAccounting, AccessControl {
 
     /// @inheritdoc IAccounting
     function rewardsRoot() external view returns (bytes32) {
-        return _s().rewardsRoot;
+        return bytes32(uint256(_s().config.rewardsRoot) << ROOT_SHIFT);
     }
 
     /// @inheritdoc IAccounting
@@ -467,7 +460,7 @@ contract Accounting is IAccounting, AccessControl {
     function _checkBalances(
         Report calldata report,
         State memory st,
-        FeeConfig memory lim,
+        ReportConfig memory lim,
         Outcome memory o,
         uint256 support
     ) private view {
@@ -523,7 +516,7 @@ contract Accounting is IAccounting, AccessControl {
     }
 
     /// @dev Held-back vault ETH, rewards or loss, fees and the resulting share rate.
-    function _computeOutcome(Report calldata report, FeeConfig memory lim, Outcome memory o) private pure {
+    function _computeOutcome(Report calldata report, ReportConfig memory lim, Outcome memory o) private pure {
         uint256 commission = report.operatorCommission;
         // EL rewards that keep the holder rate rise within the limit; the rest waits in the vault.
         // The withdrawal vault is always emptied: it holds principal and skimmed CL rewards, whose

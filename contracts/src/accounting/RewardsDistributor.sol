@@ -65,7 +65,10 @@ contract RewardsDistributor is IRewardsDistributor, Initializable, AccessControl
     {
         if (account == address(0)) revert RewardsDistributorZeroAddress();
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(operatorId, account, cumulativeShares))));
-        if (!MerkleProof.verifyCalldata(proof, accounting.rewardsRoot(), leaf)) {
+        // The accounting module keeps the root's first 160 bits (the rest reads as zero): the
+        // proof's root must match them.
+        bytes32 root = MerkleProof.processProofCalldata(proof, leaf);
+        if (bytes20(root) != bytes20(accounting.rewardsRoot())) {
             revert RewardsDistributorInvalidProof(operatorId, account, cumulativeShares);
         }
         DistributorStorage storage $ = _s();

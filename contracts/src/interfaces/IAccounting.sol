@@ -106,7 +106,7 @@ interface IAccounting {
         address admin;
         /// @dev Receives the treasury fee (ignored when importing from a previous module).
         address treasury;
-        /// @dev Zero until the queue is deployed (no finalization then).
+        /// @dev The withdrawal queue, fixed for the module's life (zero: no finalization).
         address withdrawalQueue;
     }
 
@@ -162,7 +162,6 @@ interface IAccounting {
     event ValidatorForcedExit(uint256 indexed operatorId, uint256 indexed keyIndex, bytes pubkey, uint256 penalty, address caller);
     event LimitsSet(Limits limits);
     event TreasurySet(address treasury);
-    event WithdrawalQueueSet(address withdrawalQueue);
 
     // ---------------------------------------------------------------- errors
 
@@ -238,8 +237,6 @@ interface IAccounting {
 
     function setLimits(Limits calldata limits) external;
     function setTreasury(address treasury) external;
-    /// @notice The withdrawal queue to finalize requests in (zero: none yet).
-    function setWithdrawalQueue(address withdrawalQueue) external;
 
     // ---------------------------------------------------------------- views
 
@@ -257,7 +254,10 @@ interface IAccounting {
     /// @notice trETH shares of treasury fee minted to the rewards distributor so far (cumulative);
     /// the distributor pays them to {treasury}.
     function treasuryFeeShares() external view returns (uint256);
-    /// @notice The operators' rewards root of the last report that set one (see {Report}).
+    /// @notice The operators' rewards root of the last report that set one (see {Report}), kept as
+    /// its first 160 bits (the last 96 are zero here): a proof is checked against those. 160 bits
+    /// leave forging a proof for a root someone else built at 2^160 work; a collision (2^80)
+    /// would only serve the root's author, the committee, which can post any root anyway.
     function rewardsRoot() external view returns (bytes32);
     /// @notice The current exit list's hash and its deadline (unix seconds).
     function exitRequests() external view returns (bytes32 exitRequestsHash, uint256 deadline);

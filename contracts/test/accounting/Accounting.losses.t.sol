@@ -134,8 +134,7 @@ contract AccountingLossesTest is AccountingFixture {
     function test_requestBeforeLossFinalizedAtLowerRate() public {
         WithdrawalFinalizerMock queue = new WithdrawalFinalizerMock();
         queue.setLastRequestId(1);
-        vm.prank(governance);
-        accounting.setWithdrawalQueue(address(queue));
+        _useQueue(address(queue));
         uint256 rateAtRequest = _rate();
         IAccounting.Report memory r = _baseReport();
         r.clBalance -= 12 ether;

@@ -97,6 +97,33 @@ abstract contract AccountingFixture is ProtocolFixture {
     // ---------------------------------------------------------------- frames and reports
 
     /// @dev Moves to a minute into the next frame and returns its reference slot.
+    /// @dev Governance replaces the accounting module with one that finalizes in `queue` (the queue
+    /// is fixed per module): the successor imports the state, takes the token's accounting slot
+    /// and the registry's and the vault's accounting roles.
+    function _useQueue(address queue) internal {
+        Accounting next = new Accounting(
+            IAccounting.Wiring({
+                token: token,
+                consensus: consensus,
+                registry: registry,
+                withdrawalVault: payable(address(withdrawalVault)),
+                rewardsDistributor: address(distributor),
+                admin: governance,
+                treasury: address(0), // imported
+                withdrawalQueue: queue
+            }),
+            accounting
+        );
+        vm.startPrank(governance);
+        token.setModules(
+            ITrETH.Modules({depositor: address(depositSecurity), accounting: address(next), withdrawalQueue: token.modules().withdrawalQueue})
+        );
+        registry.grantRole(registry.ACCOUNTING_ROLE(), address(next));
+        withdrawalVault.grantRole(withdrawalVault.ACCOUNTING_ROLE(), address(next));
+        vm.stopPrank();
+        accounting = next;
+    }
+
     function _nextFrame() internal returns (uint256 refSlot) {
         (uint256 current,) = consensus.getCurrentFrame();
         // The frame after `current`'s frame starts one frame after the slot following `current`.
