@@ -20,8 +20,6 @@ abstract contract EtherVault is Initializable, AccessControlUpgradeable, UUPSUpg
     error EtherVaultZeroAddress();
     error EtherVaultInsufficientBalance(uint256 requested, uint256 balance);
     error EtherVaultTransferFailed(address to, uint256 amount);
-    /// @notice Only the token's accounting module may send the vault's ETH to the token.
-    error EtherVaultUnauthorized(address caller);
 
     /// @notice The token the vault pays reports into (fixed per implementation: trETH is not
     /// upgradeable, and an immutable costs a report nothing to read).
@@ -70,13 +68,12 @@ abstract contract EtherVault is Initializable, AccessControlUpgradeable, UUPSUpg
     }
 
     /// @notice Sends `amount` straight into trETH's buffer through `token.receiveVaultEther` (one
-    /// value transfer, no hop through the accounting module). Only the token's accounting module
-    /// (`token.accountingModule()`, the module that announced the amount in the token's `rebase`).
-    /// @dev The caller is checked against the token rather than ACCOUNTING_ROLE: the token is an
-    /// immutable and its module slot is already warm in a report, where the role would be a cold
-    /// storage read. Governance sets both (the token's modules and this vault's roles).
+    /// value transfer, no hop through the accounting module).
+    /// @dev Anyone may call it, and it moves nothing unless a report is being applied: the token
+    /// takes vault ETH only up to what its accounting module announced in `rebase` in the same
+    /// transaction (a transient allowance), and reverts otherwise. So the only effective caller is
+    /// the accounting module, right after its rebase, and no caller check is needed here.
     function pullToToken(uint256 amount) external {
-        if (msg.sender != token.accountingModule()) revert EtherVaultUnauthorized(msg.sender);
         uint256 balance = address(this).balance;
         if (amount > balance) revert EtherVaultInsufficientBalance(amount, balance);
         // No event of its own: the accounting module's ReportApplied states the amounts pulled,

@@ -32,22 +32,30 @@ contract EtherVaultTest is ProtocolFixture {
         assertEq(address(withdrawalVault).balance, 1 ether, "rest stays");
     }
 
-    function test_pullToTokenOnlyByTheTokensAccountingModule() public {
+    function test_pullToTokenMovesOnlyWhatARebaseAnnounced() public {
         vm.deal(address(withdrawalVault), 1 ether);
-        address stranger = makeAddr("stranger");
-        vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(EtherVault.EtherVaultUnauthorized.selector, stranger));
+        // Outside a report nothing was announced: a stranger's pull reverts in the token.
+        vm.prank(makeAddr("stranger"));
+        vm.expectRevert(abi.encodeWithSelector(ITrETH.TrETHUnexpectedEther.selector, address(withdrawalVault), 1 ether));
         withdrawalVault.pullToToken(1 ether);
-        // The token's accounting module may, but the token takes only ETH a rebase announced.
+        assertEq(address(withdrawalVault).balance, 1 ether, "nothing left the vault");
+
+        // Within the transaction of a rebase announcing 0.4 ETH: 0.4 moves, not a wei more.
         address accounting = makeAddr("accounting");
         vm.prank(governance);
         token.setModules(
             ITrETH.Modules({depositor: address(depositSecurity), accounting: accounting, withdrawalQueue: address(withdrawalQueue)})
         );
+        uint256 beacon = token.beaconAssets();
         vm.prank(accounting);
-        vm.expectRevert(abi.encodeWithSelector(ITrETH.TrETHUnexpectedEther.selector, address(withdrawalVault), 1 ether));
-        withdrawalVault.pullToToken(1 ether);
-        assertEq(address(withdrawalVault).balance, 1 ether, "nothing left the vault");
+        token.rebase(beacon, 0.4 ether, address(0), 0);
+        vm.expectRevert(abi.encodeWithSelector(ITrETH.TrETHUnexpectedEther.selector, address(withdrawalVault), 0.5 ether));
+        withdrawalVault.pullToToken(0.5 ether);
+        uint256 buffer = token.bufferedEther();
+        withdrawalVault.pullToToken(0.4 ether);
+        assertEq(token.bufferedEther(), buffer + 0.4 ether, "the announced amount reached the buffer");
+        vm.expectRevert(abi.encodeWithSelector(ITrETH.TrETHUnexpectedEther.selector, address(withdrawalVault), 1));
+        withdrawalVault.pullToToken(1);
     }
 
     function test_upgradeOnlyByGovernance() public {
