@@ -151,8 +151,26 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
   /** Waits for a transaction of the deployer and fails, naming it, if it reverted. */
   async function confirm(hash: Hash, what: string) {
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success")
-      throw new Error(`${what} failed (tx ${hash}, status ${receipt.status})`);
+    if (receipt.status !== "success") {
+      // Name the cause: all gas used means the estimate fell short; else replay for the reason.
+      const tx = await publicClient.getTransaction({ hash });
+      let cause = `gas used ${receipt.gasUsed} of ${tx.gas}`;
+      if (receipt.gasUsed < tx.gas) {
+        cause = await publicClient
+          .call({
+            account: tx.from,
+            to: tx.to,
+            data: tx.input,
+            value: tx.value,
+            blockNumber: receipt.blockNumber - 1n,
+          })
+          .then(
+            () => `${cause}; the replay on the previous block succeeds`,
+            (error: Error) => `${cause}; ${error.message.split("\n")[0]}`,
+          );
+      }
+      throw new Error(`${what} failed (tx ${hash}, status ${receipt.status}, ${cause})`);
+    }
     return receipt;
   }
 

@@ -338,15 +338,16 @@ class Scenario {
       ])) as { structLogs: { op: string; gas: number; gasCost: number; depth: number }[] };
       const logs = trace.structLogs;
       const lines: string[] = [];
-      for (let i = 0; i < logs.length; i++) {
-        const { op, gas, depth } = logs[i];
+      for (const [i, step] of logs.entries()) {
+        const { op, gas, depth } = step;
         const next = logs[i + 1];
         if (!/^(SLOAD|SSTORE|LOG\d|BALANCE|CALL|STATICCALL|DELEGATECALL|EXTCODESIZE|KECCAK256)$/.test(op))
           continue;
         let cost = next && next.depth === depth ? gas - next.gas : 0;
         if (next && next.depth > depth) {
+          // A call: its cost includes the callee's, up to the step back at this depth.
           let j = i + 1;
-          while (j < logs.length && logs[j].depth > depth) j++;
+          while ((logs[j]?.depth ?? 0) > depth) j++;
           cost = gas - (logs[j]?.gas ?? gas);
         }
         lines.push(`${"  ".repeat(depth)}${op} ${cost}`);
