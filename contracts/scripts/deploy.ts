@@ -27,6 +27,14 @@ Usage: npm run deploy -- --rpc-url <url> [options]
   --deposit-contract <a>      existing beacon deposit contract (default: deploy one)
   --weth <a>                  existing WETH (default: deploy WETH9)
   --daily-stake-cap <eth>     refilling daily stake cap in ETH (default 150000; 0 = none)
+  --treasury <a>              receives the treasury fee (default: the timelock)
+  --oracle-members <a,b,c>    oracle committee members (default: none; governance adds them)
+  --oracle-quorum <n>         matching votes a report needs (default: a simple majority)
+  --beacon-url <url>          Beacon API of the chain the validators run on: the committee's
+                              frames take its genesis time, seconds per slot and slots per epoch
+                              (required on public chains; default on development chains: 32
+                              slots of 12 s from the latest block's time)
+  --epochs-per-frame <n>      epochs per report frame (default 225: one day)
   --out <dir>                 output folder (default: <repo>/deployments)
 
 The deployer key comes from DEPLOYER_PRIVATE_KEY. On development chains (chain id ${DEV_CHAIN_IDS.join(", ")})
@@ -42,6 +50,37 @@ function address(value: string, flag: string): Address {
   return value;
 }
 
+/** Genesis time, seconds per slot and slots per epoch as a Beacon API reports them. */
+export async function beaconChainConfig(
+  url: string,
+): Promise<{ genesisTime: bigint; secondsPerSlot: bigint; slotsPerEpoch: bigint }> {
+  const get = async (path: string): Promise<Record<string, unknown>> => {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, url));
+    } catch (error) {
+      fail(
+        `cannot reach the Beacon API at ${url}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    if (!response.ok) fail(`the Beacon API at ${url} answered ${response.status} to ${path}`);
+    const body = (await response.json()) as { data?: Record<string, unknown> };
+    return body.data ?? fail(`the Beacon API at ${url} sent no data for ${path}`);
+  };
+  const whole = (value: unknown, name: string): bigint => {
+    if (typeof value !== "string" || !/^\d+$/.test(value))
+      fail(`the Beacon API's ${name} is not a number: ${value}`);
+    return BigInt(value);
+  };
+  const genesis = await get("/eth/v1/beacon/genesis");
+  const spec = await get("/eth/v1/config/spec");
+  return {
+    genesisTime: whole(genesis.genesis_time, "genesis_time"),
+    secondsPerSlot: whole(spec.SECONDS_PER_SLOT, "SECONDS_PER_SLOT"),
+    slotsPerEpoch: whole(spec.SLOTS_PER_EPOCH, "SLOTS_PER_EPOCH"),
+  };
+}
+
 export async function main(argv: string[]): Promise<Deployment> {
   const { values } = parseArgs({
     args: argv,
@@ -54,6 +93,11 @@ export async function main(argv: string[]): Promise<Deployment> {
       "deposit-contract": { type: "string" },
       weth: { type: "string" },
       "daily-stake-cap": { type: "string" },
+      treasury: { type: "string" },
+      "oracle-members": { type: "string" },
+      "oracle-quorum": { type: "string" },
+      "beacon-url": { type: "string" },
+      "epochs-per-frame": { type: "string" },
       out: { type: "string" },
       help: { type: "boolean" },
     },
@@ -97,6 +141,32 @@ export async function main(argv: string[]): Promise<Deployment> {
   if (!/^\d+(\.\d{1,3})?$/.test(cap))
     fail(`--daily-stake-cap must be ETH with at most 3 decimals, got ${cap}`);
 
+  const members = values["oracle-members"]
+    ? values["oracle-members"].split(",").map((m) => address(m.trim(), "--oracle-members"))
+    : [];
+  if (new Set(members.map((m) => m.toLowerCase())).size !== members.length) {
+    fail(`--oracle-members lists an address twice: ${values["oracle-members"]}`);
+  }
+  const oracleQuorum = values["oracle-quorum"]
+    ? Number(values["oracle-quorum"])
+    : Math.floor(members.length / 2) + 1;
+  if (
+    values["oracle-quorum"] !== undefined &&
+    (!Number.isInteger(oracleQuorum) || oracleQuorum <= members.length / 2 || oracleQuorum > members.length)
+  ) {
+    fail(
+      `--oracle-quorum must be a majority of the ${members.length} oracle members, got ${values["oracle-quorum"]}`,
+    );
+  }
+  const epochs = values["epochs-per-frame"] ?? "225";
+  if (!/^[1-9]\d*$/.test(epochs) || Number(epochs) > 65_535) {
+    fail(`--epochs-per-frame must be a whole number from 1 to 65535, got ${epochs}`);
+  }
+  const beaconUrl = values["beacon-url"];
+  if (!beaconUrl && !dev)
+    fail("--beacon-url is required on public chains (report frames follow its genesis)");
+  const chain = beaconUrl ? await beaconChainConfig(beaconUrl) : undefined;
+
   const deployment = await deployProtocol({
     wallet,
     publicClient,
@@ -113,6 +183,13 @@ export async function main(argv: string[]): Promise<Deployment> {
       : undefined,
     weth: values.weth ? address(values.weth, "--weth") : undefined,
     dailyStakeCap: parseEther(cap),
+    treasury: values.treasury ? address(values.treasury, "--treasury") : undefined,
+    oracle: {
+      members,
+      quorum: members.length > 0 ? oracleQuorum : undefined,
+      epochsPerFrame: BigInt(epochs),
+      ...chain,
+    },
   });
 
   const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");

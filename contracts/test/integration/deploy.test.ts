@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -7,7 +9,8 @@ import { type Address, encodeAbiParameters, type Hex, keccak256, parseEther, par
 import { startAnvil } from "../../lib/anvil.js";
 import { loadArtifact } from "../../lib/artifacts.js";
 import { freePort, type LocalProtocol, startLocalProtocol } from "../../lib/bench.js";
-import { DEV_ROLES } from "../../lib/devkeys.js";
+import { startConsensus } from "../../lib/consensus.js";
+import { DEV_ROLES, devAccount } from "../../lib/devkeys.js";
 
 const contractsDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -240,6 +243,80 @@ describe("deploy script", () => {
       assert.match(withDevKey.stderr, /refusing the public development key/, "says why");
     } finally {
       await node.stop();
+    }
+  });
+
+  it("takes the committee's chain from a Beacon API and seats the oracle members", async () => {
+    const local = await startLocalProtocol();
+    const out = mkdtempSync(join(tmpdir(), "tributary-deploy-"));
+    const consensus = await startConsensus({
+      elRpc: local.url,
+      port: await freePort(),
+      depositContract: local.deployment.contracts.depositContract,
+      slotTime: 2,
+      logFile: join(out, "consensus.log"),
+      extraArgs: ["--data-dir", "none", "--devnet-timing"],
+    });
+    try {
+      const tsx = join(contractsDir, "..", "node_modules", ".bin", "tsx");
+      const members = [20, 21, 22].map((i) => devAccount(i).address);
+      const run = (extra: string[]) =>
+        spawnSync(tsx, ["scripts/deploy.ts", "--rpc-url", local.url, "--out", out, ...extra], {
+          cwd: contractsDir,
+          encoding: "utf8",
+        });
+
+      const badQuorum = run(["--oracle-members", members.join(","), "--oracle-quorum", "1"]);
+      assert.equal(badQuorum.status, 2, "a minority quorum is refused");
+      assert.match(badQuorum.stderr, /--oracle-quorum must be a majority of the 3 oracle members, got 1/);
+      const unreachable = run(["--beacon-url", "http://127.0.0.1:9"]);
+      assert.equal(unreachable.status, 2, "an unreachable Beacon API is refused");
+      assert.match(unreachable.stderr, /cannot reach the Beacon API at http:\/\/127\.0\.0\.1:9/);
+
+      const result = run([
+        "--beacon-url",
+        consensus.url,
+        "--oracle-members",
+        members.join(","),
+        "--oracle-quorum",
+        "2",
+        "--epochs-per-frame",
+        "10",
+        "--deposit-contract",
+        local.deployment.contracts.depositContract,
+      ]);
+      assert.equal(result.status, 0, result.stderr);
+      const deployment = JSON.parse(readFileSync(join(out, "31337.json"), "utf8")) as {
+        contracts: { hashConsensus: Address };
+      };
+      const genesis = (await (await fetch(`${consensus.url}/eth/v1/beacon/genesis`)).json()) as {
+        data: { genesis_time: string };
+      };
+      const spec = (await (await fetch(`${consensus.url}/eth/v1/config/spec`)).json()) as {
+        data: { SECONDS_PER_SLOT: string; SLOTS_PER_EPOCH: string };
+      };
+      const abi = loadArtifact("HashConsensus").abi;
+      const read = (functionName: string) =>
+        local.publicClient.readContract({ address: deployment.contracts.hashConsensus, abi, functionName });
+      const [slotsPerEpoch, secondsPerSlot, genesisTime] = (await read("getChainConfig")) as bigint[];
+      assert.equal(genesisTime, BigInt(genesis.data.genesis_time), "genesis time from the Beacon API");
+      assert.equal(
+        secondsPerSlot,
+        BigInt(spec.data.SECONDS_PER_SLOT),
+        "seconds per slot from the Beacon API",
+      );
+      assert.equal(slotsPerEpoch, BigInt(spec.data.SLOTS_PER_EPOCH), "slots per epoch from the Beacon API");
+      const [, epochsPerFrame] = (await read("getFrameConfig")) as bigint[];
+      assert.equal(epochsPerFrame, 10n, "frame length");
+      assert.deepEqual(
+        ((await read("getMembers")) as Address[]).map((m) => m.toLowerCase()).sort(),
+        members.map((m) => m.toLowerCase()).sort(),
+        "members seated",
+      );
+      assert.equal(await read("getQuorum"), 2n, "quorum");
+    } finally {
+      await consensus.stop();
+      await local.stop();
     }
   });
 
