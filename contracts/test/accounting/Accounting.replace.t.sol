@@ -4,7 +4,6 @@ pragma solidity 0.8.30;
 import {AccountingFixture} from "./AccountingFixture.sol";
 import {Accounting} from "../../src/accounting/Accounting.sol";
 import {IAccounting} from "../../src/interfaces/IAccounting.sol";
-import {ITrETH} from "../../src/interfaces/ITrETH.sol";
 
 /// @notice Governance replaces the accounting module (it is not behind a proxy): the new module
 /// imports the old one's report state, and reports go on where the old one stopped.
@@ -20,29 +19,13 @@ contract AccountingReplaceTest is AccountingFixture {
         _report(r);
     }
 
-    function _successor() internal returns (Accounting next) {
-        next = new Accounting(
-            IAccounting.Wiring({
-                token: token,
-                consensus: consensus,
-                registry: registry,
-                withdrawalVault: payable(address(withdrawalVault)),
-                rewardsDistributor: address(distributor),
-                admin: governance,
-                treasury: address(0), // ignored: imported
-                withdrawalQueue: address(withdrawalQueue)
-            }),
-            accounting
-        );
-    }
-
     function test_successorImportsTheReportState() public {
         IAccounting.Limits memory limits = accounting.limits();
         limits.treasuryFeeBps = 7_00;
         vm.prank(governance);
         accounting.setLimits(limits);
 
-        Accounting next = _successor();
+        Accounting next = _successor(address(withdrawalQueue));
         assertEq(next.lastProcessedRefSlot(), accounting.lastProcessedRefSlot(), "reference slot");
         assertEq(next.lastClValidators(), accounting.lastClValidators(), "validators");
         assertEq(next.lastExitedValidators(), accounting.lastExitedValidators(), "exited");
@@ -56,18 +39,10 @@ contract AccountingReplaceTest is AccountingFixture {
     }
 
     function test_reportsGoOnThroughTheSuccessor() public {
-        Accounting next = _successor();
-        vm.startPrank(governance);
-        token.setModules(
-            ITrETH.Modules({depositor: address(depositSecurity), accounting: address(next), withdrawalQueue: address(withdrawalQueue)})
-        );
-        registry.grantRole(registry.ACCOUNTING_ROLE(), address(next));
-        withdrawalVault.grantRole(withdrawalVault.ACCOUNTING_ROLE(), address(next));
-        vm.stopPrank();
+        Accounting next = _successor(address(withdrawalQueue));
+        _install(next);
 
-        // The old module's report for this frame cannot be replayed through the new one, and the
-        // new one takes the next frame's report.
-        accounting = next;
+        // The new module takes the next frame's report.
         _nextFrame();
         IAccounting.Report memory r = _baseReport();
         r.clBalance += 0.01 ether;
@@ -78,11 +53,8 @@ contract AccountingReplaceTest is AccountingFixture {
     }
 
     function test_revert_successorRejectsTheFrameAlreadyApplied() public {
-        Accounting next = _successor();
-        vm.prank(governance);
-        token.setModules(
-            ITrETH.Modules({depositor: address(depositSecurity), accounting: address(next), withdrawalQueue: address(withdrawalQueue)})
-        );
+        Accounting next = _successor(address(withdrawalQueue));
+        _install(next);
         (uint256 refSlot,) = consensus.getCurrentFrame();
         IAccounting.Report memory r = _baseReport();
         r.clBalance += 0.01 ether;

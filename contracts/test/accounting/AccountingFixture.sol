@@ -67,13 +67,38 @@ abstract contract AccountingFixture is ProtocolFixture {
         assertEq(address(accounting), predictedAccounting, "predicted accounting");
         assertEq(address(distributor), predictedDistributor, "predicted distributor");
 
+        _install(accounting);
+    }
+
+    /// @dev Governance makes `module` the token's accounting module and gives it the registry's
+    /// and the vault's accounting roles.
+    function _install(Accounting module) internal {
         vm.startPrank(governance);
         token.setModules(
-            ITrETH.Modules({depositor: address(depositSecurity), accounting: address(accounting), withdrawalQueue: token.modules().withdrawalQueue})
+            ITrETH.Modules({depositor: address(depositSecurity), accounting: address(module), withdrawalQueue: token.modules().withdrawalQueue})
         );
-        withdrawalVault.grantRole(withdrawalVault.ACCOUNTING_ROLE(), address(accounting));
-        registry.grantRole(registry.ACCOUNTING_ROLE(), address(accounting));
+        withdrawalVault.grantRole(withdrawalVault.ACCOUNTING_ROLE(), address(module));
+        registry.grantRole(registry.ACCOUNTING_ROLE(), address(module));
         vm.stopPrank();
+        accounting = module;
+    }
+
+    /// @dev A successor of the current accounting module (it imports its state) that finalizes in
+    /// `queue`; not yet installed.
+    function _successor(address queue) internal returns (Accounting) {
+        return new Accounting(
+            IAccounting.Wiring({
+                token: token,
+                consensus: consensus,
+                registry: registry,
+                withdrawalVault: payable(address(withdrawalVault)),
+                rewardsDistributor: address(distributor),
+                admin: governance,
+                treasury: address(0), // imported
+                withdrawalQueue: queue
+            }),
+            accounting
+        );
     }
 
     // ---------------------------------------------------------------- staking and validators
@@ -96,34 +121,13 @@ abstract contract AccountingFixture is ProtocolFixture {
 
     // ---------------------------------------------------------------- frames and reports
 
-    /// @dev Moves to a minute into the next frame and returns its reference slot.
     /// @dev Governance replaces the accounting module with one that finalizes in `queue` (the queue
-    /// is fixed per module): the successor imports the state, takes the token's accounting slot
-    /// and the registry's and the vault's accounting roles.
+    /// is fixed per module).
     function _useQueue(address queue) internal {
-        Accounting next = new Accounting(
-            IAccounting.Wiring({
-                token: token,
-                consensus: consensus,
-                registry: registry,
-                withdrawalVault: payable(address(withdrawalVault)),
-                rewardsDistributor: address(distributor),
-                admin: governance,
-                treasury: address(0), // imported
-                withdrawalQueue: queue
-            }),
-            accounting
-        );
-        vm.startPrank(governance);
-        token.setModules(
-            ITrETH.Modules({depositor: address(depositSecurity), accounting: address(next), withdrawalQueue: token.modules().withdrawalQueue})
-        );
-        registry.grantRole(registry.ACCOUNTING_ROLE(), address(next));
-        withdrawalVault.grantRole(withdrawalVault.ACCOUNTING_ROLE(), address(next));
-        vm.stopPrank();
-        accounting = next;
+        _install(_successor(queue));
     }
 
+    /// @dev Moves to a minute into the next frame and returns its reference slot.
     function _nextFrame() internal returns (uint256 refSlot) {
         (uint256 current,) = consensus.getCurrentFrame();
         // The frame after `current`'s frame starts one frame after the slot following `current`.
