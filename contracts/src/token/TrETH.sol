@@ -168,7 +168,7 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     /// @inheritdoc ITrETH
     function setModules(Modules calldata modules_) external only(governance) {
         address queue = _queue;
-        if (modules_.withdrawalQueue != queue) {
+        if (modules_.withdrawalQueue != queue && queue != address(0)) {
             uint256 escrowed = IWithdrawalQueue(queue).unfinalizedShares();
             if (escrowed != 0) revert TrETHQueueNotDrained(escrowed);
         }
@@ -421,7 +421,7 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     function balanceOf(address account) public view returns (uint256) {
         address queue = _queue;
         uint256 shares = _accounts[account].shares;
-        return account == queue ? shares + IWithdrawalQueue(queue).unfinalizedShares() : shares;
+        return account == queue && queue != address(0) ? shares + IWithdrawalQueue(queue).unfinalizedShares() : shares;
     }
 
     function transfer(address to, uint256 value) external returns (bool) {
@@ -592,7 +592,8 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
 
     /// @inheritdoc ITrETH
     function escrowedShares() external view returns (uint256) {
-        return IWithdrawalQueue(_queue).unfinalizedShares();
+        address queue = _queue;
+        return queue == address(0) ? 0 : IWithdrawalQueue(queue).unfinalizedShares();
     }
 
     /// @inheritdoc ITrETH

@@ -152,6 +152,20 @@ contract WithdrawalQueueRequestTest is WithdrawalsBase {
         token.setModules(m);
     }
 
+    function test_withoutAQueueBalancesAndEscrowStillRead() public {
+        ITrETH.Modules memory m = token.modules();
+        address queue = m.withdrawalQueue;
+        m.withdrawalQueue = address(0);
+        vm.prank(governance);
+        token.setModules(m);
+        assertEq(token.balanceOf(address(0)), 0, "no queue: the zero address holds nothing");
+        assertEq(token.escrowedShares(), 0, "no queue: nothing escrowed");
+        m.withdrawalQueue = queue;
+        vm.prank(governance);
+        token.setModules(m);
+        assertEq(token.modules().withdrawalQueue, queue, "a queue can be wired again");
+    }
+
     function test_previewsRevertAsErc7540Requires() public {
         vm.expectRevert(ITrETH.TrETHAsyncRedemption.selector);
         token.previewRedeem(1 ether);
