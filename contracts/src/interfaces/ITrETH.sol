@@ -120,7 +120,7 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     function fundBeaconDeposit(uint256 amount) external;
 
     /// @notice Applies an oracle report: sets the beacon assets to `newBeaconAssets`, mints
-    /// `feeShares` (the protocol fees; none if zero) to `feeRecipient`, and allows the vaults to
+    /// `feeShares` (the protocol fees; none if zero) to `feeRecipient`, and allows the vault to
     /// send `vaultEther` wei straight into the buffer (without minting) through `receiveVaultEther`
     /// later in the same transaction. Only the accounting module.
     function rebase(uint256 newBeaconAssets, uint256 vaultEther, address feeRecipient, uint256 feeShares) external;

@@ -137,7 +137,7 @@ interface IWithdrawalQueue is IERC721Metadata {
     /// span). Reverts with WithdrawalQueueInvalidRate unless 1e9 <= shareRate < 2^72 * 1e9, and unless
     /// lastFinalizedRequestId < lastRequestIdToFinalize <= lastRequestId() (when not 0) with
     /// WithdrawalQueueInvalidFinalization. The trETH buffer must already hold `ethLocked` (rebase with
-    /// the vaults' ETH first; see `finalizationCost`), else trETH reverts with TrETHBufferExceeded.
+    /// the vault's ETH first; see `finalizationCost`), else trETH reverts with TrETHBufferExceeded.
     /// Finalizing never lowers the rate of the shares that stay: each request gets at most
     /// `shareRate` per share, and what a request capped at its lower rate at request leaves behind
     /// goes to those who stay.

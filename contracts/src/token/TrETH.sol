@@ -22,8 +22,8 @@ import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol
 /// packed account), a transfer touches the two accounts. Voting checkpoints are written only for
 /// accounts that delegated. This contract is deliberately not behind a proxy: a proxy costs every
 /// holder about 4,700 gas per call, and the ledger rules never need to change.
-/// A withdrawal request writes the owner's account (shares out, ticket count in, one slot) and the
-/// queue slot (queue address with the escrow); the request itself is stored by the queue.
+/// A withdrawal request writes the owner's account (shares out, ticket count in, one slot) and
+/// reads the queue's address; the request itself, and with it the escrow, is stored by the queue.
 contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     using Checkpoints for Checkpoints.Trace208;
     using SafeCast for uint256;
@@ -91,8 +91,8 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     mapping(address holder => uint256) private _extraTickets;
     /// @inheritdoc IERC7540Operator
     mapping(address controller => mapping(address operator => bool)) public isOperator;
-    /// @dev Wei the vaults may still send through `receiveVaultEther` in this transaction: set by
-    /// the accounting module's `rebase`, used up by the vaults' transfers. Transient, so it lapses
+    /// @dev Wei the vault may still send through `receiveVaultEther` in this transaction: set by
+    /// the accounting module's `rebase`, used up by the vault's transfer. Transient, so it lapses
     /// with the report's transaction and costs no storage.
     uint256 private transient _vaultEtherDue;
 
