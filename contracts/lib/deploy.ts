@@ -299,7 +299,7 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     },
     zeroAddress,
   ]);
-  const rewardsDistributorImplementation = await deploy("RewardsDistributor", [token, accounting]);
+  const rewardsDistributorImplementation = await deploy("RewardsDistributor", [token]);
   const rewardsDistributor = await deployProxy(
     "RewardsDistributor",
     rewardsDistributorImplementation,

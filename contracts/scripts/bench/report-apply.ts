@@ -45,7 +45,12 @@ interface Report {
   withdrawalVaultAmount: bigint;
   elRewardsVaultAmount: bigint;
   exitedValidators: bigint;
-  operatorChanges: { operatorId: bigint; exitedValidators: bigint; loss: bigint }[];
+  operatorChanges: {
+    operatorId: bigint;
+    exitedValidators: bigint;
+    withdrawnValidators: bigint;
+    loss: bigint;
+  }[];
   rewardsRoot: Hex;
   operatorCommission: bigint;
   lastRequestIdToFinalize: bigint;
@@ -303,7 +308,7 @@ class Scenario {
       withdrawalVaultAmount: skimmed,
       elRewardsVaultAmount: elRewards,
       exitedValidators: 0n,
-      operatorChanges: heavy ? [{ operatorId: 0n, exitedValidators: 0n, loss }] : [],
+      operatorChanges: heavy ? [{ operatorId: 0n, exitedValidators: 0n, withdrawnValidators: 0n, loss }] : [],
       rewardsRoot: keccak256(toHex(`rewards ${refSlot}`)),
       operatorCommission: ((clRewards + elRewards) * 5n) / 100n,
       lastRequestIdToFinalize: lastRequestId,

@@ -17,8 +17,9 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// @dev Not behind a proxy, on purpose: a proxy adds ~4,700 gas to every report (a cold
 /// implementation slot and a delegatecall to a cold account), and the report must fit 150,000.
 /// The module holds no ETH, and governance replaces it the way it replaces any trETH module: a new
-/// Accounting, constructed with the old one as `previous` (it imports the report state, limits and
-/// treasury), and `setModules` on trETH plus the accounting roles on the registry and the vault.
+/// Accounting, constructed with the old one as `previous`, then one timelock batch with
+/// `setModules` on trETH, the accounting roles on the registry and the vault, and `activate` on the
+/// new module, which imports the old one's report state, limits and treasury as they are then.
 contract Accounting is IAccounting, AccessControl {
     using SafeCast for uint256;
 
@@ -32,14 +33,14 @@ contract Accounting is IAccounting, AccessControl {
     uint256 internal constant EXIT_ENTRY_LENGTH = 60;
     uint256 internal constant PUBKEY_LENGTH = 48;
     uint256 internal constant SIGNATURE_LENGTH = 96;
-    /// @dev The rewards root is kept as its first 160 bits (see `rewardsRoot()`).
-    uint256 internal constant ROOT_SHIFT = 96;
+    /// @dev The rewards root is kept as its first 152 bits (see `rewardsRoot()`).
+    uint256 internal constant ROOT_SHIFT = 104;
 
     /// @dev Mainnet defaults of {Limits}: 5% treasury fee; 10%/year beacon growth; a fall above
     /// 0.5% of the beacon assets needs every member; holder rate +0.075% per report at most (about
     /// three days of rewards at 10%/year); 4 days to exit a named validator; 1 ETH penalty.
     uint16 internal constant DEFAULT_TREASURY_FEE_BPS = 5_00;
-    uint16 internal constant DEFAULT_MAX_ANNUAL_CL_GROWTH_BPS = 10_00;
+    uint24 internal constant DEFAULT_MAX_ANNUAL_CL_GROWTH_BPS = 10_00;
     uint16 internal constant DEFAULT_MAX_LOSS_BPS = 50;
     uint32 internal constant DEFAULT_MAX_RATE_INCREASE = 750_000;
     uint16 internal constant DEFAULT_MAX_COMMISSION_BPS = 10_00;
@@ -60,6 +61,8 @@ contract Accounting is IAccounting, AccessControl {
     address public immutable withdrawalQueue;
     /// @dev From the committee's chain config, for the time elapsed between reference slots.
     uint256 internal immutable SECONDS_PER_SLOT;
+    /// @inheritdoc IAccounting
+    IAccounting public immutable previous;
 
     // ================================================================ storage
 
@@ -78,15 +81,18 @@ contract Accounting is IAccounting, AccessControl {
         // trETH shares of treasury fee minted to the distributor so far; 96 bits hold 7.9e28,
         // more than all ETH in existence at any rate above 1e-6.
         uint96 treasuryFeeShares;
+        // A successor before `activate`: it reports nothing until it imported the state.
+        bool awaitingImport;
     }
 
     /// @dev Read and written by every report: one slot (256 bits), the operators' rewards root with
     /// the limits the report is checked against, so that the root costs no slot of its own.
     struct ReportConfig {
-        // The first 160 bits of the last rewards root (see `rewardsRoot()`).
-        uint160 rewardsRoot;
+        // The first 152 bits of the last rewards root (see `rewardsRoot()`): 8 bits went to the
+        // growth limit, so that it can describe a small local chain.
+        uint152 rewardsRoot;
         uint16 treasuryFeeBps;
-        uint16 maxAnnualClGrowthBps;
+        uint24 maxAnnualClGrowthBps;
         uint16 maxLossBps;
         uint32 maxRateIncreasePerReport;
         uint16 maxCommissionBps;
@@ -106,12 +112,14 @@ contract Accounting is IAccounting, AccessControl {
         // Read and written by every report; see {IAccounting.Limits} for units.
         ReportConfig config;
         ExitConfig exits;
+        // The latest exit list a report named (for `exitRequests()`).
         bytes32 exitRequestsHash;
-        // Unix seconds by which the current exit list must be met (lasts to year 36812). Apart
-        // from the report state: written only by reports that name exits.
-        uint40 exitDeadline;
-        // keccak256(exitRequestsHash, index) => force-exited.
-        mapping(bytes32 => bool) forced;
+        // Exit list hash => unix seconds by which it must be met, set when a report first names
+        // it and never moved: an entry named again keeps its first deadline. Written only by
+        // reports that name a new list.
+        mapping(bytes32 => uint256) exitListDeadline;
+        // keccak256(operatorId, keyIndex) => unix seconds of the validator's last forced exit.
+        mapping(bytes32 => uint256) forcedAt;
     }
 
     // keccak256(abi.encode(uint256(keccak256("tributary.storage.Accounting")) - 1)) & ~bytes32(uint256(0xff))
@@ -133,6 +141,11 @@ contract Accounting is IAccounting, AccessControl {
         uint256 lossTotal;
         uint256 wvPull;
         uint256 elPull;
+        // EL rewards the report may pull: as reported, or less if the vault holds less now.
+        uint256 elAvailable;
+        // Shares set aside to burn (trETH's deferBurn), and those this report burns.
+        uint256 pendingBurn;
+        uint256 burnShares;
         uint256 rewards;
         uint256 loss;
         uint256 treasuryFee;
@@ -145,10 +158,10 @@ contract Accounting is IAccounting, AccessControl {
 
     /// @param wiring The contracts this one works with, its admin (the timelock), the treasury and
     /// the withdrawal queue (zero: no finalization; a new queue comes with a new module).
-    /// @param previous The module this one replaces (zero for the first): its report state, rewards
-    /// root, limits and treasury carry over, so reports go on where it stopped. Its exit list does
-    /// not (the next report names exits again).
-    constructor(Wiring memory wiring, IAccounting previous) {
+    /// @param previous_ The module this one replaces (zero for the first): its report state,
+    /// rewards root, limits and treasury carry over at `activate`, so reports go on where it
+    /// stopped; its exit lists and forced exits stay enforceable through it.
+    constructor(Wiring memory wiring, IAccounting previous_) {
         if (
             address(wiring.token) == address(0) || address(wiring.consensus) == address(0)
                 || address(wiring.registry) == address(0) || address(wiring.withdrawalVault) == address(0)
@@ -159,12 +172,20 @@ contract Accounting is IAccounting, AccessControl {
         registry = wiring.registry;
         withdrawalVault = EtherVault(wiring.withdrawalVault);
         rewardsDistributor = wiring.rewardsDistributor;
-        (, SECONDS_PER_SLOT,) = wiring.consensus.getChainConfig();
+        uint256 genesisTime;
+        (, SECONDS_PER_SLOT, genesisTime) = wiring.consensus.getChainConfig();
         _grantRole(DEFAULT_ADMIN_ROLE, wiring.admin);
         withdrawalQueue = wiring.withdrawalQueue;
-        if (address(previous) != address(0)) {
-            _import(previous);
+        previous = previous_;
+        if (address(previous_) != address(0)) {
+            // The state is taken at `activate`, not now: the old module reports until the switch.
+            _s().state.awaitingImport = true;
             return;
+        }
+        // The first report's growth is measured from the deployment's slot, not from genesis (a
+        // report for a frame that began before the deployment is refused as already processed).
+        if (block.timestamp > genesisTime) {
+            _s().state.lastRefSlot = ((block.timestamp - genesisTime) / SECONDS_PER_SLOT).toUint40();
         }
         _setTreasury(wiring.treasury);
         _setLimits(
@@ -180,23 +201,34 @@ contract Accounting is IAccounting, AccessControl {
         );
     }
 
-    /// @dev The state of the module replaced (see the constructor).
-    function _import(IAccounting previous) private {
-        AccountingStorage storage $ = _s();
-        $.state = State({
-            lastRefSlot: previous.lastProcessedRefSlot().toUint40(),
-            clValidators: previous.lastClValidators().toUint24(),
-            exitedValidators: previous.lastExitedValidators().toUint24(),
-            clBalanceGwei: (previous.lastClBalance() / 1 gwei).toUint64(),
-            treasuryFeeShares: previous.treasuryFeeShares().toUint96()
-        });
-        $.config.rewardsRoot = uint160(uint256(previous.rewardsRoot()) >> ROOT_SHIFT);
-        _setTreasury(previous.treasury());
-        _setLimits(previous.limits());
-        emit StateImported(address(previous), $.state.lastRefSlot);
-    }
-
     // ================================================================ governance
+
+    /// @inheritdoc IAccounting
+    function activate() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        AccountingStorage storage $ = _s();
+        address current = token.accountingModule();
+        // After setModules in the same batch: the old module can no longer apply a report (trETH's
+        // rebase accepts only the module it names), so the state read here is final.
+        if (!$.state.awaitingImport || current != address(this)) {
+            revert AccountingCannotActivate(current, $.state.awaitingImport);
+        }
+        IAccounting old = previous;
+        $.state = State({
+            lastRefSlot: old.lastProcessedRefSlot().toUint40(),
+            clValidators: old.lastClValidators().toUint24(),
+            exitedValidators: old.lastExitedValidators().toUint24(),
+            clBalanceGwei: (old.lastClBalance() / 1 gwei).toUint64(),
+            treasuryFeeShares: old.treasuryFeeShares().toUint96(),
+            awaitingImport: false
+        });
+        _setTreasury(old.treasury());
+        _setLimits(old.limits());
+        // After _setLimits, which keeps the root: the slot is shared.
+        $.config.rewardsRoot = uint152(uint256(old.rewardsRoot()) >> ROOT_SHIFT);
+        (bytes32 listHash,) = old.exitRequests();
+        $.exitRequestsHash = listHash;
+        emit StateImported(address(old), $.state.lastRefSlot);
+    }
 
     /// @inheritdoc IAccounting
     function setLimits(Limits calldata limits_) external onlyRole(DEFAULT_ADMIN_ROLE) {
@@ -231,16 +263,11 @@ contract Accounting is IAccounting, AccessControl {
 
     // ================================================================ reports
 
-    /// @dev Reports do not route ETH through here (the vault sends it straight to the token); the
-    /// vault's `pull` is the only sender accepted.
-    receive() external payable {
-        if (msg.sender != address(withdrawalVault)) revert AccountingUnexpectedEther(msg.sender);
-    }
-
     /// @inheritdoc IAccounting
     function submitReportData(Report calldata report) external {
         AccountingStorage storage $ = _s();
         State memory st = $.state;
+        if (st.awaitingImport) revert AccountingNotActive();
         uint256 support;
         {
             // The member count is read only for a fall that needs every member (_checkBalances).
@@ -262,11 +289,11 @@ contract Accounting is IAccounting, AccessControl {
         ReportConfig memory lim = $.config;
         // The root shares the configuration slot: one write (of the slot read here) keeps it.
         if (report.rewardsRoot != bytes32(0)) {
-            lim.rewardsRoot = uint160(uint256(report.rewardsRoot) >> ROOT_SHIFT);
+            lim.rewardsRoot = uint152(uint256(report.rewardsRoot) >> ROOT_SHIFT);
             $.config = lim;
         }
         Outcome memory o;
-        (o.preBeacon, o.assetsBefore, o.sharesBefore) = token.reportState();
+        (o.preBeacon, o.assetsBefore, o.sharesBefore, o.pendingBurn) = token.reportState();
         // The consensus layer's view plus ETH deposited but not yet seen there.
         o.postBeacon = report.clBalance + _inTransit(report, st, o.preBeacon);
         _checkBalances(report, st, lim, o, support);
@@ -279,9 +306,13 @@ contract Accounting is IAccounting, AccessControl {
         // Exact: _inTransit checked that clBalance is whole gwei.
         st.clBalanceGwei = (report.clBalance / 1 gwei).toUint64();
         if (report.exitRequestsHash != bytes32(0)) {
-            // Fits 40 bits: a timestamp plus at most 2^32 s.
-            uint40 deadline = uint40(block.timestamp + $.exits.exitDeadline);
-            $.exitDeadline = deadline;
+            // A list named again keeps its first deadline: daily reports naming the same exits do
+            // not push it back.
+            uint256 deadline = _exitListDeadline(report.exitRequestsHash);
+            if (deadline == 0) {
+                deadline = block.timestamp + $.exits.exitDeadline;
+                $.exitListDeadline[report.exitRequestsHash] = deadline;
+            }
             $.exitRequestsHash = report.exitRequestsHash;
             emit ExitRequestsSet(report.refSlot, report.exitRequestsHash, report.exitRequestsCount, deadline);
         }
@@ -290,9 +321,11 @@ contract Accounting is IAccounting, AccessControl {
         // operator changes the registry is not called and the supply is not read again.
         if (report.operatorChanges.length != 0) {
             $.state = st;
-            o.lossTotal = _applyOperatorChanges(report.operatorChanges, o.assetsBefore, o.sharesBefore);
+            _applyOperatorChanges(report.operatorChanges, o.assetsBefore, o.sharesBefore);
         }
         o.sharesNow = o.lossTotal == 0 ? o.sharesBefore : token.totalSupply();
+        // Shares set aside by penalties and debt repayments are burned here, within the rate limit.
+        if (o.pendingBurn != 0) _deferredBurn(report, lim, o);
 
         _computeOutcome(report, lim, o);
         st.treasuryFeeShares = (uint256(st.treasuryFeeShares) + o.treasuryShares).toUint96();
@@ -312,7 +345,7 @@ contract Accounting is IAccounting, AccessControl {
         // makes no call. One mint for both fees, in the rebase: the distributor pays the treasury
         // its part on request.
         uint256 pull = o.wvPull + o.elPull;
-        token.rebase(o.postBeacon, pull, rewardsDistributor, o.treasuryShares + o.commissionShares);
+        token.rebase(o.postBeacon, pull, rewardsDistributor, o.treasuryShares + o.commissionShares, o.burnShares);
         if (pull != 0) withdrawalVault.pullToToken(pull);
         address queue = withdrawalQueue;
         if (queue != address(0)) {
@@ -326,26 +359,26 @@ contract Accounting is IAccounting, AccessControl {
 
     /// @inheritdoc IAccounting
     function publishExitRequests(bytes calldata data) external {
-        bytes32 expected = _s().exitRequestsHash;
-        bytes32 actual = keccak256(data);
-        if (actual != expected || data.length % EXIT_ENTRY_LENGTH != 0) revert AccountingExitRequestsMismatch(expected, actual);
-        emit ExitRequestsPublished(expected, data);
+        bytes32 listHash = keccak256(data);
+        if (_exitListDeadline(listHash) == 0) revert AccountingUnknownExitList(listHash);
+        if (data.length % EXIT_ENTRY_LENGTH != 0) revert AccountingExitRequestsMismatch(listHash, listHash);
+        emit ExitRequestsPublished(listHash, data);
     }
 
     /// @inheritdoc IAccounting
     function forceExit(bytes calldata data, uint256 index, bytes calldata keySignature) external {
         AccountingStorage storage $ = _s();
-        bytes32 listHash = $.exitRequestsHash;
         {
-            bytes32 actual = keccak256(data);
-            if (actual != listHash || listHash == bytes32(0)) revert AccountingExitRequestsMismatch(listHash, actual);
+            // A replaced module's roles may linger until governance revokes them: it acts no more.
+            address current = token.accountingModule();
+            if (current != address(this)) revert AccountingNotCurrentModule(current);
         }
+        bytes32 listHash = keccak256(data);
+        uint256 deadline = _exitListDeadline(listHash);
+        if (deadline == 0) revert AccountingUnknownExitList(listHash);
         uint256 count = data.length / EXIT_ENTRY_LENGTH;
         if (index >= count) revert AccountingExitIndexOutOfRange(index, count);
-        uint256 deadline = $.exitDeadline;
         if (block.timestamp <= deadline) revert AccountingExitDeadlineNotPassed(deadline, block.timestamp);
-        bytes32 entryKey = keccak256(abi.encode(listHash, index));
-        if ($.forced[entryKey]) revert AccountingExitAlreadyForced(listHash, index);
 
         bytes calldata entry = data[index * EXIT_ENTRY_LENGTH:(index + 1) * EXIT_ENTRY_LENGTH];
         uint256 operatorId = uint24(bytes3(entry[0:3]));
@@ -359,12 +392,22 @@ contract Accounting is IAccounting, AccessControl {
         uint256 exited = registry.getOperator(operatorId).exitedKeys;
         if (exited >= target) revert AccountingExitAlreadyDone(operatorId, exited, target);
 
-        $.forced[entryKey] = true;
-        uint256 penalty = $.exits.missedExitPenalty;
+        ExitConfig memory terms = $.exits;
+        uint256 last = _forcedAt(operatorId, keyIndex);
+        // A request the beacon chain dropped (sent before the validator may exit) can be sent
+        // again once the exit deadline has passed since the last one; the penalty is charged once.
+        if (last != 0 && block.timestamp <= last + terms.exitDeadline) {
+            revert AccountingExitAlreadyForced(operatorId, keyIndex, last, last + terms.exitDeadline);
+        }
+        $.forcedAt[keccak256(abi.encode(operatorId, keyIndex))] = block.timestamp;
+        uint256 penalty = last == 0 ? terms.missedExitPenalty : 0;
         emit ValidatorForcedExit(operatorId, keyIndex, pubkey, penalty, msg.sender);
-        // Trusted protocol contracts; the entry is marked forced above, so it cannot repeat.
-        registry.chargeLoss(operatorId, penalty);
-        IWithdrawalVault(address(withdrawalVault)).requestExit(pubkey);
+        // Trusted protocol contracts; the validator's attempt is recorded above, so it cannot
+        // repeat within the deadline. The penalty is set aside for the next report to burn.
+        if (penalty != 0) registry.chargeLoss(operatorId, penalty);
+        // The vault pays the EIP-7002 fee, at most the penalty (the fee only grows when the
+        // request queue is congested).
+        IWithdrawalVault(address(withdrawalVault)).requestExit(pubkey, terms.missedExitPenalty);
     }
 
     // ================================================================ views
@@ -420,8 +463,23 @@ contract Accounting is IAccounting, AccessControl {
 
     /// @inheritdoc IAccounting
     function exitRequests() external view returns (bytes32 exitRequestsHash, uint256 deadline) {
-        AccountingStorage storage $ = _s();
-        return ($.exitRequestsHash, $.exitDeadline);
+        exitRequestsHash = _s().exitRequestsHash;
+        deadline = _exitListDeadline(exitRequestsHash);
+    }
+
+    /// @inheritdoc IAccounting
+    function exitListDeadline(bytes32 exitRequestsHash) external view returns (uint256) {
+        return _exitListDeadline(exitRequestsHash);
+    }
+
+    /// @inheritdoc IAccounting
+    function forcedAt(uint256 operatorId, uint256 keyIndex) external view returns (uint256) {
+        return _forcedAt(operatorId, keyIndex);
+    }
+
+    /// @inheritdoc IAccounting
+    function awaitingActivation() external view returns (bool) {
+        return _s().state.awaitingImport;
     }
 
     /// @inheritdoc IAccounting
@@ -430,6 +488,20 @@ contract Accounting is IAccounting, AccessControl {
     }
 
     // ================================================================ internal
+
+    /// @dev This module's deadline for the list, else its predecessors' (their lists stay
+    /// enforceable after a replacement); 0 if no report named it.
+    function _exitListDeadline(bytes32 listHash) private view returns (uint256 deadline) {
+        if (listHash == bytes32(0)) return 0;
+        deadline = _s().exitListDeadline[listHash];
+        if (deadline == 0 && address(previous) != address(0)) deadline = previous.exitListDeadline(listHash);
+    }
+
+    /// @dev This module's last forced exit of the validator, else its predecessors'.
+    function _forcedAt(uint256 operatorId, uint256 keyIndex) private view returns (uint256 at) {
+        at = _s().forcedAt[keccak256(abi.encode(operatorId, keyIndex))];
+        if (at == 0 && address(previous) != address(0)) at = previous.forcedAt(operatorId, keyIndex);
+    }
 
     /// @dev Validator counts only grow, never exceed deposits, and exits never exceed validators;
     /// the balance is whole gwei. Returns the wei deposited but not yet seen on the consensus layer.
@@ -455,8 +527,9 @@ contract Accounting is IAccounting, AccessControl {
         return pending - seen;
     }
 
-    /// @dev Vault amounts within balances, beacon growth within the annual rate, a large fall only
-    /// with every member, commission within the cap.
+    /// @dev Vault amounts within balances; beacon growth, counting the operators' losses, within
+    /// the annual rate; a large fall or large losses only with every member; commission within the
+    /// cap on net rewards. Sets the EL rewards available and the losses' sum.
     function _checkBalances(
         Report calldata report,
         State memory st,
@@ -464,21 +537,23 @@ contract Accounting is IAccounting, AccessControl {
         Outcome memory o,
         uint256 support
     ) private view {
-        // Withdrawals and EL rewards share the vault: together they are at most its balance.
-        uint256 vaultBalance = address(withdrawalVault).balance;
-        uint256 inVault = report.withdrawalVaultAmount + report.elRewardsVaultAmount;
-        if (inVault > vaultBalance) revert AccountingVaultAmountTooHigh(address(withdrawalVault), inVault, vaultBalance);
-        uint256 clAfter = o.postBeacon + report.withdrawalVaultAmount;
-        if (clAfter > o.preBeacon) {
-            uint256 growth = clAfter - o.preBeacon;
+        _vaultAmounts(report, o);
+        uint256 withdrawals = report.withdrawalVaultAmount;
+        // The operators' losses happened on the beacon chain too: with them added back, the
+        // balance may grow no faster than the annual limit. A loss that no fall (or rewards
+        // elsewhere) accounts for is refused.
+        uint256 clGross = o.postBeacon + withdrawals + o.lossTotal;
+        if (clGross > o.preBeacon) {
+            uint256 growth = clGross - o.preBeacon;
             uint256 limit = ReportMath.clGrowthLimit(
                 o.preBeacon, lim.maxAnnualClGrowthBps, (report.refSlot - st.lastRefSlot) * SECONDS_PER_SLOT
             );
             if (growth > limit) revert AccountingClGrowthTooHigh(growth, limit);
         }
-        uint256 total = clAfter + report.elRewardsVaultAmount;
-        if (total < o.preBeacon) {
-            uint256 fall = o.preBeacon - total;
+        uint256 total = o.postBeacon + withdrawals + o.elAvailable;
+        uint256 fall = total < o.preBeacon ? o.preBeacon - total : 0;
+        if (o.lossTotal > fall) fall = o.lossTotal;
+        if (fall != 0) {
             uint256 bound = ReportMath.lossBound(o.preBeacon, lim.maxLossBps);
             if (fall > bound) {
                 (,,, uint256 members,) = consensus.getConsensusReport();
@@ -486,33 +561,60 @@ contract Accounting is IAccounting, AccessControl {
             }
         }
         if (report.operatorCommission != 0) {
-            // Gross rewards: the net change plus the losses charged to operators.
-            uint256 losses;
-            OperatorChange[] calldata changes = report.operatorChanges;
-            for (uint256 i; i < changes.length; ++i) {
-                losses += changes[i].loss;
-            }
-            uint256 gross = total + losses > o.preBeacon ? total + losses - o.preBeacon : 0;
-            uint256 maxCommission = gross * lim.maxCommissionBps / ReportMath.BPS;
+            // Net rewards: a reported loss never raises the cap.
+            uint256 net = total > o.preBeacon ? total - o.preBeacon : 0;
+            uint256 maxCommission = net * lim.maxCommissionBps / ReportMath.BPS;
             if (report.operatorCommission > maxCommission) {
                 revert AccountingCommissionTooHigh(report.operatorCommission, maxCommission);
             }
         }
     }
 
+    /// @dev Withdrawals and EL rewards share the vault. Withdrawals must be there in full; EL rewards
+    /// are cut to what is left (a forced exit may have paid its fee from the vault since the
+    /// reference slot): the rest counts in a later report, like held-back EL rewards. Also sums
+    /// the operators' losses.
+    function _vaultAmounts(Report calldata report, Outcome memory o) private view {
+        uint256 vaultBalance = address(withdrawalVault).balance;
+        uint256 withdrawals = report.withdrawalVaultAmount;
+        if (withdrawals > vaultBalance) {
+            revert AccountingVaultAmountTooHigh(address(withdrawalVault), withdrawals, vaultBalance);
+        }
+        // Unchecked: withdrawals <= vaultBalance, checked above.
+        unchecked {
+            uint256 left = vaultBalance - withdrawals;
+            o.elAvailable = report.elRewardsVaultAmount < left ? report.elRewardsVaultAmount : left;
+        }
+        OperatorChange[] calldata changes = report.operatorChanges;
+        for (uint256 i; i < changes.length; ++i) {
+            o.lossTotal += changes[i].loss;
+        }
+    }
+
     /// @dev Exits and losses of the operators listed (only those with changes).
-    function _applyOperatorChanges(OperatorChange[] calldata changes, uint256 assets, uint256 shares)
-        private
-        returns (uint256 lossTotal)
-    {
+    function _applyOperatorChanges(OperatorChange[] calldata changes, uint256 assets, uint256 shares) private {
         uint256 previousId;
         for (uint256 i; i < changes.length; ++i) {
             OperatorChange calldata c = changes[i];
             if (i != 0 && c.operatorId <= previousId) revert AccountingOperatorChangesUnsorted(c.operatorId, previousId);
             previousId = c.operatorId;
-            lossTotal += c.loss;
-            registry.applyReport(c.operatorId, c.exitedValidators, c.loss, assets, shares);
+            registry.applyReport(c.operatorId, c.exitedValidators, c.withdrawnValidators, c.loss, assets, shares);
         }
+    }
+
+    /// @dev Shares set aside to burn that this report burns: as many as keep the holder rate's rise
+    /// within the per-report limit after the beacon-chain part of the report (which cannot be held
+    /// back); EL rewards then get what room is left. The rest waits for later reports.
+    function _deferredBurn(Report calldata report, ReportConfig memory lim, Outcome memory o) private pure {
+        // Signed: every amount here is below 2^128 (the token stores assets in 88 bits).
+        int256 clDelta = int256(o.postBeacon + report.withdrawalVaultAmount) - int256(o.preBeacon);
+        uint256 assets = clDelta >= 0
+            ? o.assetsBefore + uint256(clDelta) - uint256(clDelta) * lim.treasuryFeeBps / ReportMath.BPS
+            : o.assetsBefore - uint256(-clDelta);
+        uint256 burn = ReportMath.maxBurn(assets, o.assetsBefore, o.sharesBefore, o.sharesNow, lim.maxRateIncreasePerReport);
+        if (burn > o.pendingBurn) burn = o.pendingBurn;
+        o.burnShares = burn;
+        o.sharesNow -= burn;
     }
 
     /// @dev Held-back vault ETH, rewards or loss, fees and the resulting share rate.
@@ -529,7 +631,7 @@ contract Accounting is IAccounting, AccessControl {
         // is a wei amount below 2^128 (the token stores assets in 88 bits), far inside int256.
         int256 clDelta = int256(o.postBeacon + o.wvPull) - int256(o.preBeacon);
         uint256 room = clDelta >= int256(maxD) ? 0 : uint256(int256(maxD) - clDelta);
-        o.elPull = report.elRewardsVaultAmount < room ? report.elRewardsVaultAmount : room;
+        o.elPull = o.elAvailable < room ? o.elAvailable : room;
         int256 beaconDelta = int256(o.postBeacon) - int256(o.preBeacon);
 
         int256 delta = beaconDelta + int256(o.wvPull + o.elPull);

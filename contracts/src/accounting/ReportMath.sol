@@ -47,6 +47,21 @@ library ReportMath {
         return Math.mulDiv(cap + commission - assets, BPS, BPS - feeBps);
     }
 
+    /// @notice Most shares that may be burned on top of a report so that the holder rate,
+    /// `assetsAfter / (sharesNow - burn)`, rises by at most `limit` / 1e9 over `assets /
+    /// sharesBefore`. Rounded down (fewer shares burned).
+    function maxBurn(uint256 assetsAfter, uint256 assets, uint256 sharesBefore, uint256 sharesNow, uint256 limit)
+        internal
+        pure
+        returns (uint256)
+    {
+        // sharesNow - burn >= assetsAfter * sharesBefore / (assets * (1 + limit)), rounded up.
+        uint256 floor = Math.mulDiv(
+            assetsAfter * RATE_LIMIT_PRECISION, sharesBefore, assets * (RATE_LIMIT_PRECISION + limit), Math.Rounding.Ceil
+        );
+        return sharesNow > floor ? sharesNow - floor : 0;
+    }
+
     /// @notice Shares to mint so that they are worth `fee` wei out of `assets` (which include the
     /// fee) once minted on top of `shares`: fee * shares / (assets - fee), rounded down.
     function feeShares(uint256 fee, uint256 assets, uint256 shares) internal pure returns (uint256) {

@@ -15,8 +15,6 @@ contract RewardsDistributor is IRewardsDistributor, Initializable, AccessControl
     // ================================================================ constants / immutables
 
     ITrETH public immutable token;
-    /// @dev Sets the root with each report (read on claim, so the report pays no call here).
-    IAccounting public immutable accounting;
 
     // ================================================================ storage
 
@@ -40,10 +38,9 @@ contract RewardsDistributor is IRewardsDistributor, Initializable, AccessControl
     // ================================================================ constructor
 
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(ITrETH token_, IAccounting accounting_) {
-        if (address(token_) == address(0) || address(accounting_) == address(0)) revert RewardsDistributorZeroAddress();
+    constructor(ITrETH token_) {
+        if (address(token_) == address(0)) revert RewardsDistributorZeroAddress();
         token = token_;
-        accounting = accounting_;
         _disableInitializers();
     }
 
@@ -65,10 +62,10 @@ contract RewardsDistributor is IRewardsDistributor, Initializable, AccessControl
     {
         if (account == address(0)) revert RewardsDistributorZeroAddress();
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(operatorId, account, cumulativeShares))));
-        // The accounting module keeps the root's first 160 bits (the rest reads as zero): the
+        // The accounting module keeps the root's first 152 bits (the rest reads as zero): the
         // proof's root must match them.
         bytes32 root = MerkleProof.processProofCalldata(proof, leaf);
-        if (bytes20(root) != bytes20(accounting.rewardsRoot())) {
+        if (bytes19(root) != bytes19(accounting().rewardsRoot())) {
             revert RewardsDistributorInvalidProof(operatorId, account, cumulativeShares);
         }
         DistributorStorage storage $ = _s();
@@ -87,12 +84,14 @@ contract RewardsDistributor is IRewardsDistributor, Initializable, AccessControl
     /// @inheritdoc IRewardsDistributor
     function claimTreasuryFee() external returns (uint256 shares) {
         DistributorStorage storage $ = _s();
-        uint256 accrued = accounting.treasuryFeeShares();
+        IAccounting module = accounting();
+        uint256 accrued = module.treasuryFeeShares();
         uint256 done = $.treasuryFeeClaimed;
-        // Cannot underflow: the accounting module's counter only grows and this follows it.
+        // Cannot underflow: the accounting module's counter only grows, and a successor takes it
+        // over at activation, so it never falls below what was paid.
         shares = accrued - done;
         $.treasuryFeeClaimed = accrued;
-        address to = accounting.treasury();
+        address to = module.treasury();
         emit TreasuryFeeClaimed(to, shares, accrued);
         // Effects first; trETH is the protocol's own token (no callbacks).
         if (shares != 0) token.transfer(to, shares);
@@ -113,6 +112,11 @@ contract RewardsDistributor is IRewardsDistributor, Initializable, AccessControl
 
     /// @inheritdoc IRewardsDistributor
     function rewardsRoot() external view returns (bytes32) {
-        return accounting.rewardsRoot();
+        return accounting().rewardsRoot();
+    }
+
+    /// @inheritdoc IRewardsDistributor
+    function accounting() public view returns (IAccounting) {
+        return IAccounting(token.accountingModule());
     }
 }

@@ -49,9 +49,16 @@ interface IAccounting {
     /// @notice Exits and losses of one operator since the last report.
     struct OperatorChange {
         uint256 operatorId;
-        /// @dev The operator's validators exited so far (cumulative; never decreases).
+        /// @dev The operator's validators exited so far: exit epoch passed at the reference slot
+        /// (cumulative; never decreases). Meets exit requests; frees no bond.
         uint256 exitedValidators;
-        /// @dev Wei its validators lost in the frame (slashing, penalties, ending below 32 ETH).
+        /// @dev Of those, the validators whose ETH is back: withdrawable epoch passed and balance
+        /// withdrawn to the vault (cumulative; never decreases, at most `exitedValidators`). Only
+        /// these release their bond: a slashed validator stays exposed to the correlation penalty
+        /// until it is withdrawable (about 8,192 epochs after its exit).
+        uint256 withdrawnValidators;
+        /// @dev Wei its validators lost in the frame (slashing, penalties, ending below 32 ETH); at
+        /// most 32 ETH per validator of the operator not yet withdrawn.
         uint256 loss;
     }
 
@@ -71,7 +78,9 @@ interface IAccounting {
         uint256 withdrawalVaultAmount;
         /// @dev Wei of EL rewards (priority fees, MEV) in the vault at `refSlot`, including any
         /// held back by earlier reports; together with `withdrawalVaultAmount` at most the
-        /// vault's balance.
+        /// vault's balance. If the vault holds less when the report is applied (a forced exit paid
+        /// its EIP-7002 fee from it since the reference slot), the EL part is cut to what is there
+        /// and the rest counts in a later report.
         uint256 elRewardsVaultAmount;
         /// @dev Protocol validators exited so far (cumulative).
         uint256 exitedValidators;
@@ -114,23 +123,27 @@ interface IAccounting {
     struct Limits {
         /// @dev Treasury fee, basis points of rewards (mainnet default 5_00 = 5%).
         uint16 treasuryFeeBps;
-        /// @dev Largest yearly growth of the beacon balance (+ withdrawals), basis points
-        /// (default 10_00 = 10%/year), pro rata over the time since the last report.
-        uint16 maxAnnualClGrowthBps;
-        /// @dev Largest fall of the pool (before bonds) that a quorum alone may report, basis points
-        /// of the pool's beacon assets (default 50 = 0.5%); a larger one needs every member.
+        /// @dev Largest yearly growth of the beacon balance (+ withdrawals, + the operators'
+        /// losses), basis points (default 10_00 = 10%/year), pro rata over the time since the last
+        /// report. 24 bits: up to ~167,000%/year, so that a small local chain (few validators,
+        /// short slots: 160-2,200%/year) can be described too.
+        uint24 maxAnnualClGrowthBps;
+        /// @dev Largest fall of the pool (before bonds), and largest sum of the operators' losses,
+        /// that a quorum alone may report, basis points of the pool's beacon assets (default 50 =
+        /// 0.5%); a larger one needs every member.
         uint16 maxLossBps;
         /// @dev Largest rise of the holder exchange rate per report, in 1e-9 (default 750_000 =
         /// 0.075%, about 3x a day of 10%/year rewards); the excess EL rewards wait in the vault.
         uint32 maxRateIncreasePerReport;
-        /// @dev Largest operator commission a report may state, basis points of the frame's gross
-        /// rewards (default 10_00 = 10%, the registry's default commission cap; governance keeps it
-        /// at or above the registry's cap).
+        /// @dev Largest operator commission a report may state, basis points of the frame's net
+        /// rewards (the pool's growth after every loss; default 10_00 = 10%, the registry's default
+        /// commission cap): a reported loss never raises the cap.
         uint16 maxCommissionBps;
         /// @dev Seconds an operator has to exit a named validator (default 4 days).
         uint32 exitDeadline;
         /// @dev Wei taken from the bond of an operator that missed the exit deadline (default 1 ETH;
-        /// 64 bits hold up to 18.4 ETH, more than four validators' bonds).
+        /// 64 bits hold up to 18.4 ETH, more than four validators' bonds). Also the most the
+        /// withdrawal vault pays for one EIP-7002 exit request.
         uint64 missedExitPenalty;
     }
 
@@ -153,12 +166,18 @@ interface IAccounting {
     );
     /// @notice This module took over from `previous` at its reference slot `lastRefSlot`.
     event StateImported(address indexed previous, uint256 lastRefSlot);
+    /// @notice Bond shares deferred by penalties and debt repayments outside a report were burned
+    /// by this report (within its rate limit; the rest waits for later reports).
+    event DeferredBurnApplied(uint256 indexed refSlot, uint256 shares);
     /// @notice The report names validators to exit; the list is published with {publishExitRequests}.
+    /// `deadline` is the list's own, set when a report first named it; a report naming the same
+    /// list again keeps it.
     event ExitRequestsSet(uint256 indexed refSlot, bytes32 exitRequestsHash, uint256 count, uint256 deadline);
     /// @notice The exit list whose hash a report named, for operators to read.
     event ExitRequestsPublished(bytes32 indexed exitRequestsHash, bytes data);
     /// @notice An operator missed the deadline for a named validator: it was exited through
     /// EIP-7002 and the operator penalised.
+    /// `penalty` is charged on the first forced exit of a validator only (zero on a retry).
     event ValidatorForcedExit(uint256 indexed operatorId, uint256 indexed keyIndex, bytes pubkey, uint256 penalty, address caller);
     event LimitsSet(Limits limits);
     event TreasurySet(address treasury);
@@ -184,7 +203,8 @@ interface IAccounting {
     error AccountingInvalidExitedValidators(uint256 reported, uint256 previous, uint256 clValidators);
     /// @notice The beacon balance grew by `growth` wei; at most `limit` in the time elapsed.
     error AccountingClGrowthTooHigh(uint256 growth, uint256 limit);
-    /// @notice A fall of `loss` wei above `bound` needs every member: `support` of `members` agreed.
+    /// @notice A fall (or a sum of operator losses) of `loss` wei above `bound` needs every member:
+    /// `support` of `members` agreed.
     error AccountingLossNeedsUnanimity(uint256 loss, uint256 bound, uint256 support, uint256 members);
     /// @notice The commission exceeds the largest commission on the rewards.
     error AccountingCommissionTooHigh(uint256 commission, uint256 maxCommission);
@@ -208,10 +228,16 @@ interface IAccounting {
     error AccountingExitAlreadyDone(uint256 operatorId, uint256 exited, uint256 target);
     /// @notice The pubkey and signature do not match the registry's key `keyIndex` of `operatorId`.
     error AccountingExitKeyMismatch(uint256 operatorId, uint256 keyIndex);
-    /// @notice This entry was already force-exited.
-    error AccountingExitAlreadyForced(bytes32 exitRequestsHash, uint256 index);
-    /// @notice Only the contract's own vault calls may send ETH to it.
-    error AccountingUnexpectedEther(address sender);
+    /// @notice The validator was force-exited at `forcedAt`; a retry is possible after `retryAfter`.
+    error AccountingExitAlreadyForced(uint256 operatorId, uint256 keyIndex, uint256 forcedAt, uint256 retryAfter);
+    /// @notice No report named an exit list with this hash.
+    error AccountingUnknownExitList(bytes32 exitRequestsHash);
+    /// @notice A successor module reports only once governance activated it ({activate}).
+    error AccountingNotActive();
+    /// @notice {activate} is for a successor that is installed and not yet active.
+    error AccountingCannotActivate(address tokenAccountingModule, bool awaitingImport);
+    /// @notice This module is no longer the token's accounting module.
+    error AccountingNotCurrentModule(address current);
 
     // ---------------------------------------------------------------- reports
 
@@ -224,9 +250,14 @@ interface IAccounting {
     /// that meets the request. Anyone may call.
     function publishExitRequests(bytes calldata data) external;
 
-    /// @notice After the exit deadline, exits entry `index` of the current exit list through
-    /// EIP-7002 (fee paid by the withdrawal vault) and penalises the operator's bond, if the
-    /// operator's exited count is still below the entry's target. Anyone may call.
+    /// @notice After its list's deadline, exits entry `index` of an exit list a report named
+    /// (this module's or its predecessors') through EIP-7002 (fee paid by the withdrawal vault, at
+    /// most `missedExitPenalty`), if the operator's exited count is still below the entry's target.
+    /// The first forced exit of a validator penalises the operator's bond; the penalty reaches the
+    /// holders through the next report (see {ITrETH-deferBurn}). The beacon chain silently drops a
+    /// request it cannot take (e.g. before the validator served SHARD_COMMITTEE_PERIOD), so a
+    /// validator still not exited may be forced again, without penalty, once `exitDeadline` has
+    /// passed since the last attempt. Anyone may call.
     /// @param keySignature The key's deposit signature: with the pubkey it must match the
     /// registry's commitment for `(operatorId, keyIndex)`.
     /// @dev Warning: the exited counts are those of the last report; an operator that exits just
@@ -237,6 +268,11 @@ interface IAccounting {
 
     function setLimits(Limits calldata limits) external;
     function setTreasury(address treasury) external;
+    /// @notice Makes a successor module live: imports its predecessor's report state, rewards
+    /// root, limits and treasury as they are now. Governance calls it in the same timelock batch as
+    /// trETH's `setModules` (after it) and the role grants, so no report falls between the import
+    /// and the switch: the predecessor cannot apply a report once trETH no longer names it.
+    function activate() external;
 
     // ---------------------------------------------------------------- views
 
@@ -245,6 +281,10 @@ interface IAccounting {
     function limits() external view returns (Limits memory);
     function treasury() external view returns (address);
     function withdrawalQueue() external view returns (address);
+    /// @notice The module this one replaces (zero for the first).
+    function previous() external view returns (IAccounting);
+    /// @notice True for a successor until {activate}.
+    function awaitingActivation() external view returns (bool);
     function lastProcessedRefSlot() external view returns (uint256);
     /// @notice Validators seen on the consensus layer and exited, as last reported.
     function lastClValidators() external view returns (uint256);
@@ -255,12 +295,16 @@ interface IAccounting {
     /// the distributor pays them to {treasury}.
     function treasuryFeeShares() external view returns (uint256);
     /// @notice The operators' rewards root of the last report that set one (see {Report}), kept as
-    /// its first 160 bits (the last 96 are zero here): a proof is checked against those. 160 bits
-    /// leave forging a proof for a root someone else built at 2^160 work; a collision (2^80)
+    /// its first 152 bits (the last 104 are zero here): a proof is checked against those. 152 bits
+    /// leave forging a proof for a root someone else built at 2^152 work; a collision (2^76)
     /// would only serve the root's author, the committee, which can post any root anyway.
     function rewardsRoot() external view returns (bytes32);
-    /// @notice The current exit list's hash and its deadline (unix seconds).
+    /// @notice The latest exit list's hash and its deadline (unix seconds).
     function exitRequests() external view returns (bytes32 exitRequestsHash, uint256 deadline);
+    /// @notice The deadline of an exit list a report of this module or a predecessor named (0: none).
+    function exitListDeadline(bytes32 exitRequestsHash) external view returns (uint256);
+    /// @notice When the validator was last force-exited by this module or a predecessor (0: never).
+    function forcedAt(uint256 operatorId, uint256 keyIndex) external view returns (uint256);
     /// @notice ETH per share scaled by 1e27, as the token prices it now.
     function shareRate() external view returns (uint256);
 }

@@ -31,6 +31,9 @@ interface IOperatorRegistry {
         uint96 bondShares;
         /// @dev Losses not covered by the bond, wei.
         uint128 debt;
+        /// @dev Exited keys whose ETH is back (withdrawable and withdrawn), as reported; only these
+        /// free their bond. At most `exitedKeys`.
+        uint32 withdrawnKeys;
     }
 
     event OperatorRegistered(uint256 indexed operatorId, address indexed manager, address rewardAddress, uint16 commissionBps, bool curated);
@@ -45,12 +48,16 @@ interface IOperatorRegistry {
     event BondPerValidatorSet(uint256 amount);
     event MaxCommissionSet(uint16 bps);
     event CommissionIncreaseDelaySet(uint40 delay);
-    /// @notice A report set the operator's cumulative exited validators.
-    event ExitedValidatorsReported(uint256 indexed operatorId, uint256 exitedValidators);
+    /// @notice A report set the operator's cumulative exited validators and, of those, the
+    /// validators whose ETH is back.
+    event ExitedValidatorsReported(uint256 indexed operatorId, uint256 exitedValidators, uint256 withdrawnValidators);
     /// @notice A loss (or penalty) of `amount` wei was charged: `sharesBurned` bond shares covered
-    /// `covered` wei; the rest was added to the operator's debt, now `debt`.
+    /// `covered` wei; the rest was added to the operator's debt, now `debt`. A loss in a report is
+    /// burned at once (it offsets the loss); a penalty outside a report is set aside to be burned by
+    /// the next report ({ITrETH-deferBurn}).
     event LossCharged(uint256 indexed operatorId, uint256 amount, uint256 sharesBurned, uint256 covered, uint256 debt);
-    /// @notice Debt of `repaid` wei was paid from the bond by burning `sharesBurned` shares.
+    /// @notice Debt of `repaid` wei was paid from the bond with `sharesBurned` shares, set aside to
+    /// be burned by the next report ({ITrETH-deferBurn}).
     event DebtSettled(uint256 indexed operatorId, uint256 repaid, uint256 sharesBurned, uint256 debt);
 
     error OperatorRegistryZeroAddress();
@@ -71,6 +78,11 @@ interface IOperatorRegistry {
     error OperatorRegistryBondTooLarge(uint256 shares);
     /// @notice A report set an exited count below the current one or above the deposited keys.
     error OperatorRegistryInvalidExitedCount(uint256 operatorId, uint256 exited, uint256 current, uint256 deposited);
+    /// @notice A report set a withdrawn count below the current one or above the exited count.
+    error OperatorRegistryInvalidWithdrawnCount(uint256 operatorId, uint256 withdrawn, uint256 current, uint256 exited);
+    /// @notice A report charged `loss` wei to an operator whose validators not yet withdrawn
+    /// could lose at most `maxLoss` (32 ETH each).
+    error OperatorRegistryLossTooHigh(uint256 operatorId, uint256 loss, uint256 maxLoss);
     /// @notice The operator has no debt, or no bond to pay it with.
     error OperatorRegistryNothingToSettle(uint256 operatorId);
 
@@ -111,30 +123,32 @@ interface IOperatorRegistry {
     function useKeys(uint256 operatorId, uint256 count, bytes calldata pubkeys, bytes calldata signatures) external;
 
     /// @notice Applies one operator's line of an oracle report: sets its cumulative exited
-    /// validators and charges `loss` wei to its bond like {chargeLoss}, but valued at the pool's
-    /// `totalAssets` and `totalShares` from before the report. Only the accounting module.
+    /// validators and, of those, the validators whose ETH is back (which free their bond), and
+    /// charges `loss` wei to its bond, valued at the pool's `totalAssets` and `totalShares` from
+    /// before the report and burned at once. The loss may be at most 32 ETH per validator of the
+    /// operator not withdrawn before this report. Only the accounting module.
     /// @dev Every line of a report is valued at the same pre-report rate: the shares burned then
     /// add up to exactly the losses' worth, so holders end at the rate they started from.
     /// @return covered Wei of the loss the bond covered.
     function applyReport(
         uint256 operatorId,
         uint256 exitedValidators,
+        uint256 withdrawnValidators,
         uint256 loss,
         uint256 totalAssets,
         uint256 totalShares
     ) external returns (uint256 covered);
 
-    /// @notice Charges `amount` wei to the operator: bond shares worth it at the current rate
-    /// (rounded up) are burned, which gives their value to every other holder; what the bond
-    /// cannot cover is added to the operator's debt. Only the accounting module (losses,
-    /// missed-exit penalties).
-    /// @dev Warning: call it BEFORE the token's rate reflects the loss, so the shares are valued
-    /// at the rate the loss is measured against.
+    /// @notice Charges a penalty of `amount` wei to the operator outside a report: bond shares worth
+    /// it at the current rate (rounded up) are set aside to be burned by the next report, within
+    /// its rate limit ({ITrETH-deferBurn}), which gives their value to the holders then; what the
+    /// bond cannot cover is added to the operator's debt. Only the accounting module (missed-exit
+    /// penalties).
     /// @return covered Wei the bond covered.
     function chargeLoss(uint256 operatorId, uint256 amount) external returns (uint256 covered);
 
-    /// @notice Pays the operator's debt from its bond (burning shares), as far as the bond goes.
-    /// Anyone may call.
+    /// @notice Pays the operator's debt from its bond, as far as the bond goes: the shares are set
+    /// aside to be burned by the next report ({ITrETH-deferBurn}). Anyone may call.
     function settleDebt(uint256 operatorId) external;
 
     // ---------------------------------------------------------------- governance
@@ -151,7 +165,7 @@ interface IOperatorRegistry {
     function getOperator(uint256 operatorId) external view returns (Operator memory);
     /// @notice The commission in force now (a scheduled increase counts once its time has come).
     function commissionOf(uint256 operatorId) external view returns (uint16);
-    /// @notice Bond needed for the operator's keys that are not exited, wei.
+    /// @notice Bond needed for the operator's keys whose ETH is not back, wei.
     function requiredBond(uint256 operatorId) external view returns (uint256);
     /// @notice The operator's bond valued in ETH at the current rate, wei.
     function bondValue(uint256 operatorId) external view returns (uint256);

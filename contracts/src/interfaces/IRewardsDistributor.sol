@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 pragma solidity ^0.8.24;
 
+import {IAccounting} from "./IAccounting.sol";
+
 /// @title IRewardsDistributor
 /// @notice Holds the protocol fee, minted as trETH by the accounting module each report: it pays
 /// the treasury its part and the operators their commission against the accounting module's
@@ -40,4 +42,7 @@ interface IRewardsDistributor {
     function claimed(uint256 operatorId) external view returns (uint256);
     /// @notice The current root (read from the accounting module).
     function rewardsRoot() external view returns (bytes32);
+    /// @notice The accounting module whose root and treasury fee counter claims follow: always
+    /// trETH's current one, so claims go on across a replacement of the module.
+    function accounting() external view returns (IAccounting);
 }

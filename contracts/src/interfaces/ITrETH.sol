@@ -41,6 +41,8 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     /// @notice A report set the beacon assets and announced `received` wei from the vault for the
     /// buffer (the previous figure is the last `Rebased` or `BeaconDepositFunded`).
     event Rebased(uint256 beaconAssets, uint256 received);
+    /// @notice `from` set `shares` aside to be burned by a later report; `pending` are set aside in all.
+    event BurnDeferred(address indexed from, uint256 shares, uint256 pending);
     event StakingPaused(address indexed by);
     event StakingResumed(address indexed by);
     /// @notice The daily stake cap changed; `cap == 0` means no cap.
@@ -83,6 +85,8 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     error TrETHBurnExceedsSupply(uint256 shares, uint256 totalShares);
     /// @notice The withdrawal queue can change only once every escrowed share is finalized.
     error TrETHQueueNotDrained(uint256 escrowed);
+    /// @notice A report may burn at most the `pending` shares set aside by {deferBurn}.
+    error TrETHDeferredBurnExceeded(uint256 shares, uint256 pending);
 
     // ---------------------------------------------------------------- staking
 
@@ -95,6 +99,13 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     /// @notice Burns `shares` of the caller. Their ETH stays in the pool and raises the value of
     /// every other share. Used by the operator registry to cover losses from bonds.
     function burn(uint256 shares) external;
+
+    /// @notice Sets `shares` of the caller aside to be burned by the next reports, each within its
+    /// rate limit, instead of at once: the rate then rises in a report, by at most the report's
+    /// limit, and nobody can stake just before a burn to take part of it. The shares leave the
+    /// caller (a `Transfer` to this contract) and still count in `totalSupply` until burned. The
+    /// operator registry sets bond penalties and debt repayments aside this way.
+    function deferBurn(uint256 shares) external;
 
     // ---------------------------------------------------------------- ERC-4626 deposit side
 
@@ -119,11 +130,18 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     /// deposit contract in the same transaction. Only the depositor module.
     function fundBeaconDeposit(uint256 amount) external;
 
-    /// @notice Applies an oracle report: sets the beacon assets to `newBeaconAssets`, mints
-    /// `feeShares` (the protocol fees; none if zero) to `feeRecipient`, and allows the vault to
-    /// send `vaultEther` wei straight into the buffer (without minting) through `receiveVaultEther`
-    /// later in the same transaction. Only the accounting module.
-    function rebase(uint256 newBeaconAssets, uint256 vaultEther, address feeRecipient, uint256 feeShares) external;
+    /// @notice Applies an oracle report: sets the beacon assets to `newBeaconAssets`, burns
+    /// `burnShares` of the shares set aside by {deferBurn}, mints `feeShares` (the protocol fees;
+    /// none if zero) to `feeRecipient`, and allows the vault to send `vaultEther` wei straight into
+    /// the buffer (without minting) through `receiveVaultEther` later in the same transaction.
+    /// Only the accounting module.
+    function rebase(
+        uint256 newBeaconAssets,
+        uint256 vaultEther,
+        address feeRecipient,
+        uint256 feeShares,
+        uint256 burnShares
+    ) external;
 
     /// @notice Takes ETH that a vault sends for the report being applied into the buffer, without
     /// minting: at most the `vaultEther` announced by the accounting module's `rebase` in this
@@ -185,9 +203,14 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     function bufferedEther() external view returns (uint256);
     /// @notice ETH on the beacon chain or in transit to it, as last reported plus deposits since.
     function beaconAssets() external view returns (uint256);
-    /// @notice What an oracle report starts from, in one call: `beaconAssets()`, `totalAssets()`
-    /// and `totalSupply()`.
-    function reportState() external view returns (uint256 beaconAssets_, uint256 assets, uint256 shares);
+    /// @notice What an oracle report starts from, in one call: `beaconAssets()`, `totalAssets()`,
+    /// `totalSupply()` and the shares set aside to burn ({pendingBurnShares}).
+    function reportState()
+        external
+        view
+        returns (uint256 beaconAssets_, uint256 assets, uint256 shares, uint256 pendingBurn);
+    /// @notice Shares set aside by {deferBurn} that no report has burned yet.
+    function pendingBurnShares() external view returns (uint256);
     /// @notice Withdrawal tickets held by `holder` (the queue's ERC-721 `balanceOf`).
     function ticketBalanceOf(address holder) external view returns (uint256);
     /// @notice Shares escrowed by withdrawal requests not yet finalized. They count in `totalSupply`

@@ -17,11 +17,15 @@ interface IWithdrawalVault {
     error WithdrawalVaultFeeUnaffordable(uint256 fee, uint256 balance);
     /// @notice The EIP-7002 system contract rejected the request.
     error WithdrawalVaultExitRequestFailed(bytes pubkey, uint256 fee);
+    /// @notice The EIP-7002 fee `fee` is above the caller's cap `maxFee`.
+    error WithdrawalVaultFeeTooHigh(uint256 fee, uint256 maxFee);
 
     /// @notice Requests the full exit of validator `pubkey` (48 bytes) through EIP-7002, paying the
     /// system contract's current fee from the vault. Only the accounting module.
     /// @return fee The fee paid, wei.
-    function requestExit(bytes calldata pubkey) external returns (uint256 fee);
+    /// @param maxFee The most the vault pays for the request: a request costs more only when the
+    /// EIP-7002 queue is congested (its fee grows exponentially with the excess requests).
+    function requestExit(bytes calldata pubkey, uint256 maxFee) external returns (uint256 fee);
 
     /// @notice The EIP-7002 withdrawal request system contract.
     function WITHDRAWAL_REQUEST_CONTRACT() external view returns (address);

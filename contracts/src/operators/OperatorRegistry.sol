@@ -22,6 +22,8 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
     bytes32 public constant ACCOUNTING_ROLE = keccak256("ACCOUNTING_ROLE");
     uint256 internal constant PUBKEY_LENGTH = 48;
     uint256 internal constant SIGNATURE_LENGTH = 96;
+    /// @dev Every protocol validator is deposited with 32 ETH: the most it can lose.
+    uint256 internal constant DEPOSIT_SIZE = 32 ether;
     /// @dev 100% in basis points.
     uint256 internal constant BPS = 10_000;
     /// @dev Defaults (governance parameters): 4 ETH bond per validator, 10% commission cap, and a
@@ -298,30 +300,41 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
     function applyReport(
         uint256 operatorId,
         uint256 exitedValidators,
+        uint256 withdrawnValidators,
         uint256 loss,
         uint256 totalAssets,
         uint256 totalShares
     ) external onlyRole(ACCOUNTING_ROLE) returns (uint256 covered) {
         RegistryStorage storage $ = _s();
         Operator storage op = _operator(operatorId);
+        uint256 withdrawnBefore = op.withdrawnKeys;
+        if (loss != 0) {
+            // A validator loses at most its balance: 32 ETH for each one whose ETH is not back.
+            uint256 maxLoss = (uint256(op.depositedKeys) - withdrawnBefore) * DEPOSIT_SIZE;
+            if (loss > maxLoss) revert OperatorRegistryLossTooHigh(operatorId, loss, maxLoss);
+        }
         uint256 current = op.exitedKeys;
-        if (exitedValidators != current) {
+        if (exitedValidators != current || withdrawnValidators != withdrawnBefore) {
             uint256 deposited = op.depositedKeys;
             if (exitedValidators < current || exitedValidators > deposited) {
                 revert OperatorRegistryInvalidExitedCount(operatorId, exitedValidators, current, deposited);
             }
-            // Fits: exitedValidators <= depositedKeys, a uint32.
+            if (withdrawnValidators < withdrawnBefore || withdrawnValidators > exitedValidators) {
+                revert OperatorRegistryInvalidWithdrawnCount(operatorId, withdrawnValidators, withdrawnBefore, exitedValidators);
+            }
+            // Fit: withdrawn <= exited <= depositedKeys, a uint32.
             op.exitedKeys = uint32(exitedValidators);
+            op.withdrawnKeys = uint32(withdrawnValidators);
             $.totalExitedKeys += uint64(exitedValidators - current);
-            emit ExitedValidatorsReported(operatorId, exitedValidators);
+            emit ExitedValidatorsReported(operatorId, exitedValidators, withdrawnValidators);
         }
-        if (loss != 0) covered = _charge(op, operatorId, loss, totalAssets, totalShares);
+        if (loss != 0) covered = _charge(op, operatorId, loss, totalAssets, totalShares, false);
     }
 
     /// @inheritdoc IOperatorRegistry
     function chargeLoss(uint256 operatorId, uint256 amount) external onlyRole(ACCOUNTING_ROLE) returns (uint256) {
         if (amount == 0) return 0;
-        return _charge(_operator(operatorId), operatorId, amount, token.totalAssets(), token.totalSupply());
+        return _charge(_operator(operatorId), operatorId, amount, token.totalAssets(), token.totalSupply(), true);
     }
 
     /// @inheritdoc IOperatorRegistry
@@ -336,8 +349,9 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
         op.bondShares = uint96(bond - burned);
         op.debt = uint128(debt - repaid);
         emit DebtSettled(operatorId, repaid, burned, debt - repaid);
-        // Effects first; trETH is the protocol's own token (no callbacks).
-        token.burn(burned);
+        // Effects first; trETH is the protocol's own token (no callbacks). Set aside, not burned:
+        // the repayment reaches the rate through the next report, within its limit.
+        token.deferBurn(burned);
     }
 
     // ================================================================ views
@@ -462,7 +476,7 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
 
     function _requiredBond(Operator storage op) private view returns (uint256) {
         if (op.curated) return 0;
-        return (uint256(op.totalKeys) - op.exitedKeys) * _s().bondPerValidator + op.debt;
+        return (uint256(op.totalKeys) - op.withdrawnKeys) * _s().bondPerValidator + op.debt;
     }
 
     function _checkBond(uint256 operatorId, Operator storage op) private view {
@@ -472,11 +486,18 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
         if (bond < required) revert OperatorRegistryInsufficientBond(operatorId, bond, required);
     }
 
-    /// @dev Burns bond shares worth `amount` (rounded up, at most the whole bond); the rest becomes debt.
-    function _charge(Operator storage op, uint256 operatorId, uint256 amount, uint256 totalAssets, uint256 totalShares)
-        private
-        returns (uint256 covered)
-    {
+    /// @dev Burns bond shares worth `amount` (rounded up, at most the whole bond); the rest becomes
+    /// debt. `deferred`: set the shares aside for the next report to burn (a penalty outside a
+    /// report must not move the rate at once) instead of burning them (a loss in a report, which
+    /// the burn offsets).
+    function _charge(
+        Operator storage op,
+        uint256 operatorId,
+        uint256 amount,
+        uint256 totalAssets,
+        uint256 totalShares,
+        bool deferred
+    ) private returns (uint256 covered) {
         uint256 bond = op.bondShares;
         uint256 burned;
         if (bond != 0) (burned, covered) = _bondCover(bond, amount, totalAssets, totalShares);
@@ -486,7 +507,10 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
         op.debt = debt.toUint128();
         emit LossCharged(operatorId, amount, burned, covered, debt);
         // Effects first; trETH is the protocol's own token (no callbacks).
-        if (burned != 0) token.burn(burned);
+        if (burned != 0) {
+            if (deferred) token.deferBurn(burned);
+            else token.burn(burned);
+        }
     }
 
     /// @dev Shares of a bond of `bond` shares that cover `amount` wei at the rate totalAssets /

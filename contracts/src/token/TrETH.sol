@@ -43,6 +43,9 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
     bytes32 private constant DELEGATION_TYPEHASH = keccak256("Delegation(address delegatee,uint256 nonce,uint256 expiry)");
     uint8 private constant FLAG_STAKING_PAUSED = 1;
+    /// @dev Shares set aside by `deferBurn` wait in this contract's own account; the flag tells a
+    /// report to read it, so that reports without any pay nothing for it.
+    uint8 private constant FLAG_BURN_PENDING = 2;
 
     IWETH private immutable WETH;
 
@@ -58,7 +61,7 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         uint40 stakeLimitClock;
         // Daily cap in units of 0.001 ETH (up to ~4.29M ETH); 0 = no cap.
         uint32 stakeCapUnits;
-        // Bit 0: staking paused.
+        // Bit 0: staking paused; bit 1: shares set aside to burn (see deferBurn).
         uint8 flags;
     }
 
@@ -237,6 +240,19 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         emit Transfer(msg.sender, address(0), shares);
     }
 
+    /// @inheritdoc ITrETH
+    function deferBurn(uint256 shares) external {
+        if (shares == 0) revert TrETHZeroAmount();
+        _debit(msg.sender, shares);
+        Account storage pool = _accounts[address(this)];
+        // Cannot overflow 88 bits: the shares set aside are part of the supply, which fits 88 bits.
+        uint256 pending = pool.shares + shares;
+        pool.shares = uint88(pending);
+        _supply.flags |= FLAG_BURN_PENDING;
+        emit Transfer(msg.sender, address(this), shares);
+        emit BurnDeferred(msg.sender, shares, pending);
+    }
+
     // ================================================================ modules
 
     /// @inheritdoc ITrETH
@@ -254,12 +270,27 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     }
 
     /// @inheritdoc ITrETH
-    function rebase(uint256 newBeaconAssets, uint256 vaultEther, address feeRecipient, uint256 feeShares)
-        external
-        only(_accounting)
-    {
+    function rebase(
+        uint256 newBeaconAssets,
+        uint256 vaultEther,
+        address feeRecipient,
+        uint256 feeShares,
+        uint256 burnShares
+    ) external only(_accounting) {
         Supply memory s = _supply;
         s.beaconAssets = newBeaconAssets.toUint88();
+        if (burnShares != 0) {
+            Account storage pool = _accounts[address(this)];
+            uint256 pending = pool.shares;
+            if (burnShares > pending) revert TrETHDeferredBurnExceeded(burnShares, pending);
+            // Unchecked: burnShares <= pending <= totalShares (the shares set aside are in the supply).
+            unchecked {
+                pool.shares = uint88(pending - burnShares);
+                s.totalShares -= uint88(burnShares);
+            }
+            if (burnShares == pending) s.flags &= ~FLAG_BURN_PENDING;
+            emit Transfer(address(this), address(0), burnShares);
+        }
         // The fee mint shares the supply slot's one write with the beacon assets.
         if (feeShares != 0) {
             if (feeRecipient == address(0)) revert TrETHZeroAddress();
@@ -580,9 +611,15 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     }
 
     /// @inheritdoc ITrETH
-    function reportState() external view returns (uint256, uint256, uint256) {
+    function reportState() external view returns (uint256, uint256, uint256, uint256) {
         Supply memory s = _supply;
-        return (s.beaconAssets, _totalAssets(s), s.totalShares);
+        uint256 pending = s.flags & FLAG_BURN_PENDING != 0 ? _accounts[address(this)].shares : 0;
+        return (s.beaconAssets, _totalAssets(s), s.totalShares, pending);
+    }
+
+    /// @inheritdoc ITrETH
+    function pendingBurnShares() external view returns (uint256) {
+        return _accounts[address(this)].shares;
     }
 
     /// @inheritdoc ITrETH

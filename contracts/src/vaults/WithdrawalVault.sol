@@ -19,12 +19,13 @@ contract WithdrawalVault is IWithdrawalVault, EtherVault {
     constructor(ITrETH token_) EtherVault(token_) {}
 
     /// @inheritdoc IWithdrawalVault
-    function requestExit(bytes calldata pubkey) external onlyRole(ACCOUNTING_ROLE) returns (uint256 fee) {
+    function requestExit(bytes calldata pubkey, uint256 maxFee) external onlyRole(ACCOUNTING_ROLE) returns (uint256 fee) {
         if (pubkey.length != PUBKEY_LENGTH) revert WithdrawalVaultInvalidPubkey(pubkey.length);
         // EIP-7002: a call with empty calldata returns the current fee as one 32-byte word.
         (bool ok, bytes memory data) = WITHDRAWAL_REQUEST_CONTRACT.staticcall("");
         if (!ok || data.length != 32) revert WithdrawalVaultFeeUnavailable(WITHDRAWAL_REQUEST_CONTRACT);
         fee = abi.decode(data, (uint256));
+        if (fee > maxFee) revert WithdrawalVaultFeeTooHigh(fee, maxFee);
         uint256 balance = address(this).balance;
         if (fee > balance) revert WithdrawalVaultFeeUnaffordable(fee, balance);
         emit ExitRequested(pubkey, fee);

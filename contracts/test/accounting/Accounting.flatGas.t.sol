@@ -18,10 +18,10 @@ contract AccountingFlatGasTest is AccountingFixture {
 
     function _typical() internal returns (IAccounting.Report memory r) {
         r = _baseReport();
-        r.clBalance = r.clBalance + 0.02 ether - 0.02 ether; // rewards and a loss on operator 0
+        r.clBalance = r.clBalance + 0.01 ether - 0.01 ether; // rewards and a loss on operator 0
         vm.deal(address(withdrawalVault), 0.01 ether);
         r.elRewardsVaultAmount = 0.01 ether;
-        r.operatorChanges = _changes1(0, 0, 0.02 ether);
+        r.operatorChanges = _changes1(0, 0, 0.01 ether);
         r.rewardsRoot = keccak256("root");
         r.operatorCommission = 0.0005 ether;
     }

@@ -5,6 +5,7 @@ import {AccountingFixture} from "./AccountingFixture.sol";
 import {WithdrawalRequestMock} from "../mocks/WithdrawalRequestMock.sol";
 import {IAccounting} from "../../src/interfaces/IAccounting.sol";
 import {IWithdrawalVault} from "../../src/interfaces/IWithdrawalVault.sol";
+import {ITrETH} from "../../src/interfaces/ITrETH.sol";
 
 /// @notice Exit requests named by a report, and forced exits through EIP-7002 after the deadline.
 /// @dev This unit test etches a stand-in for the EIP-7002 system contract at its address (the
@@ -53,7 +54,7 @@ contract AccountingForceExitTest is AccountingFixture {
         emit IAccounting.ExitRequestsPublished(listHash, exitList);
         accounting.publishExitRequests(exitList);
         bytes memory other = bytes.concat(exitList, hex"00");
-        vm.expectRevert(abi.encodeWithSelector(IAccounting.AccountingExitRequestsMismatch.selector, listHash, keccak256(other)));
+        vm.expectRevert(abi.encodeWithSelector(IAccounting.AccountingUnknownExitList.selector, keccak256(other)));
         accounting.publishExitRequests(other);
     }
 
@@ -75,9 +76,14 @@ contract AccountingForceExitTest is AccountingFixture {
         assertEq(system.requests(), 1, "one EIP-7002 request");
         assertEq(keccak256(system.lastRequest()), keccak256(abi.encodePacked(_slice(pubkeysA, 48, 48), uint64(0))), "pubkey ++ amount 0 (full exit)");
         assertEq(address(withdrawalVault).balance, 1 ether - 1, "fee paid from the vault");
-        assertApproxEq(registry.getOperator(opA).bondShares, bondSharesBefore - penaltyShares, 1, "bond shares worth 1 ETH burned");
-        assertGt(_rate(), rateBefore, "the penalty goes to the holders");
-        vm.expectRevert(abi.encodeWithSelector(IAccounting.AccountingExitAlreadyForced.selector, keccak256(exitList), 0));
+        assertApproxEq(registry.getOperator(opA).bondShares, bondSharesBefore - penaltyShares, 1, "bond shares worth 1 ETH taken");
+        assertEq(_rate(), rateBefore, "the rate does not move outside a report");
+        assertApproxEq(token.pendingBurnShares(), penaltyShares, 1, "the penalty waits for the next report");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccounting.AccountingExitAlreadyForced.selector, opA, 1, block.timestamp, block.timestamp + 4 days
+            )
+        );
         accounting.forceExit(exitList, 0, _slice(sigsA, 96, 96));
     }
 
@@ -105,6 +111,87 @@ contract AccountingForceExitTest is AccountingFixture {
 
     function test_onlyAccountingRequestsExits() public {
         vm.expectRevert();
-        IWithdrawalVault(address(withdrawalVault)).requestExit(_slice(pubkeysA, 0, 48));
+        IWithdrawalVault(address(withdrawalVault)).requestExit(_slice(pubkeysA, 0, 48), 1 ether);
+    }
+
+    /// @dev Daily reports that name the same exits again do not push the deadline back.
+    function test_exitNamedAgainKeepsItsFirstDeadline() public {
+        (, uint256 first) = accounting.exitRequests();
+        for (uint256 day; day < 5; ++day) {
+            _nextFrame();
+            IAccounting.Report memory r = _baseReport();
+            r.exitRequestsHash = keccak256(exitList);
+            r.exitRequestsCount = 1;
+            _report(r);
+        }
+        (, uint256 deadline) = accounting.exitRequests();
+        assertEq(deadline, first, "the list keeps the deadline it was first given");
+        assertGt(block.timestamp, first, "past it");
+        accounting.forceExit(exitList, 0, _slice(sigsA, 96, 96));
+        assertEq(WithdrawalRequestMock(payable(EIP7002)).requests(), 1, "forced despite the daily reports");
+    }
+
+    /// @dev A later list does not replace an earlier one: its entries stay enforceable.
+    function test_earlierListStaysEnforceableAfterANewOne() public {
+        bytes memory other = abi.encodePacked(uint24(opA), uint40(0), uint32(2), _slice(pubkeysA, 0, 48));
+        _nextFrame();
+        IAccounting.Report memory r = _baseReport();
+        r.exitRequestsHash = keccak256(other);
+        r.exitRequestsCount = 1;
+        _report(r);
+        vm.warp(accounting.exitListDeadline(keccak256(exitList)) + 1);
+        accounting.forceExit(exitList, 0, _slice(sigsA, 96, 96));
+        assertEq(accounting.forcedAt(opA, 1), block.timestamp, "the first list's entry was forced");
+    }
+
+    /// @dev The beacon chain drops a request it cannot take yet; the exit can be sent again after
+    /// another deadline, without a second penalty.
+    function test_forcedExitCanBeRetriedWithoutASecondPenalty() public {
+        vm.warp(block.timestamp + 4 days + 1);
+        accounting.forceExit(exitList, 0, _slice(sigsA, 96, 96));
+        uint256 bond = registry.getOperator(opA).bondShares;
+        uint256 at = block.timestamp;
+        vm.warp(at + 4 days);
+        vm.expectRevert(abi.encodeWithSelector(IAccounting.AccountingExitAlreadyForced.selector, opA, 1, at, at + 4 days));
+        accounting.forceExit(exitList, 0, _slice(sigsA, 96, 96));
+        vm.warp(at + 4 days + 1);
+        vm.expectEmit(address(accounting));
+        emit IAccounting.ValidatorForcedExit(opA, 1, _slice(pubkeysA, 48, 48), 0, address(this));
+        accounting.forceExit(exitList, 0, _slice(sigsA, 96, 96));
+        assertEq(WithdrawalRequestMock(payable(EIP7002)).requests(), 2, "sent again");
+        assertEq(registry.getOperator(opA).bondShares, bond, "no second penalty");
+    }
+
+    function test_revert_feeAboveThePenalty() public {
+        IAccounting.Limits memory l = accounting.limits();
+        l.missedExitPenalty = 0;
+        vm.prank(governance);
+        accounting.setLimits(l);
+        vm.warp(block.timestamp + 4 days + 1);
+        vm.expectRevert(abi.encodeWithSelector(IWithdrawalVault.WithdrawalVaultFeeTooHigh.selector, 1, 0));
+        accounting.forceExit(exitList, 0, _slice(sigsA, 96, 96));
+    }
+
+    /// @dev The penalty reaches the rate through the next report, not at the forced exit.
+    function test_penaltyReachesTheRateInTheNextReport() public {
+        vm.warp(block.timestamp + 4 days + 1);
+        uint256 rateBefore = _rate();
+        // Someone stakes just before the forced exit: it gains nothing from it at once.
+        _stake(makeAddr("front-runner"), 50 ether);
+        accounting.forceExit(exitList, 0, _slice(sigsA, 96, 96));
+        assertEq(_rate(), rateBefore, "no jump at the forced exit");
+        uint256 pending = token.pendingBurnShares();
+        assertGt(pending, 0, "set aside");
+        _nextFrame();
+        _report(_baseReport());
+        uint256 limit = rateBefore * 750_000 / 1e9;
+        assertGt(_rate(), rateBefore, "the report burns it");
+        assertLe(_rate(), rateBefore + limit + 1, "within the per-report limit");
+        // What the limit held back is burned by the following reports.
+        for (uint256 i; i < 20 && token.pendingBurnShares() != 0; ++i) {
+            _nextFrame();
+            _report(_baseReport());
+        }
+        assertEq(token.pendingBurnShares(), 0, "all burned in the end");
     }
 }

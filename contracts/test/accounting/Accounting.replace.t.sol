@@ -25,14 +25,20 @@ contract AccountingReplaceTest is AccountingFixture {
         vm.prank(governance);
         accounting.setLimits(limits);
 
+        Accounting old = accounting;
         Accounting next = _successor(address(withdrawalQueue));
+        assertTrue(next.awaitingActivation(), "a successor waits for activation");
+        assertEq(next.lastProcessedRefSlot(), 0, "nothing imported at construction");
+        _install(next);
+        accounting = old;
+        assertFalse(next.awaitingActivation(), "active");
         assertEq(next.lastProcessedRefSlot(), accounting.lastProcessedRefSlot(), "reference slot");
         assertEq(next.lastClValidators(), accounting.lastClValidators(), "validators");
         assertEq(next.lastExitedValidators(), accounting.lastExitedValidators(), "exited");
         assertEq(next.lastClBalance(), accounting.lastClBalance(), "balance");
         assertEq(next.treasuryFeeShares(), accounting.treasuryFeeShares(), "treasury fee so far");
         assertEq(next.rewardsRoot(), accounting.rewardsRoot(), "rewards root");
-        assertEq(bytes20(next.rewardsRoot()), bytes20(keccak256("root 1")), "the root's first 160 bits");
+        assertEq(bytes19(next.rewardsRoot()), bytes19(keccak256("root 1")), "the root's first 152 bits");
         assertEq(next.treasury(), accounting.treasury(), "treasury");
         assertEq(next.limits().treasuryFeeBps, 7_00, "limits");
         assertTrue(next.hasRole(next.DEFAULT_ADMIN_ROLE(), governance), "governance administers it");

@@ -51,7 +51,7 @@ contract AccountingSubmitReportDataTest is AccountingFixture {
         uint256 holderGain = 0.06 ether - 0.006 ether;
         uint256 aliceExpected = aliceBefore + holderGain * token.balanceOf(alice) / sharesBefore;
         assertApproxEq(token.convertToAssets(token.balanceOf(alice)), aliceExpected, 1e6, "alice earns her share of 90%");
-        assertEq(accounting.rewardsRoot(), bytes32(uint256(keccak256("root")) >> 96 << 96), "root's first 160 bits stored");
+        assertEq(accounting.rewardsRoot(), bytes32(uint256(keccak256("root")) >> 104 << 104), "root's first 152 bits stored");
         assertEq(accounting.lastProcessedRefSlot(), r.refSlot, "ref slot recorded");
     }
 
@@ -217,16 +217,29 @@ contract AccountingSubmitReportDataTest is AccountingFixture {
         accounting.submitReportData(r);
     }
 
-    function test_revert_withdrawalsAndElRewardsTogetherAboveBalance() public {
-        // Each amount alone fits the vault, their sum does not: both live in the one vault.
-        vm.deal(address(withdrawalVault), 1 ether);
+    function test_elRewardsCutToWhatTheVaultHoldsBesideTheWithdrawals() public {
+        // Each amount alone fits the vault, their sum does not (a forced exit paid its fee from the
+        // vault since the reference slot): the withdrawals are pulled in full, the EL rewards cut
+        // to what is left, the rest waits for a later report.
+        vm.deal(address(withdrawalVault), 0.05 ether);
+        IAccounting.Report memory r = _baseReport();
+        r.clBalance -= 0.03 ether;
+        r.withdrawalVaultAmount = 0.03 ether;
+        r.elRewardsVaultAmount = 0.03 ether;
+        uint256 buffer = token.bufferedEther();
+        _report(r);
+        assertEq(token.bufferedEther(), buffer + 0.05 ether, "0.03 ETH of withdrawals and 0.02 ETH of EL rewards");
+        assertEq(address(withdrawalVault).balance, 0, "the vault is emptied");
+    }
+
+    function test_revert_withdrawalsAboveTheVaultBalance() public {
+        vm.deal(address(withdrawalVault), 0.5 ether);
         IAccounting.Report memory r = _baseReport();
         r.clBalance -= 0.6 ether;
         r.withdrawalVaultAmount = 0.6 ether;
-        r.elRewardsVaultAmount = 0.6 ether;
         _vote(r, 2);
         vm.expectRevert(
-            abi.encodeWithSelector(IAccounting.AccountingVaultAmountTooHigh.selector, address(withdrawalVault), 1.2 ether, 1 ether)
+            abi.encodeWithSelector(IAccounting.AccountingVaultAmountTooHigh.selector, address(withdrawalVault), 0.6 ether, 0.5 ether)
         );
         accounting.submitReportData(r);
     }
@@ -234,8 +247,8 @@ contract AccountingSubmitReportDataTest is AccountingFixture {
     function test_revert_operatorChangesUnsorted() public {
         IAccounting.Report memory r = _baseReport();
         r.operatorChanges = new IAccounting.OperatorChange[](2);
-        r.operatorChanges[0] = IAccounting.OperatorChange(opB, 0, 0);
-        r.operatorChanges[1] = IAccounting.OperatorChange(opA, 0, 0);
+        r.operatorChanges[0] = IAccounting.OperatorChange(opB, 0, 0, 0);
+        r.operatorChanges[1] = IAccounting.OperatorChange(opA, 0, 0, 0);
         _vote(r, 2);
         vm.expectRevert(abi.encodeWithSelector(IAccounting.AccountingOperatorChangesUnsorted.selector, opA, opB));
         accounting.submitReportData(r);
@@ -295,8 +308,9 @@ contract AccountingSubmitReportDataTest is AccountingFixture {
         vm.deal(alice, 1 ether);
         vm.prank(alice);
         (bool ok, bytes memory data) = address(accounting).call{value: 1 ether}("");
-        assertFalse(ok, "plain ETH rejected");
-        assertEq(keccak256(data), keccak256(abi.encodeWithSelector(IAccounting.AccountingUnexpectedEther.selector, alice)), "error names the sender");
+        assertFalse(ok, "plain ETH rejected: the module has no receive function, it never holds ETH");
+        assertEq(data.length, 0, "no error data");
+        assertEq(address(accounting).balance, 0, "nothing held");
     }
 
     // ---------------------------------------------------------------- finalization

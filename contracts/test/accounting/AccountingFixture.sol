@@ -32,7 +32,9 @@ abstract contract AccountingFixture is ProtocolFixture {
     address[] internal members;
 
     function setUp() public virtual override {
-        vm.warp(GENESIS_TIME + INITIAL_EPOCH * SLOTS_PER_EPOCH * SECONDS_PER_SLOT + 60);
+        // Deployed a minute after genesis, days before the first frame; the first report's growth
+        // limit is measured from here.
+        vm.warp(GENESIS_TIME + 60);
         super.setUp();
         treasury = makeAddr("treasury");
         consensus = new HashConsensus(
@@ -62,16 +64,17 @@ abstract contract AccountingFixture is ProtocolFixture {
             }),
             IAccounting(address(0))
         );
-        RewardsDistributor distImpl = new RewardsDistributor(token, accounting);
+        RewardsDistributor distImpl = new RewardsDistributor(token);
         distributor = RewardsDistributor(_proxy(address(distImpl), abi.encodeCall(RewardsDistributor.initialize, (governance))));
         assertEq(address(accounting), predictedAccounting, "predicted accounting");
         assertEq(address(distributor), predictedDistributor, "predicted distributor");
 
         _install(accounting);
+        vm.warp(GENESIS_TIME + INITIAL_EPOCH * SLOTS_PER_EPOCH * SECONDS_PER_SLOT + 60);
     }
 
-    /// @dev Governance makes `module` the token's accounting module and gives it the registry's
-    /// and the vault's accounting roles.
+    /// @dev Governance makes `module` the token's accounting module, gives it the registry's and
+    /// the vault's accounting roles and activates a successor, as one timelock batch does.
     function _install(Accounting module) internal {
         vm.startPrank(governance);
         token.setModules(
@@ -79,12 +82,13 @@ abstract contract AccountingFixture is ProtocolFixture {
         );
         withdrawalVault.grantRole(withdrawalVault.ACCOUNTING_ROLE(), address(module));
         registry.grantRole(registry.ACCOUNTING_ROLE(), address(module));
+        if (module.awaitingActivation()) module.activate();
         vm.stopPrank();
         accounting = module;
     }
 
-    /// @dev A successor of the current accounting module (it imports its state) that finalizes in
-    /// `queue`; not yet installed.
+    /// @dev A successor of the current accounting module (it imports its state when activated)
+    /// that finalizes in `queue`; not yet installed.
     function _successor(address queue) internal returns (Accounting) {
         return new Accounting(
             IAccounting.Wiring({
@@ -167,8 +171,16 @@ abstract contract AccountingFixture is ProtocolFixture {
         pure
         returns (IAccounting.OperatorChange[] memory c)
     {
+        return _changes1(id, exited, exited, loss);
+    }
+
+    function _changes1(uint256 id, uint256 exited, uint256 withdrawn, uint256 loss)
+        internal
+        pure
+        returns (IAccounting.OperatorChange[] memory c)
+    {
         c = new IAccounting.OperatorChange[](1);
-        c[0] = IAccounting.OperatorChange({operatorId: id, exitedValidators: exited, loss: loss});
+        c[0] = IAccounting.OperatorChange({operatorId: id, exitedValidators: exited, withdrawnValidators: withdrawn, loss: loss});
     }
 
     /// @dev ETH per share, scaled 1e27.

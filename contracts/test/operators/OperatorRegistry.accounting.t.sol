@@ -26,16 +26,16 @@ contract OperatorRegistryAccountingTest is ProtocolFixture {
 
     function test_exitsOnlyGrowAndStayWithinDeposits() public {
         vm.prank(accounting);
-        registry.applyReport(id, 1, 0, 1 ether, 1 ether);
+        registry.applyReport(id, 1, 1, 0, 1 ether, 1 ether);
         assertEq(registry.getOperator(id).exitedKeys, 1, "exited");
         assertEq(registry.totalExitedValidators(), 1, "total exited");
         assertEq(registry.activeValidators(id), 1, "active");
         vm.prank(accounting);
         vm.expectRevert(abi.encodeWithSelector(IOperatorRegistry.OperatorRegistryInvalidExitedCount.selector, id, 0, 1, 2));
-        registry.applyReport(id, 0, 0, 1 ether, 1 ether);
+        registry.applyReport(id, 0, 0, 0, 1 ether, 1 ether);
         vm.prank(accounting);
         vm.expectRevert(abi.encodeWithSelector(IOperatorRegistry.OperatorRegistryInvalidExitedCount.selector, id, 3, 1, 2));
-        registry.applyReport(id, 3, 0, 1 ether, 1 ether);
+        registry.applyReport(id, 3, 3, 0, 1 ether, 1 ether);
     }
 
     function testFuzz_lossBurnsBondFirstThenRecordsDebt(uint256 loss) public {
@@ -49,12 +49,14 @@ contract OperatorRegistryAccountingTest is ProtocolFixture {
         if (loss <= bondValue) {
             assertEq(covered, loss, "fully covered");
             assertEq(op.debt, 0, "no debt");
-            assertEq(supply - token.totalSupply(), bondShares - op.bondShares, "burned bond shares left the supply");
+            assertEq(token.totalSupply(), supply, "a penalty outside a report burns nothing at once");
+            assertEq(token.pendingBurnShares(), bondShares - op.bondShares, "the bond shares wait for the next report");
         } else {
             assertEq(op.bondShares, 0, "whole bond burned");
             assertEq(covered, bondValue, "covered the bond's value");
             assertEq(op.debt, loss - bondValue, "the rest is debt");
-            assertEq(token.totalSupply(), supply - bondShares, "bond shares burned");
+            assertEq(token.pendingBurnShares(), bondShares, "the whole bond waits for the next report");
+            assertEq(token.totalSupply(), supply, "nothing burned at once");
         }
     }
 
@@ -70,7 +72,7 @@ contract OperatorRegistryAccountingTest is ProtocolFixture {
 
     function test_onlyAccounting() public {
         vm.expectRevert();
-        registry.applyReport(id, 1, 0, 1 ether, 1 ether);
+        registry.applyReport(id, 1, 1, 0, 1 ether, 1 ether);
         vm.expectRevert();
         registry.chargeLoss(id, 1);
     }

@@ -48,7 +48,7 @@ contract EtherVaultTest is ProtocolFixture {
         );
         uint256 beacon = token.beaconAssets();
         vm.prank(accounting);
-        token.rebase(beacon, 0.4 ether, address(0), 0);
+        token.rebase(beacon, 0.4 ether, address(0), 0, 0);
         vm.expectRevert(abi.encodeWithSelector(ITrETH.TrETHUnexpectedEther.selector, address(withdrawalVault), 0.5 ether));
         withdrawalVault.pullToToken(0.5 ether);
         uint256 buffer = token.bufferedEther();

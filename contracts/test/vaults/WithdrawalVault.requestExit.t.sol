@@ -41,7 +41,7 @@ contract WithdrawalVaultRequestExitTest is Test {
     function test_requestPaysTheFeeAndSendsPubkeyAndZeroAmount() public {
         vm.etch(EIP7002, address(new WithdrawalRequestMock()).code);
         vm.prank(accounting);
-        uint256 fee = vault.requestExit(pubkey);
+        uint256 fee = vault.requestExit(pubkey, 1 ether);
         assertEq(fee, 1, "the system contract's fee");
         assertEq(address(vault).balance, 1 ether - 1, "paid from the vault");
         WithdrawalRequestMock system = WithdrawalRequestMock(payable(EIP7002));
@@ -51,23 +51,31 @@ contract WithdrawalVaultRequestExitTest is Test {
     function test_revert_systemContractMissing() public {
         vm.prank(accounting);
         vm.expectRevert(abi.encodeWithSelector(IWithdrawalVault.WithdrawalVaultFeeUnavailable.selector, EIP7002));
-        vault.requestExit(pubkey);
+        vault.requestExit(pubkey, 1 ether);
     }
 
     function test_revert_badPubkeyAndUnaffordableFee() public {
         vm.etch(EIP7002, address(new WithdrawalRequestMock()).code);
         vm.prank(accounting);
         vm.expectRevert(abi.encodeWithSelector(IWithdrawalVault.WithdrawalVaultInvalidPubkey.selector, 47));
-        vault.requestExit(new bytes(47));
+        vault.requestExit(new bytes(47), 1 ether);
         vm.deal(address(vault), 0);
         vm.prank(accounting);
         vm.expectRevert(abi.encodeWithSelector(IWithdrawalVault.WithdrawalVaultFeeUnaffordable.selector, 1, 0));
-        vault.requestExit(pubkey);
+        vault.requestExit(pubkey, 1 ether);
+    }
+
+    function test_revert_feeAboveTheCap() public {
+        vm.etch(EIP7002, address(new WithdrawalRequestMock()).code);
+        vm.prank(accounting);
+        vm.expectRevert(abi.encodeWithSelector(IWithdrawalVault.WithdrawalVaultFeeTooHigh.selector, 1, 0));
+        vault.requestExit(pubkey, 0);
+        assertEq(address(vault).balance, 1 ether, "nothing paid");
     }
 
     function test_revert_onlyAccounting() public {
         vm.etch(EIP7002, address(new WithdrawalRequestMock()).code);
         vm.expectRevert();
-        vault.requestExit(pubkey);
+        vault.requestExit(pubkey, 1 ether);
     }
 }

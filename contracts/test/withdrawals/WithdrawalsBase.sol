@@ -57,7 +57,7 @@ abstract contract WithdrawalsBase is ProtocolFixture {
         uint256 beacon = token.beaconAssets();
         uint256 next = delta >= 0 ? beacon + uint256(delta) : beacon - uint256(-delta);
         vm.prank(accounting);
-        token.rebase(next, 0, address(0), 0);
+        token.rebase(next, 0, address(0), 0, 0);
         rate = _rate();
     }
 
