@@ -41,7 +41,7 @@ contract AccountingHandler is AccountingFixture {
         setUp();
     }
 
-    function setUp() public override {
+    function setUp() public virtual override {
         if (initialized) return;
         initialized = true;
         super.setUp();
@@ -213,7 +213,7 @@ contract AccountingHandler is AccountingFixture {
         return token.totalSupply();
     }
 
-    function sumOfBalances() external view returns (uint256 sum) {
+    function sumOfBalances() public view virtual returns (uint256 sum) {
         sum = token.balanceOf(token.DEAD_SHARES_HOLDER()) + token.balanceOf(address(registry))
             + token.balanceOf(address(distributor)) + token.balanceOf(treasury) + token.balanceOf(address(withdrawalQueue));
         for (uint256 i; i < ACTORS; ++i) {

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+pragma solidity 0.8.30;
+
+import {Test} from "../utils/Test.sol";
+import {AccountingHandler} from "./Accounting.invariant.t.sol";
+import {WithdrawalRequestMock} from "../mocks/WithdrawalRequestMock.sol";
+import {Accounting} from "../../src/accounting/Accounting.sol";
+import {IAccounting} from "../../src/interfaces/IAccounting.sol";
+
+/// @notice The accounting handler's flows (stakes, transfers, requests, honest reports with
+/// rewards, skims, EL rewards and losses, finalizations, claims, missed frames) plus what a long
+/// life of the protocol brings: successors of the accounting module built days before they go live
+/// while the old one goes on reporting, exit lists named again and again, forced exits and their
+/// retries, treasury fee claims across replacements.
+/// @dev Etches a stand-in for the EIP-7002 system contract (the test chain has none).
+contract LifecycleHandler is AccountingHandler {
+    address internal constant EIP7002 = 0x00000961Ef480Eb55e80D19ad83579A64c007002;
+    uint256 internal constant EXIT_KEYS = 3;
+
+    uint256 public exitOperator;
+    bytes internal exitPubkeys;
+    bytes internal exitSigs;
+    /// @dev Exit lists a report may name: list i asks the exit operator to exit key i.
+    bytes[] internal exitLists;
+
+    /// @dev A successor built but not yet installed, and every module that was live.
+    Accounting public pendingSuccessor;
+    Accounting[] public retired;
+
+    /// @dev The consensus-layer balance the last applied report stated (the honest oracle's model).
+    uint256 public ghostLastClBalance;
+    uint256 public ghostLastRefSlot;
+    /// @dev The deadline each list got when a report first named it (0: never named).
+    mapping(bytes32 => uint256) public ghostFirstDeadline;
+    /// @dev Bond shares the exit operator lost to forced exits of each key, and forced exits sent.
+    mapping(uint256 => uint256) public ghostPenaltiesOf;
+    uint256 public ghostForcedExits;
+    uint256 public ghostHandovers;
+    uint256 public ghostTreasuryClaimed;
+    /// @dev Violations: each records the first one seen.
+    bool public ghostRetiredModuleReported;
+    bool public ghostTreasuryClaimReverted;
+    bool public ghostSecondPenalty;
+    bool public ghostHandoverLostState;
+    bool internal lifecycleInitialized;
+
+    function setUp() public override {
+        if (lifecycleInitialized) return;
+        lifecycleInitialized = true;
+        super.setUp();
+        vm.etch(EIP7002, address(new WithdrawalRequestMock()).code);
+        uint256 assetsBefore = token.totalAssets();
+        (exitOperator, exitPubkeys, exitSigs) = _operatorWithKeys(makeAddr("exit operator"), 77, EXIT_KEYS);
+        _stake(makeAddr("filler"), EXIT_KEYS * 32 ether);
+        depositSecurity.deposit(
+            _batch(exitOperator, EXIT_KEYS, exitPubkeys, exitSigs),
+            _quorumSigs(_batchDigest(_batch(exitOperator, EXIT_KEYS, exitPubkeys, exitSigs)), GUARDIAN_QUORUM)
+        );
+        // The bond and the stake: ETH from users.
+        ghostEthIn += token.totalAssets() - assetsBefore;
+        for (uint256 i; i < EXIT_KEYS; ++i) {
+            exitLists.push(abi.encodePacked(uint24(exitOperator), uint40(i), uint32(i + 1), _slice(exitPubkeys, i * 48, 48)));
+        }
+        ghostLastClBalance = accounting.lastClBalance();
+    }
+
+    function _slice(bytes memory data, uint256 start, uint256 length) internal pure returns (bytes memory out) {
+        out = new bytes(length);
+        for (uint256 i; i < length; ++i) {
+            out[i] = data[start + i];
+        }
+    }
+
+    // ---------------------------------------------------------------- module replacement
+
+    /// @dev Governance deploys a successor; the vote and the timelock take days, during which the
+    /// old module goes on applying reports (the other handler functions).
+    function buildSuccessor() external {
+        if (address(pendingSuccessor) != address(0)) return;
+        pendingSuccessor = _successor(address(withdrawalQueue));
+    }
+
+    /// @dev The timelock batch: setModules, roles, activate.
+    function installSuccessor() external {
+        Accounting next = pendingSuccessor;
+        if (address(next) == address(0)) return;
+        Accounting old = accounting;
+        _install(next);
+        pendingSuccessor = Accounting(address(0));
+        retired.push(old);
+        ++ghostHandovers;
+        if (
+            next.lastClBalance() != old.lastClBalance() || next.lastProcessedRefSlot() != old.lastProcessedRefSlot()
+                || next.lastExitedValidators() != old.lastExitedValidators()
+                || next.treasuryFeeShares() != old.treasuryFeeShares()
+        ) ghostHandoverLostState = true;
+    }
+
+    /// @dev A retired module tries to apply a report the committee agreed: it must fail.
+    function retiredModuleReports(uint256 seed) external {
+        if (retired.length == 0) return;
+        Accounting old = retired[seed % retired.length];
+        IAccounting.Report memory r = _baseReport();
+        _vote(r, MEMBERS);
+        try old.submitReportData(r) {
+            ghostRetiredModuleReported = true;
+        } catch {}
+        // The live module applies the agreed report, and the frame moves on.
+        try accounting.submitReportData(r) {
+            ++ghostReports;
+        } catch {}
+        _nextFrame();
+    }
+
+    function claimTreasuryFee() external {
+        try distributor.claimTreasuryFee() returns (uint256 shares) {
+            ghostTreasuryClaimed += shares;
+        } catch {
+            ghostTreasuryClaimReverted = true;
+        }
+    }
+
+    // ---------------------------------------------------------------- exits
+
+    /// @dev An honest report that names exit list `seed` (often the same one again).
+    function reportNamingExits(uint256 seed, uint256 rewardSeed) external {
+        bytes memory list = exitLists[seed % EXIT_KEYS];
+        bytes32 listHash = keccak256(list);
+        IAccounting.Report memory r = _baseReport();
+        uint256 reward = _gwei(bound(rewardSeed, 0, 0.018 ether));
+        r.clBalance += reward;
+        r.exitRequestsHash = listHash;
+        r.exitRequestsCount = 1;
+        r.withdrawalVaultAmount = address(withdrawalVault).balance - vaultElRewards;
+        r.elRewardsVaultAmount = vaultElRewards;
+        _vote(r, MEMBERS);
+        try accounting.submitReportData(r) {
+            ++ghostReports;
+            ghostRewards += reward;
+            if (ghostFirstDeadline[listHash] == 0) ghostFirstDeadline[listHash] = accounting.exitListDeadline(listHash);
+            vaultElRewards = address(withdrawalVault).balance;
+        } catch {}
+        _nextFrame();
+    }
+
+    /// @dev Anyone forces the exit of the list's key once its deadline passed (often too early,
+    /// or again: both must be refused or charge nothing twice).
+    function forceExit(uint256 seed, uint256 waitSeed) external {
+        uint256 i = seed % EXIT_KEYS;
+        bytes memory list = exitLists[i];
+        vm.warp(block.timestamp + bound(waitSeed, 0, 5 days));
+        if (address(withdrawalVault).balance == 0) {
+            // EL rewards arrive: the vault pays the EIP-7002 fee from them.
+            vm.deal(address(withdrawalVault), 0.1 ether);
+            vaultElRewards += 0.1 ether;
+            ghostEthIn += 0.1 ether;
+        }
+        uint256 bondBefore = registry.getOperator(exitOperator).bondShares;
+        uint256 vaultBefore = address(withdrawalVault).balance;
+        try accounting.forceExit(list, 0, _slice(exitSigs, i * 96, 96)) {
+            ++ghostForcedExits;
+            uint256 taken = bondBefore - registry.getOperator(exitOperator).bondShares;
+            if (taken != 0 && ghostPenaltiesOf[i] != 0) ghostSecondPenalty = true;
+            ghostPenaltiesOf[i] += taken;
+            // The fee left the vault for the EIP-7002 contract: out of the model's held ETH.
+            uint256 fee = vaultBefore - address(withdrawalVault).balance;
+            vaultElRewards -= fee;
+            ghostLosses += fee;
+        } catch {}
+    }
+
+    // ---------------------------------------------------------------- bookkeeping
+
+    /// @dev The supply includes the shares set aside to burn (held by the token itself).
+    function sumOfBalances() public view override returns (uint256) {
+        return super.sumOfBalances() + token.balanceOf(address(token));
+    }
+
+    function exitListCount() external pure returns (uint256) {
+        return EXIT_KEYS;
+    }
+
+    function exitListHash(uint256 i) external view returns (bytes32) {
+        return keccak256(exitLists[i]);
+    }
+
+    function tokenAccountingModule() external view returns (address) {
+        return token.accountingModule();
+    }
+
+    function liveModule() external view returns (Accounting) {
+        return accounting;
+    }
+
+    function retiredCount() external view returns (uint256) {
+        return retired.length;
+    }
+}
+
+contract LifecycleInvariantTest is Test {
+    LifecycleHandler internal handler;
+
+    function setUp() public {
+        handler = new LifecycleHandler();
+    }
+
+    function targetContracts() public view returns (address[] memory targets) {
+        targets = new address[](1);
+        targets[0] = address(handler);
+    }
+
+    function invariant_ethConservation() public view {
+        assertEq(
+            handler.ghostEthIn() + handler.ghostRewards() - handler.ghostLosses(),
+            handler.ghostPaidOut() + handler.ethHeld() + handler.reportedBeaconAssets(),
+            "ETH in == paid out + held + CL as reported"
+        );
+    }
+
+    function invariant_sharesAddUp() public view {
+        assertEq(handler.sumOfBalances(), handler.totalSupply(), "sum of balances == total supply");
+    }
+
+    /// @dev Whatever the reports in the gap, the live module carries on from the last report.
+    function invariant_handoverKeepsTheReportState() public view {
+        assertFalse(handler.ghostHandoverLostState(), "a successor went live with state other than its predecessor's");
+        assertFalse(handler.ghostRetiredModuleReported(), "a retired module applied a report");
+        assertEq(
+            handler.tokenAccountingModule(), address(handler.liveModule()), "the token names the live module"
+        );
+    }
+
+    function invariant_treasuryFeeClaimsNeverRevert() public view {
+        assertFalse(handler.ghostTreasuryClaimReverted(), "a treasury fee claim reverted");
+        assertLe(handler.ghostTreasuryClaimed(), handler.liveModule().treasuryFeeShares(), "claimed <= accrued");
+    }
+
+    /// @dev An exit list named again keeps its first deadline, through every successor.
+    function invariant_exitDeadlinesNeverMove() public view {
+        for (uint256 i; i < handler.exitListCount(); ++i) {
+            bytes32 listHash = handler.exitListHash(i);
+            assertEq(
+                handler.liveModule().exitListDeadline(listHash), handler.ghostFirstDeadline(listHash), "deadline as first set"
+            );
+        }
+    }
+
+    function invariant_forcedExitPenalisedOnce() public view {
+        assertFalse(handler.ghostSecondPenalty(), "a validator's forced exit was penalised twice");
+    }
+
+    /// @dev The handler reaches every path the invariants speak about (not vacuous).
+    function test_handlerReachesHandoversExitsAndForcedExits() public {
+        handler.stake(0, 10 ether);
+        handler.request(0, 2 ether);
+        handler.buildSuccessor();
+        handler.reportNamingExits(0, 0.01 ether);
+        handler.report(0.01 ether, 1 ether, 0.1 ether, 0, 0, 1);
+        handler.reportNamingExits(0, 0.005 ether);
+        handler.installSuccessor();
+        assertEq(handler.ghostHandovers(), 1, "one handover");
+        handler.retiredModuleReports(0);
+        handler.report(0.01 ether, 0, 0, 0, 0, 0);
+        handler.forceExit(0, 5 days);
+        assertEq(handler.ghostForcedExits(), 1, "forced after the handover, through the predecessor's list");
+        handler.forceExit(0, 0);
+        assertEq(handler.ghostForcedExits(), 1, "refused within the retry delay");
+        handler.forceExit(0, 5 days);
+        assertEq(handler.ghostForcedExits(), 2, "retried");
+        handler.report(0.01 ether, 0, 0, 0, 0, 0);
+        handler.claimTreasuryFee();
+        assertGt(handler.ghostTreasuryClaimed(), 0, "treasury fee paid across the handover");
+        assertGe(handler.ghostReports(), 5, "reports applied");
+        invariant_ethConservation();
+        invariant_sharesAddUp();
+        invariant_handoverKeepsTheReportState();
+        invariant_treasuryFeeClaimsNeverRevert();
+        invariant_exitDeadlinesNeverMove();
+        invariant_forcedExitPenalisedOnce();
+    }
+}
