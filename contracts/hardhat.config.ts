@@ -4,6 +4,7 @@ import hardhatNodeTestRunner from "@nomicfoundation/hardhat-node-test-runner";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
 import hardhatViemAssertions from "@nomicfoundation/hardhat-viem-assertions";
 import type { HardhatUserConfig } from "hardhat/config";
+import { FUZZ_SEED, fuzzProfile } from "./lib/fuzz-profile.js";
 
 const require = createRequire(import.meta.url);
 // solc-js from npm: no compiler download is needed (or possible) on these machines.
@@ -28,6 +29,8 @@ const compilers = [
 
 // The accounting module is compiled through the IR pipeline: it cuts the report's gas by ~1.3k
 // (`npm run bench:gas`); only this file pays the slower compile.
+const profile = fuzzProfile();
+
 const overrides = {
   "src/accounting/Accounting.sol": {
     version: SOLC_VERSION,
@@ -48,10 +51,11 @@ const config: HardhatUserConfig = {
     sources: "src",
     tests: { solidity: "test", nodejs: "test" },
   },
+  // Quick locally; over a million fuzzed calls on CI (lib/fuzz-profile.ts, `npm run fuzz`).
   test: {
     solidity: {
-      fuzz: { runs: process.env.CI ? 512 : 256, seed: "0x7472455448" },
-      invariant: { runs: process.env.CI ? 128 : 64, depth: 40 },
+      fuzz: { runs: profile.fuzzRuns, seed: FUZZ_SEED },
+      invariant: { runs: profile.invariantRuns, depth: profile.invariantDepth },
     },
   },
   networks: {
