@@ -145,7 +145,7 @@ contract DepositSecurity is IDepositSecurity, Initializable, AccessControlUpgrad
         _verifyQuorum(
             _hashTypedDataV4(keccak256(abi.encode(VET_TYPEHASH, operatorId, vettedKeys, keysNonce))), signatures
         );
-        // The registry rejects a stale keysNonce, so a vetting signature works once per key set.
+        // The registry rejects a stale keysNonce and advances it, so a vetting signature works once.
         registry.setVettedKeys(operatorId, vettedKeys, keysNonce);
     }
 

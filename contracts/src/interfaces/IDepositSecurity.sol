@@ -57,7 +57,9 @@ interface IDepositSecurity {
     function deposit(DepositBatch calldata batch, bytes[] calldata signatures) external;
 
     /// @notice Sets an operator's vetted key count, signed by a guardian quorum over
-    /// `Vet(uint256 operatorId,uint256 vettedKeys,uint256 keysNonce)`.
+    /// `Vet(uint256 operatorId,uint256 vettedKeys,uint256 keysNonce)` with the operator's current
+    /// `keysNonce`. The registry advances the nonce, so a vetting signature works once: the next
+    /// one (to raise or lower the count) is signed over the new nonce.
     function vetKeys(uint256 operatorId, uint256 vettedKeys, uint256 keysNonce, bytes[] calldata signatures) external;
 
     function addGuardian(address guardian) external;

@@ -203,6 +203,41 @@ contract DepositSecurityTest is ProtocolFixture {
         depositSecurity.vetKeys(opId, 2, o.keysNonce, vetSigs);
     }
 
+    /// @dev Guardians vet keys, then lower the vetted count (a key found bad). Their first
+    /// signature, public since it was submitted, must not restore the keys they unvetted.
+    function test_vettingSignatureCannotRestoreUnvettedKeys() public {
+        uint256 n = registry.getOperator(opId).keysNonce;
+        bytes[] memory vetAll = _quorumSigs(depositSecurity.vetDigest(opId, 4, n), GUARDIAN_QUORUM);
+        depositSecurity.vetKeys(opId, 4, n, vetAll);
+        assertEq(registry.getOperator(opId).vettedKeys, 4, "all keys vetted");
+
+        uint256 afterVet = registry.getOperator(opId).keysNonce;
+        depositSecurity.vetKeys(opId, 2, afterVet, _quorumSigs(depositSecurity.vetDigest(opId, 2, afterVet), GUARDIAN_QUORUM));
+        assertEq(registry.getOperator(opId).vettedKeys, 2, "two keys unvetted");
+
+        uint256 current = registry.getOperator(opId).keysNonce;
+        vm.expectRevert(abi.encodeWithSelector(IOperatorRegistry.OperatorRegistryStaleKeysNonce.selector, opId, n, current));
+        depositSecurity.vetKeys(opId, 4, n, vetAll);
+        assertEq(registry.getOperator(opId).vettedKeys, 2, "the replay restored nothing");
+    }
+
+    /// @dev Each vetting uses its nonce up: any other signature made for the same nonce (here,
+    /// one the guardians made first and then replaced) is dead once one is submitted.
+    function testFuzz_aVettingSignatureWorksOnce(uint256 first, uint256 second) public {
+        first = bound(first, 0, 4);
+        second = bound(second, 0, 4);
+        uint256 n = registry.getOperator(opId).keysNonce;
+        bytes[] memory sigFirst = _quorumSigs(depositSecurity.vetDigest(opId, first, n), GUARDIAN_QUORUM);
+        bytes[] memory sigSecond = _quorumSigs(depositSecurity.vetDigest(opId, second, n), GUARDIAN_QUORUM);
+        depositSecurity.vetKeys(opId, second, n, sigSecond);
+        assertEq(registry.getOperator(opId).keysNonce, n + 1, "the vetting advanced the nonce");
+        vm.expectRevert(abi.encodeWithSelector(IOperatorRegistry.OperatorRegistryStaleKeysNonce.selector, opId, n, n + 1));
+        depositSecurity.vetKeys(opId, first, n, sigFirst);
+        vm.expectRevert(abi.encodeWithSelector(IOperatorRegistry.OperatorRegistryStaleKeysNonce.selector, opId, n, n + 1));
+        depositSecurity.vetKeys(opId, second, n, sigSecond);
+        assertEq(registry.getOperator(opId).vettedKeys, second, "the submitted vetting holds");
+    }
+
     function test_operatorShareCap() public {
         vm.prank(governance);
         depositSecurity.setMaxOperatorShare(5_000);
