@@ -264,7 +264,6 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
   ]);
   const depositSecurity = await deployProxy("DepositSecurity", depositSecurityImplementation, "initialize", [
     timelock,
-    committee,
     options.guardians,
     BigInt(options.guardianQuorum),
     options.maxOperatorShareBps ?? 10_000n,

@@ -17,8 +17,6 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 contract DepositSecurity is IDepositSecurity, Initializable, AccessControlUpgradeable, EIP712Upgradeable, UUPSUpgradeable {
     // ================================================================ constants / immutables
 
-    /// @notice May pause deposits (the emergency committee).
-    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
     bytes32 public constant DEPOSIT_TYPEHASH = keccak256("Deposit(bytes32 depositRoot,uint256 nonce,bytes32 allocationHash)");
     bytes32 public constant VET_TYPEHASH = keccak256("Vet(uint256 operatorId,uint256 vettedKeys,uint256 keysNonce)");
     uint256 internal constant DEPOSIT_SIZE = 32 ether;
@@ -65,13 +63,11 @@ contract DepositSecurity is IDepositSecurity, Initializable, AccessControlUpgrad
     }
 
     /// @param admin The timelock.
-    /// @param pauser The emergency committee (may pause deposits, nothing else).
     /// @param guardians_ The initial guardian committee.
     /// @param quorum_ Signatures needed, more than half of the guardians.
     /// @param maxOperatorShareBps_ The largest share of validators one operator may reach, bps.
     function initialize(
         address admin,
-        address pauser,
         address[] calldata guardians_,
         uint256 quorum_,
         uint256 maxOperatorShareBps_
@@ -80,7 +76,6 @@ contract DepositSecurity is IDepositSecurity, Initializable, AccessControlUpgrad
         __AccessControl_init();
         __EIP712_init("Tributary DepositSecurity", "1");
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
-        if (pauser != address(0)) _grantRole(PAUSER_ROLE, pauser);
         for (uint256 i; i < guardians_.length; ++i) {
             _addGuardian(guardians_[i]);
         }
@@ -125,9 +120,12 @@ contract DepositSecurity is IDepositSecurity, Initializable, AccessControlUpgrad
 
     /// @inheritdoc IDepositSecurity
     function pauseDeposits() external {
-        if (!hasRole(PAUSER_ROLE, msg.sender) && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
-            revert AccessControlUnauthorizedAccount(msg.sender, PAUSER_ROLE);
-        }
+        // The emergency committee is trETH's, read at the call: one address, set by governance in
+        // one place, pauses staking, deposits and withdrawals.
+        if (
+            _s().guardianIndex[msg.sender] == 0 && msg.sender != token.emergencyCommittee()
+                && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)
+        ) revert DepositSecurityNotPauser(msg.sender);
         _s().paused = true;
         emit DepositsPaused(msg.sender);
     }
@@ -145,7 +143,7 @@ contract DepositSecurity is IDepositSecurity, Initializable, AccessControlUpgrad
         _verifyQuorum(
             _hashTypedDataV4(keccak256(abi.encode(VET_TYPEHASH, operatorId, vettedKeys, keysNonce))), signatures
         );
-        // The registry rejects a stale keysNonce, so a vetting signature works once per key set.
+        // The registry rejects a stale keysNonce and advances it, so a vetting signature works once.
         registry.setVettedKeys(operatorId, vettedKeys, keysNonce);
     }
 
@@ -212,6 +210,11 @@ contract DepositSecurity is IDepositSecurity, Initializable, AccessControlUpgrad
     /// @inheritdoc IDepositSecurity
     function depositNonce() external view returns (uint256) {
         return _s().depositNonce;
+    }
+
+    /// @inheritdoc IDepositSecurity
+    function depositsPaused() external view returns (bool) {
+        return _s().paused;
     }
 
     /// @inheritdoc IDepositSecurity

@@ -36,6 +36,9 @@ interface IDepositSecurity {
     error DepositSecurityOperatorShareExceeded(uint256 operatorId, uint256 active, uint256 totalActive, uint256 maxShareBps);
     error DepositSecurityInvalidShare(uint256 bps);
     error DepositSecurityUnexpectedEther(address sender);
+    /// @notice `account` may not pause deposits: it is neither a guardian, trETH's emergency
+    /// committee nor governance.
+    error DepositSecurityNotPauser(address account);
 
     /// @notice One signed deposit: `counts[i]` next vetted keys of `operatorIds[i]`, whose pubkeys
     /// (48 bytes each) and deposit signatures (96 bytes each) are concatenated in that order.
@@ -57,7 +60,9 @@ interface IDepositSecurity {
     function deposit(DepositBatch calldata batch, bytes[] calldata signatures) external;
 
     /// @notice Sets an operator's vetted key count, signed by a guardian quorum over
-    /// `Vet(uint256 operatorId,uint256 vettedKeys,uint256 keysNonce)`.
+    /// `Vet(uint256 operatorId,uint256 vettedKeys,uint256 keysNonce)` with the operator's current
+    /// `keysNonce`. The registry advances the nonce, so a vetting signature works once: the next
+    /// one (to raise or lower the count) is signed over the new nonce.
     function vetKeys(uint256 operatorId, uint256 vettedKeys, uint256 keysNonce, bytes[] calldata signatures) external;
 
     function addGuardian(address guardian) external;
@@ -65,7 +70,10 @@ interface IDepositSecurity {
     function setQuorum(uint256 quorum) external;
     /// @notice The largest share of protocol validators one operator may reach by a deposit, bps.
     function setMaxOperatorShare(uint256 bps) external;
-    /// @notice The emergency committee or governance pauses deposits; only governance resumes.
+    /// @notice Pauses deposits: any single guardian (one that sees an attack need not wait for a
+    /// quorum), the emergency committee or governance. Only governance resumes.
+    /// @dev The emergency committee is trETH's `emergencyCommittee()`, read at the call, so that
+    /// governance replaces it for staking and deposits in one call.
     function pauseDeposits() external;
     function resumeDeposits() external;
 
@@ -73,6 +81,7 @@ interface IDepositSecurity {
     function isGuardian(address account) external view returns (bool);
     function quorum() external view returns (uint256);
     function depositNonce() external view returns (uint256);
+    function depositsPaused() external view returns (bool);
     function maxOperatorShareBps() external view returns (uint256);
     function depositDigest(bytes32 depositRoot, uint256 nonce, bytes32 allocationHash) external view returns (bytes32);
     function vetDigest(uint256 operatorId, uint256 vettedKeys, uint256 keysNonce) external view returns (bytes32);

@@ -24,6 +24,16 @@ pragma solidity ^0.8.24;
 /// (after its processing deadline) `getConsensusReport` moves on to the next frame and returns a
 /// zero hash until that frame reaches consensus; an unprocessed report is then superseded by the
 /// next one, which must catch up with everything since the last processed report.
+/// Changing a vote: a member may vote again in the same frame for a different hash. Its vote moves:
+/// the old hash loses the consensus once its support falls below the quorum, and the new hash
+/// gains it on reaching the quorum. This is how the committee agrees again when the agreed report
+/// cannot be applied (the chain moved between the vote and the submission, e.g. the vault paid
+/// out, so the submission reverts): the members vote for a corrected report of the same
+/// reference slot, and the frame is not lost. A quorum is needed to agree on any hash, and
+/// since the quorum is more than half of the members, at most one hash has it at a time. The
+/// consumer applies at most one report per reference slot, so a consensus reached after the
+/// frame's report was applied is never applied.
+///
 /// @dev Warning: governance may change members or the quorum mid-frame. Removing a member
 /// withdraws its vote from the current frame, so a consensus may be lost (and regained) within a
 /// frame; a consumer must read `getConsensusReport` in the same transaction in which it acts.
@@ -49,15 +59,16 @@ interface IHashConsensus {
     /// @notice The report format version that votes must carry changed.
     event ConsensusVersionSet(uint256 version, uint256 previousVersion);
 
-    /// @notice A member voted for `reportHash` as the report for `refSlot`.
+    /// @notice A member voted for `reportHash` as the report for `refSlot` (a second event from the
+    /// same member for the same `refSlot` is a changed vote, which replaces the first).
     event ReportReceived(uint256 indexed refSlot, address indexed member, bytes32 reportHash);
 
     /// @notice `reportHash` is backed by a quorum of members for `refSlot`.
     /// @param support The number of members that voted for `reportHash` when quorum was reached.
     event ConsensusReached(uint256 indexed refSlot, bytes32 reportHash, uint256 support);
 
-    /// @notice The consensus for `refSlot` was lost because governance removed a member or raised
-    /// the quorum.
+    /// @notice The consensus for `refSlot` was lost: members changed their votes, or governance
+    /// removed a member or raised the quorum, so that the agreed hash lost its quorum.
     event ConsensusLost(uint256 indexed refSlot);
 
     /*//////////////////////////////////////////////////////////////
@@ -86,7 +97,8 @@ interface IHashConsensus {
     /// processing deadline `deadlineSlot`.
     error HashConsensusDeadlinePassed(uint256 refSlot, uint256 deadlineSlot, uint256 currentSlot);
 
-    /// @notice `member` already voted in the frame of `refSlot`; votes cannot be changed.
+    /// @notice `member` already voted the same hash in the frame of `refSlot` (a member may change
+    /// its vote to another hash, not repeat it).
     error HashConsensusAlreadyVoted(address member, uint256 refSlot);
 
     /// @notice A vote for `refSlot` carried the zero hash.
@@ -112,8 +124,9 @@ interface IHashConsensus {
     /// @notice The report format version is above 65,535 (it is stored in 16 bits).
     error HashConsensusInvalidConsensusVersion(uint256 version);
 
-    /// @notice More distinct hashes were voted in the frame of `refSlot` than there are variant
-    /// slots (only possible when governance churns members within one frame).
+    /// @notice More distinct hashes are backed by votes in the frame of `refSlot` than there are
+    /// variant slots (only possible when governance churns members within one frame; a slot no
+    /// vote backs any more is reused).
     error HashConsensusTooManyVariants(uint256 refSlot);
 
     /*//////////////////////////////////////////////////////////////
@@ -156,9 +169,10 @@ interface IHashConsensus {
 
     /// @notice Votes for `reportHash` as the hash of the report for `refSlot`.
     /// @dev Reverts unless the caller is a member, `refSlot` is the current frame's reference
-    /// slot, `reportHash` is not zero, `consensusVersion` is the expected one and the caller has
-    /// not voted in this frame yet (a vote cannot be changed, even to the same hash). A vote for
-    /// a hash that already has consensus still increases its support.
+    /// slot, `reportHash` is not zero and `consensusVersion` is the expected one. A member that
+    /// already voted in this frame changes its vote (see "Changing a vote" above); voting the same
+    /// hash again reverts with HashConsensusAlreadyVoted. A vote for a hash that already has
+    /// consensus still increases its support.
     /// @param refSlot The current frame's reference slot, from `getCurrentFrame`.
     /// @param reportHash `keccak256(abi.encode(report))` of the consumer's report struct.
     /// @param consensusVersion The report format version, from `getConsensusVersion`.
@@ -202,7 +216,8 @@ interface IHashConsensus {
 
     /// @notice Every distinct hash voted in the current frame with its support, for monitoring.
     /// @return refSlot The current frame's reference slot.
-    /// @return reportHashes The voted hashes, in the order they were first voted.
+    /// @return reportHashes The voted hashes, by variant slot (in the order first voted, except
+    /// that a slot no vote backs any more may be reused by a later hash once all are taken).
     /// @return reportSupports The number of current members behind each hash.
     function getReportVariants()
         external

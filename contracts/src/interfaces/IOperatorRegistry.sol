@@ -25,7 +25,7 @@ interface IOperatorRegistry {
         uint32 vettedKeys;
         uint32 depositedKeys;
         uint32 exitedKeys;
-        /// @dev Bumped on every key change, so that guardian vetting signatures cannot be replayed.
+        /// @dev Bumped on every key change and every vetting, so that a vetting signature works once.
         uint32 keysNonce;
         /// @dev trETH shares held as bond.
         uint96 bondShares;
@@ -115,7 +115,9 @@ interface IOperatorRegistry {
 
     // ---------------------------------------------------------------- modules
 
-    /// @notice Sets the number of vetted keys, as a guardian quorum attested for `keysNonce`.
+    /// @notice Sets the number of vetted keys, as a guardian quorum attested for `keysNonce`, and
+    /// advances `keysNonce`: each vetting signature works once, and a later one (e.g. lowering the
+    /// count) cannot be undone by replaying an earlier one.
     function setVettedKeys(uint256 operatorId, uint256 vettedKeys, uint256 keysNonce) external;
 
     /// @notice Marks the next `count` vetted keys of an operator deposited after checking the

@@ -69,6 +69,9 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     /// @notice The caller lacks the role the function needs.
     error TrETHUnauthorized(address caller);
     error TrETHBufferExceeded(uint256 requested, uint256 buffered);
+    /// @notice A beacon deposit of `requested` wei would take ETH that unfinalized withdrawal
+    /// requests need: `reserved` wei stay in the buffer ({withdrawalReserve}), leaving `depositable`.
+    error TrETHBufferReserved(uint256 requested, uint256 depositable, uint256 reserved);
     /// @notice The daily cap is not a whole number of 0.001 ETH or exceeds the storable maximum.
     error TrETHInvalidStakeCap(uint256 cap);
     error TrETHPermitExpired(uint256 deadline);
@@ -127,7 +130,10 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     // ---------------------------------------------------------------- modules
 
     /// @notice Sends `amount` of buffered ETH to the depositor, which deposits it to the beacon
-    /// deposit contract in the same transaction. Only the depositor module.
+    /// deposit contract in the same transaction. Only the depositor module. The ETH unfinalized
+    /// withdrawal requests need ({withdrawalReserve}) stays in the buffer: a deposit that would take
+    /// any of it reverts with TrETHBufferReserved, so a deposit made between the oracle's vote and
+    /// its report never leaves the report short of the ETH it finalizes with.
     function fundBeaconDeposit(uint256 amount) external;
 
     /// @notice Applies an oracle report: sets the beacon assets to `newBeaconAssets`, burns
@@ -201,6 +207,14 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     function stakeLimit() external view returns (uint256 available, uint256 dailyCap);
     /// @notice ETH waiting in the buffer to be deposited or to pay withdrawals.
     function bufferedEther() external view returns (uint256);
+    /// @notice Buffered ETH that beacon deposits must leave for the withdrawal requests not yet
+    /// finalized: their escrowed shares at the current rate, rounded up. The depositor may deposit
+    /// `bufferedEther() - withdrawalReserve()` (when positive).
+    /// @dev Warning: a request is paid min(rate when requested, rate at finalization) per share, so
+    /// this covers every request made at or below the current rate. A request made before a loss
+    /// and finalized by a report that raises the rate again may need up to that report's rate rise
+    /// (bounded per report) more than this.
+    function withdrawalReserve() external view returns (uint256);
     /// @notice ETH on the beacon chain or in transit to it, as last reported plus deposits since.
     function beaconAssets() external view returns (uint256);
     /// @notice What an oracle report starts from, in one call: `beaconAssets()`, `totalAssets()`,

@@ -263,6 +263,9 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
             revert OperatorRegistryInvalidVettedCount(operatorId, vettedKeys, op.depositedKeys, op.totalKeys);
         }
         op.vettedKeys = uint32(vettedKeys);
+        // A vetting uses its nonce up: no signature for it (this one, or an older one the
+        // guardians replaced) can set the count again, e.g. restore keys they unvetted since.
+        op.keysNonce += 1;
         emit KeysVetted(operatorId, vettedKeys, keysNonce);
     }
 

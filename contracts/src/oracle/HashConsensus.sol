@@ -6,7 +6,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IHashConsensus} from "../interfaces/IHashConsensus.sol";
 
 /// @title HashConsensus
-/// @notice The oracle committee: members vote once per frame on the hash of the report for the
+/// @notice The oracle committee: each frame, members vote on the hash of the report for the
 /// frame's reference slot. See {IHashConsensus}.
 /// @dev Not upgradeable: it holds no value, and a consumer can be repointed to a new deployment
 /// by governance. Storage is laid out for a cheap vote: the configuration and the whole state of
@@ -252,7 +252,11 @@ contract HashConsensus is IHashConsensus, AccessControl {
         if (consensusVersion != expectedVersion) {
             revert HashConsensusUnexpectedConsensusVersion(consensusVersion, expectedVersion);
         }
-        if ((memberWord & REF_SLOT_MASK) == refSlot) revert HashConsensusAlreadyVoted(msg.sender, refSlot);
+        // A member that voted in this frame changes its vote (rare: see _changeVote).
+        if ((memberWord & REF_SLOT_MASK) == refSlot) {
+            _changeVote(memberWord, state, refSlot, reportHash);
+            return;
+        }
 
         // First vote of the frame: keep the configuration, clear the frame fields (votes of older
         // frames are dropped). refSlot fits 40 bits (see the layout).
@@ -264,9 +268,9 @@ contract HashConsensus is IHashConsensus, AccessControl {
             ++variant;
         }
         if (variant == variantCount) {
-            if (variantCount == MAX_VARIANTS) revert HashConsensusTooManyVariants(refSlot);
+            if (variantCount == MAX_VARIANTS) variant = _unbackedVariant(state, refSlot);
+            else state += 1 << VARIANT_COUNT_SHIFT;
             _variantHashes[variant] = reportHash;
-            state += 1 << VARIANT_COUNT_SHIFT;
         }
         uint256 supportShift = SUPPORTS_SHIFT + SUPPORT_BITS * variant;
         // Cannot carry into the next field: a support never exceeds MAX_MEMBERS < 2^5.
@@ -282,6 +286,57 @@ contract HashConsensus is IHashConsensus, AccessControl {
 
         emit ReportReceived(refSlot, msg.sender, reportHash);
         if (reached) emit ConsensusReached(refSlot, reportHash, support);
+    }
+
+    /// @dev A member that voted in the frame moves its vote to `reportHash`: the old hash loses
+    /// the consensus if its support falls below the quorum, the new one gains it on reaching the
+    /// quorum. At most one hash has the quorum at a time (quorum > half the members), so the
+    /// new hash is the only one that can reach it here.
+    function _changeVote(uint256 memberWord, uint256 state, uint256 refSlot, bytes32 reportHash) private {
+        uint256 previous = (memberWord >> MEMBER_VARIANT_SHIFT) & BYTE_MASK;
+        if (_variantHashes[previous] == reportHash) revert HashConsensusAlreadyVoted(msg.sender, refSlot);
+        // The member's vote is counted in this counter, so it is at least 1: no borrow.
+        state -= 1 << (SUPPORTS_SHIFT + SUPPORT_BITS * previous);
+        uint256 quorum = _quorumOf(state);
+        bool lost = ((state >> CONSENSUS_SHIFT) & COUNTER_MASK) == previous + 1 && _supportOf(state, previous) < quorum;
+        if (lost) state &= ~(COUNTER_MASK << CONSENSUS_SHIFT);
+
+        uint256 variantCount = (state >> VARIANT_COUNT_SHIFT) & COUNTER_MASK;
+        uint256 variant;
+        while (variant < variantCount && _variantHashes[variant] != reportHash) {
+            ++variant;
+        }
+        if (variant == variantCount) {
+            // A slot no vote backs any more (the old hash's, if this member was its last voter) is
+            // reused once all are taken, so changes of mind cannot exhaust the slots.
+            if (variantCount == MAX_VARIANTS) variant = _unbackedVariant(state, refSlot);
+            else state += 1 << VARIANT_COUNT_SHIFT;
+            _variantHashes[variant] = reportHash;
+        }
+        uint256 supportShift = SUPPORTS_SHIFT + SUPPORT_BITS * variant;
+        // Cannot carry into the next field: a support never exceeds MAX_MEMBERS < 2^5.
+        state += 1 << supportShift;
+        uint256 support = (state >> supportShift) & COUNTER_MASK;
+        bool reached = support >= quorum && ((state >> CONSENSUS_SHIFT) & COUNTER_MASK) == 0;
+        if (reached) state |= (variant + 1) << CONSENSUS_SHIFT;
+
+        _memberWords[msg.sender] =
+            (memberWord & ~(BYTE_MASK << MEMBER_VARIANT_SHIFT)) | (variant << MEMBER_VARIANT_SHIFT);
+        _state = state;
+
+        emit ReportReceived(refSlot, msg.sender, reportHash);
+        if (lost) emit ConsensusLost(refSlot);
+        if (reached) emit ConsensusReached(refSlot, reportHash, support);
+    }
+
+    /// @dev A variant slot of the frame that no current vote backs (support 0); reverts when
+    /// every slot is backed. Such a slot is never the consensus (quorum >= 1) and no member's
+    /// current vote points to it.
+    function _unbackedVariant(uint256 state, uint256 refSlot) private pure returns (uint256) {
+        for (uint256 i; i < MAX_VARIANTS; ++i) {
+            if (_supportOf(state, i) == 0) return i;
+        }
+        revert HashConsensusTooManyVariants(refSlot);
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -258,9 +258,19 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     /// @inheritdoc ITrETH
     function fundBeaconDeposit(uint256 amount) external only(_depositor) {
         if (amount == 0) revert TrETHZeroAmount();
+        Supply memory s = _supply;
         uint256 buffered = address(this).balance;
         if (amount > buffered) revert TrETHBufferExceeded(amount, buffered);
-        uint256 beacon = _supply.beaconAssets + amount;
+        // What unfinalized requests need stays, so that a deposit landing between the oracle's
+        // vote and its report cannot leave the report without the ETH it finalizes with.
+        uint256 reserved = _withdrawalReserve(s, buffered);
+        // Unchecked: amount <= buffered, checked above.
+        unchecked {
+            if (reserved > buffered - amount) {
+                revert TrETHBufferReserved(amount, buffered > reserved ? buffered - reserved : 0, reserved);
+            }
+        }
+        uint256 beacon = s.beaconAssets + amount;
         _supply.beaconAssets = beacon.toUint88();
         emit BeaconDepositFunded(msg.sender, amount, beacon);
         // The depositor is trusted (set by governance) and deposits in the same call; state and
@@ -606,6 +616,11 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     }
 
     /// @inheritdoc ITrETH
+    function withdrawalReserve() external view returns (uint256) {
+        return _withdrawalReserve(_supply, address(this).balance);
+    }
+
+    /// @inheritdoc ITrETH
     function beaconAssets() external view returns (uint256) {
         return _supply.beaconAssets;
     }
@@ -665,6 +680,16 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     }
 
     // ================================================================ internal: staking
+
+    /// @dev The queue's unfinalized shares at the current rate, rounded up: a request is paid at
+    /// most its shares at the rate when requested, which is this rate or below it unless a loss
+    /// came since (see withdrawalReserve in ITrETH).
+    function _withdrawalReserve(Supply memory s, uint256 buffered) private view returns (uint256) {
+        address queue = _queue;
+        if (queue == address(0)) return 0;
+        uint256 shares = IWithdrawalQueue(queue).unfinalizedShares();
+        return shares == 0 ? 0 : SharesMath.toAssetsUp(shares, buffered + s.beaconAssets, s.totalShares);
+    }
 
     /// @dev Total assets with the buffer read from the balance. During a stake the balance
     /// already holds the new ETH, which callers subtract.

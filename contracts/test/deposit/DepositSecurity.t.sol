@@ -203,6 +203,41 @@ contract DepositSecurityTest is ProtocolFixture {
         depositSecurity.vetKeys(opId, 2, o.keysNonce, vetSigs);
     }
 
+    /// @dev Guardians vet keys, then lower the vetted count (a key found bad). Their first
+    /// signature, public since it was submitted, must not restore the keys they unvetted.
+    function test_vettingSignatureCannotRestoreUnvettedKeys() public {
+        uint256 n = registry.getOperator(opId).keysNonce;
+        bytes[] memory vetAll = _quorumSigs(depositSecurity.vetDigest(opId, 4, n), GUARDIAN_QUORUM);
+        depositSecurity.vetKeys(opId, 4, n, vetAll);
+        assertEq(registry.getOperator(opId).vettedKeys, 4, "all keys vetted");
+
+        uint256 afterVet = registry.getOperator(opId).keysNonce;
+        depositSecurity.vetKeys(opId, 2, afterVet, _quorumSigs(depositSecurity.vetDigest(opId, 2, afterVet), GUARDIAN_QUORUM));
+        assertEq(registry.getOperator(opId).vettedKeys, 2, "two keys unvetted");
+
+        uint256 current = registry.getOperator(opId).keysNonce;
+        vm.expectRevert(abi.encodeWithSelector(IOperatorRegistry.OperatorRegistryStaleKeysNonce.selector, opId, n, current));
+        depositSecurity.vetKeys(opId, 4, n, vetAll);
+        assertEq(registry.getOperator(opId).vettedKeys, 2, "the replay restored nothing");
+    }
+
+    /// @dev Each vetting uses its nonce up: any other signature made for the same nonce (here,
+    /// one the guardians made first and then replaced) is dead once one is submitted.
+    function testFuzz_aVettingSignatureWorksOnce(uint256 first, uint256 second) public {
+        first = bound(first, 0, 4);
+        second = bound(second, 0, 4);
+        uint256 n = registry.getOperator(opId).keysNonce;
+        bytes[] memory sigFirst = _quorumSigs(depositSecurity.vetDigest(opId, first, n), GUARDIAN_QUORUM);
+        bytes[] memory sigSecond = _quorumSigs(depositSecurity.vetDigest(opId, second, n), GUARDIAN_QUORUM);
+        depositSecurity.vetKeys(opId, second, n, sigSecond);
+        assertEq(registry.getOperator(opId).keysNonce, n + 1, "the vetting advanced the nonce");
+        vm.expectRevert(abi.encodeWithSelector(IOperatorRegistry.OperatorRegistryStaleKeysNonce.selector, opId, n, n + 1));
+        depositSecurity.vetKeys(opId, first, n, sigFirst);
+        vm.expectRevert(abi.encodeWithSelector(IOperatorRegistry.OperatorRegistryStaleKeysNonce.selector, opId, n, n + 1));
+        depositSecurity.vetKeys(opId, second, n, sigSecond);
+        assertEq(registry.getOperator(opId).vettedKeys, second, "the submitted vetting holds");
+    }
+
     function test_operatorShareCap() public {
         vm.prank(governance);
         depositSecurity.setMaxOperatorShare(5_000);
@@ -261,6 +296,55 @@ contract DepositSecurityTest is ProtocolFixture {
         assertEq(depositSecurity.depositNonce(), 1, "deposit after resume");
     }
 
+    /// @dev Governance replaces trETH's emergency committee: the new committee pauses deposits
+    /// too, and the old one no longer can, with no second call to the deposit module.
+    function test_pauserFollowsTheTokensEmergencyCommittee() public {
+        address newCommittee = makeAddr("new emergency committee");
+        vm.prank(governance);
+        token.setEmergencyCommittee(newCommittee);
+        vm.prank(committee);
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.DepositSecurityNotPauser.selector, committee));
+        depositSecurity.pauseDeposits();
+        assertFalse(depositSecurity.depositsPaused(), "the old committee paused nothing");
+        vm.prank(newCommittee);
+        depositSecurity.pauseDeposits();
+        assertTrue(depositSecurity.depositsPaused(), "paused by the new committee");
+        _assertDepositsPaused();
+    }
+
+    /// @dev Any single guardian pauses deposits (one that sees an attack need not wait for a
+    /// quorum); only governance resumes them.
+    function test_anyGuardianPausesOnlyGovernanceResumes() public {
+        vm.prank(guardians[2]);
+        depositSecurity.pauseDeposits();
+        assertTrue(depositSecurity.depositsPaused(), "paused by one guardian");
+        _assertDepositsPaused();
+        bytes32 admin = depositSecurity.DEFAULT_ADMIN_ROLE();
+        vm.prank(guardians[2]);
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, guardians[2], admin));
+        depositSecurity.resumeDeposits();
+        vm.prank(committee);
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, committee, admin));
+        depositSecurity.resumeDeposits();
+        vm.prank(governance);
+        depositSecurity.resumeDeposits();
+        assertFalse(depositSecurity.depositsPaused(), "resumed by governance");
+        _stake(32 ether);
+        (bytes memory pk, bytes memory sg) = _firstKeys(1);
+        IDepositSecurity.DepositBatch memory batch = _batch(opId, 1, pk, sg);
+        depositSecurity.deposit(batch, _quorumSigs(_batchDigest(batch), GUARDIAN_QUORUM));
+        assertEq(depositSecurity.depositNonce(), 1, "deposits resumed");
+    }
+
+    function _assertDepositsPaused() internal {
+        _stake(32 ether);
+        (bytes memory pk, bytes memory sg) = _firstKeys(1);
+        IDepositSecurity.DepositBatch memory batch = _batch(opId, 1, pk, sg);
+        bytes[] memory guardianSigs = _quorumSigs(_batchDigest(batch), GUARDIAN_QUORUM);
+        vm.expectRevert(IDepositSecurity.DepositSecurityDepositsPaused.selector);
+        depositSecurity.deposit(batch, guardianSigs);
+    }
+
     function test_governanceFunctionsRejectOthers() public {
         address stranger = makeAddr("stranger");
         bytes32 admin = depositSecurity.DEFAULT_ADMIN_ROLE();
@@ -276,9 +360,7 @@ contract DepositSecurityTest is ProtocolFixture {
         depositSecurity.setMaxOperatorShare(1);
         vm.expectRevert(err);
         depositSecurity.upgradeToAndCall(address(1), "");
-        vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, depositSecurity.PAUSER_ROLE())
-        );
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.DepositSecurityNotPauser.selector, stranger));
         depositSecurity.pauseDeposits();
         vm.stopPrank();
     }

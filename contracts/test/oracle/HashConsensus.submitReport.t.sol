@@ -79,18 +79,6 @@ contract HashConsensusSubmitReportTest is HashConsensusBase {
         consensus.submitReport(refSlot, HASH_A, VERSION);
     }
 
-    function test_revert_votedTwiceDifferentHash() public {
-        _vote(members[0], HASH_A);
-        uint256 refSlot = _currentRefSlot();
-        vm.expectRevert(
-            abi.encodeWithSelector(IHashConsensus.HashConsensusAlreadyVoted.selector, members[0], refSlot)
-        );
-        vm.prank(members[0]);
-        consensus.submitReport(refSlot, HASH_B, VERSION);
-        (, bytes32 voted) = consensus.getMemberState(members[0]);
-        assertEq(voted, HASH_A, "first vote kept");
-    }
-
     function test_revert_votedTwiceAfterQuorum() public {
         for (uint256 i; i < QUORUM; ++i) {
             _vote(members[i], HASH_A);

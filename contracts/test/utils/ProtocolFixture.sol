@@ -84,7 +84,7 @@ abstract contract ProtocolFixture is Test {
             payable(
                 _proxy(
                     address(dsImpl),
-                    abi.encodeCall(DepositSecurity.initialize, (governance, committee, guardians, GUARDIAN_QUORUM, 10_000))
+                    abi.encodeCall(DepositSecurity.initialize, (governance, guardians, GUARDIAN_QUORUM, 10_000))
                 )
             )
         );
