@@ -6,6 +6,7 @@ import {AccountingHandler} from "./Accounting.invariant.t.sol";
 import {WithdrawalRequestMock} from "../mocks/WithdrawalRequestMock.sol";
 import {Accounting} from "../../src/accounting/Accounting.sol";
 import {IAccounting} from "../../src/interfaces/IAccounting.sol";
+import {IDepositSecurity} from "../../src/interfaces/IDepositSecurity.sol";
 
 /// @notice The accounting handler's flows (stakes, transfers, requests, honest reports with
 /// rewards, skims, EL rewards and losses, finalizations, claims, missed frames) plus what a long
@@ -17,7 +18,14 @@ contract LifecycleHandler is AccountingHandler {
     address internal constant EIP7002 = 0x00000961Ef480Eb55e80D19ad83579A64c007002;
     uint256 internal constant EXIT_KEYS = 3;
 
+    uint256 internal constant DEPOSIT_KEYS = 12;
+
     uint256 public exitOperator;
+    /// @dev An operator whose vetted keys guardian-signed deposits use, one at a time.
+    uint256 public depositOperator;
+    bytes internal depositPubkeys;
+    bytes internal depositSigs;
+    uint256 public depositedKeys;
     bytes internal exitPubkeys;
     bytes internal exitSigs;
     /// @dev Exit lists a report may name: list i asks the exit operator to exit key i.
@@ -42,6 +50,9 @@ contract LifecycleHandler is AccountingHandler {
     bool public ghostTreasuryClaimReverted;
     bool public ghostSecondPenalty;
     bool public ghostHandoverLostState;
+    bool public ghostDepositBrokeReport;
+    bool public ghostFrameLost;
+    uint256 public ghostRacingDeposits;
     bool internal lifecycleInitialized;
 
     function setUp() public override {
@@ -56,7 +67,8 @@ contract LifecycleHandler is AccountingHandler {
             _batch(exitOperator, EXIT_KEYS, exitPubkeys, exitSigs),
             _quorumSigs(_batchDigest(_batch(exitOperator, EXIT_KEYS, exitPubkeys, exitSigs)), GUARDIAN_QUORUM)
         );
-        // The bond and the stake: ETH from users.
+        (depositOperator, depositPubkeys, depositSigs) = _operatorWithKeys(makeAddr("deposit operator"), 78, DEPOSIT_KEYS);
+        // The bonds and the stake: ETH from users.
         ghostEthIn += token.totalAssets() - assetsBefore;
         for (uint256 i; i < EXIT_KEYS; ++i) {
             exitLists.push(abi.encodePacked(uint24(exitOperator), uint40(i), uint32(i + 1), _slice(exitPubkeys, i * 48, 48)));
@@ -118,6 +130,63 @@ contract LifecycleHandler is AccountingHandler {
         } catch {
             ghostTreasuryClaimReverted = true;
         }
+    }
+
+    // ---------------------------------------------------------------- deposits racing reports
+
+    /// @dev The committee agrees on an honest report that finalizes requests; before anyone
+    /// submits it, a guardian-signed deposit (anyone may submit one) tries to take buffered ETH.
+    /// The deposit goes through only if it leaves what the requests need, so the agreed report
+    /// still applies. Were it not to, the members would agree again on a corrected report of the
+    /// same frame: no frame may be lost.
+    function reportRacedByDeposit(uint256 rewardSeed, uint256 finalizeSeed, uint256 stakeSeed) external {
+        // Someone stakes enough for a validator now and then, so deposits have ETH to race for.
+        if (stakeSeed % 2 == 0) {
+            uint256 amount = bound(stakeSeed, 1 ether, 40 ether);
+            _stake(_actor(stakeSeed), amount);
+            ghostEthIn += amount;
+        }
+        IAccounting.Report memory r = _baseReport();
+        uint256 reward = _gwei(bound(rewardSeed, 0, 0.018 ether));
+        r.clBalance += reward;
+        r.withdrawalVaultAmount = address(withdrawalVault).balance - vaultElRewards;
+        r.elRewardsVaultAmount = vaultElRewards;
+        r.lastRequestIdToFinalize = _finalizable(finalizeSeed);
+        _vote(r, MEMBERS);
+
+        bool deposited;
+        if (depositedKeys < DEPOSIT_KEYS && token.bufferedEther() >= 32 ether) {
+            IDepositSecurity.DepositBatch memory batch = _batch(
+                depositOperator, 1, _slice(depositPubkeys, depositedKeys * 48, 48), _slice(depositSigs, depositedKeys * 96, 96)
+            );
+            try depositSecurity.deposit(batch, _quorumSigs(_batchDigest(batch), GUARDIAN_QUORUM)) {
+                ++depositedKeys;
+                ++ghostRacingDeposits;
+                deposited = true;
+            } catch {}
+        }
+        uint256 queueBefore = address(withdrawalQueue).balance;
+        try accounting.submitReportData(r) {
+            _racedReportApplied(reward, queueBefore);
+        } catch {
+            if (deposited) ghostDepositBrokeReport = true;
+            // The committee agrees again, on the same report without finalization.
+            r.lastRequestIdToFinalize = 0;
+            _vote(r, MEMBERS);
+            try accounting.submitReportData(r) {
+                _racedReportApplied(reward, queueBefore);
+            } catch {
+                ghostFrameLost = true;
+            }
+        }
+        _nextFrame();
+    }
+
+    function _racedReportApplied(uint256 reward, uint256 queueBefore) internal {
+        ++ghostReports;
+        ghostRewards += reward;
+        ghostLocked += address(withdrawalQueue).balance - queueBefore;
+        vaultElRewards = address(withdrawalVault).balance;
     }
 
     // ---------------------------------------------------------------- exits
@@ -245,6 +314,12 @@ contract LifecycleInvariantTest is Test {
         }
     }
 
+    /// @dev A deposit never makes an agreed report unappliable, and no frame is lost.
+    function invariant_depositsNeverBreakAReport() public view {
+        assertFalse(handler.ghostDepositBrokeReport(), "a deposit between vote and submission broke the report");
+        assertFalse(handler.ghostFrameLost(), "a frame ended with no report applied");
+    }
+
     function invariant_forcedExitPenalisedOnce() public view {
         assertFalse(handler.ghostSecondPenalty(), "a validator's forced exit was penalised twice");
     }
@@ -268,6 +343,9 @@ contract LifecycleInvariantTest is Test {
         handler.forceExit(0, 5 days);
         assertEq(handler.ghostForcedExits(), 2, "retried");
         handler.report(0.01 ether, 0, 0, 0, 0, 0);
+        handler.request(1, 60 ether);
+        handler.reportRacedByDeposit(0.01 ether, 5, 40 ether);
+        assertEq(handler.ghostRacingDeposits(), 1, "a deposit landed between the vote and the submission");
         handler.claimTreasuryFee();
         assertGt(handler.ghostTreasuryClaimed(), 0, "treasury fee paid across the handover");
         assertGe(handler.ghostReports(), 5, "reports applied");
@@ -277,5 +355,6 @@ contract LifecycleInvariantTest is Test {
         invariant_treasuryFeeClaimsNeverRevert();
         invariant_exitDeadlinesNeverMove();
         invariant_forcedExitPenalisedOnce();
+        invariant_depositsNeverBreakAReport();
     }
 }
