@@ -48,7 +48,10 @@ export interface DeployOptions {
   oracle?: OracleOptions;
   /** Receives the treasury fee (trETH). Default: the timelock. */
   treasury?: Address;
-  /** Governor settings. Default: 2-day voting delay, 7-day period, 1 trETH to propose, 4% quorum. */
+  /**
+   * Governor settings. Default: 2-day voting delay, 7-day period, 1 trETH to propose, a quorum of
+   * 4% of trETH's total supply and at least 1,000 trETH.
+   */
   governor?: GovernorOptions;
 }
 
@@ -69,15 +72,23 @@ export interface OracleOptions {
 }
 
 /**
- * Governor voting with trETH. Note: trETH's `getPastTotalSupply` is the DELEGATED supply, so the
- * quorum fraction is a fraction of the votes delegated at the snapshot, not of all trETH.
+ * Governor voting with trETH. The quorum is max(minimumQuorum, quorumPercent of trETH's TOTAL
+ * supply, recorded by each proposal), not a fraction of the delegated votes.
  */
 export interface GovernorOptions {
   votingDelay?: number;
   votingPeriod?: number;
   proposalThreshold?: bigint;
   quorumPercent?: bigint;
+  /** The quorum's absolute floor in trETH (wei). Default DEFAULT_MINIMUM_QUORUM. */
+  minimumQuorum?: bigint;
 }
+
+/**
+ * The quorum's default floor: 1,000 trETH. While the supply is below 25,000 trETH (4% of it is
+ * 1,000), an early holder cannot pass a proposal alone with less than this.
+ */
+export const DEFAULT_MINIMUM_QUORUM = parseEther("1000");
 
 export interface ProtocolAddresses {
   token: Address;
@@ -313,7 +324,8 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     gov.votingDelay ?? 2 * 86_400, // seconds: trETH's clock is in timestamp mode
     gov.votingPeriod ?? 7 * 86_400,
     gov.proposalThreshold ?? parseEther("1"),
-    gov.quorumPercent ?? 4n, // of the DELEGATED supply at the snapshot
+    gov.quorumPercent ?? 4n, // of trETH's total supply, recorded by each proposal
+    gov.minimumQuorum ?? DEFAULT_MINIMUM_QUORUM,
   ]);
 
   // Seat the oracle members, then hand the committee to the timelock.

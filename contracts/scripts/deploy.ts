@@ -35,6 +35,9 @@ Usage: npm run deploy -- --rpc-url <url> [options]
                               (required on public chains; default on development chains: 32
                               slots of 12 s from the latest block's time)
   --epochs-per-frame <n>      epochs per report frame (default 225: one day)
+  --governor-min-quorum <trETH>
+                              the Governor's quorum floor (default 1000); the quorum is
+                              max(floor, 4% of trETH's total supply)
   --out <dir>                 output folder (default: <repo>/deployments)
 
 The deployer key comes from DEPLOYER_PRIVATE_KEY. On development chains (chain id ${DEV_CHAIN_IDS.join(", ")})
@@ -98,6 +101,7 @@ export async function main(argv: string[]): Promise<Deployment> {
       "oracle-quorum": { type: "string" },
       "beacon-url": { type: "string" },
       "epochs-per-frame": { type: "string" },
+      "governor-min-quorum": { type: "string" },
       out: { type: "string" },
       help: { type: "boolean" },
     },
@@ -162,6 +166,10 @@ export async function main(argv: string[]): Promise<Deployment> {
   if (!/^[1-9]\d*$/.test(epochs) || Number(epochs) > 65_535) {
     fail(`--epochs-per-frame must be a whole number from 1 to 65535, got ${epochs}`);
   }
+  const minQuorum = values["governor-min-quorum"];
+  if (minQuorum !== undefined && !/^\d+(\.\d{1,18})?$/.test(minQuorum)) {
+    fail(`--governor-min-quorum must be trETH with at most 18 decimals, got ${minQuorum}`);
+  }
   const beaconUrl = values["beacon-url"];
   if (!beaconUrl && !dev)
     fail("--beacon-url is required on public chains (report frames follow its genesis)");
@@ -184,6 +192,7 @@ export async function main(argv: string[]): Promise<Deployment> {
     weth: values.weth ? address(values.weth, "--weth") : undefined,
     dailyStakeCap: parseEther(cap),
     treasury: values.treasury ? address(values.treasury, "--treasury") : undefined,
+    governor: { minimumQuorum: minQuorum === undefined ? undefined : parseEther(minQuorum) },
     oracle: {
       members,
       quorum: members.length > 0 ? oracleQuorum : undefined,
