@@ -103,8 +103,12 @@ export interface GovernorOptions {
  */
 export const DEFAULT_MINIMUM_QUORUM = parseEther("1000");
 
-/** The default seed: 0.001 ETH staked at deployment for dead shares. */
-export const DEFAULT_SEED = parseEther("0.001");
+/**
+ * The default seed: 32 ETH (one validator's deposit) staked at deployment for dead shares. A
+ * donation of D ETH at launch then lifts the rate by D/32 at most, instead of D/0.001 (see the
+ * README's design notes).
+ */
+export const DEFAULT_SEED = parseEther("32");
 
 /** Who holds what once the deployment is done (written with the addresses). */
 export interface Handover {

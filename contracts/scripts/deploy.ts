@@ -47,7 +47,8 @@ Usage: npm run deploy -- --rpc-url <url> [options]
   --governor-min-quorum <trETH>
                               the Governor's quorum floor (default 1000); the quorum is
                               max(floor, 4% of trETH's total supply)
-  --seed <eth>                ETH staked at deployment for shares no one owns (default 0.001)
+  --seed <eth>                ETH staked at deployment for shares no one owns (default 32): a
+                              donation of D ETH at launch lifts the rate by D/seed at most
   --out <dir>                 output folder (default: <repo>/deployments)
 
 Hand-over: once deployed, the timelock owns every parameter, role and upgrade, only the Governor
@@ -209,7 +210,7 @@ export async function main(argv: string[]): Promise<Deployment> {
       : committeeFlag === "none"
         ? zeroAddress
         : address(committeeFlag, "--emergency-committee");
-  const seed = values.seed ?? "0.001";
+  const seed = values.seed ?? "32";
   if (!/^\d+(\.\d{1,18})?$/.test(seed) || parseEther(seed) < MIN_SEED) {
     fail(`--seed must be ETH with at most 18 decimals, at least ${formatEther(MIN_SEED)}, got ${seed}`);
   }

@@ -18,6 +18,9 @@ pragma solidity ^0.8.24;
 /// launch).
 /// @dev The rest of the surface is OpenZeppelin's IGovernor with the settings, simple counting,
 /// votes, quorum-fraction and timelock-control extensions.
+/// Warning: `propose` appends a supply record (a fresh slot, ~20k gas) unless another proposal
+/// wrote one in the same second, when it rewrites it; a gas estimate run on a block of that same
+/// second falls short, so estimate `propose` with a margin.
 interface ITributaryGovernor {
     /// @notice The quorum's absolute floor changed from `oldMinimumQuorum` to `newMinimumQuorum`
     /// (votes: trETH shares, 18 decimals), for proposals whose snapshot is from now on.
