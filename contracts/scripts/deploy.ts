@@ -15,11 +15,10 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { type Deployment, deployProtocol } from "../lib/deploy.js";
+import { DEV_CHAIN_IDS, DEV_ROLES, devAccount, devPrivateKey } from "../lib/devkeys.js";
 
 /** trETH's MIN_SEED: the least the constructor accepts for the dead shares, wei. */
 const MIN_SEED = 1_000_000_000n;
-
-import { DEV_CHAIN_IDS, DEV_ROLES, devAccount, devPrivateKey } from "../lib/devkeys.js";
 
 const USAGE = `Deploys the Tributary protocol to a JSON-RPC endpoint and writes deployments/<chainId>.json.
 
