@@ -39,7 +39,10 @@ export interface LocalProtocol {
   stop(): Promise<void>;
 }
 
-/** Starts a fresh anvil node (every transaction in its own block) and deploys the protocol on it. */
+/**
+ * Starts a fresh anvil node (every transaction in its own block) and deploys the protocol on it,
+ * with the development admin: the deployer also proposes and executes on the timelock (no delay).
+ */
 export async function startLocalProtocol(
   options: { dailyStakeCap?: bigint; oracle?: DeployOptions["oracle"] } = {},
 ): Promise<LocalProtocol> {
@@ -56,6 +59,7 @@ export async function startLocalProtocol(
       guardians: DEV_ROLES.guardians.map((i) => devAccount(i).address),
       guardianQuorum: 2,
       timelockDelay: 0n,
+      devAdmin: true,
       emergencyCommittee: devAccount(DEV_ROLES.emergencyCommittee).address,
       dailyStakeCap: options.dailyStakeCap,
       oracle: options.oracle,

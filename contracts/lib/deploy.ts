@@ -6,6 +6,7 @@ import {
   encodeFunctionData,
   getContractAddress,
   type Hash,
+  type Hex,
   keccak256,
   type PublicClient,
   parseEther,
@@ -29,10 +30,22 @@ export interface DeployOptions {
   guardianQuorum: number;
   /** Timelock delay in seconds: 0 on development chains, days on public ones. */
   timelockDelay: bigint;
-  /** Timelock proposers and executors. Default: the deployer (until a Governor is wired). */
-  proposers?: Address[];
-  executors?: Address[];
-  /** May pause staking and deposits, nothing else. Default: the deployer. */
+  /**
+   * Hand-over. Once deployed, the timelock owns every parameter, role and upgrade, only the
+   * Governor proposes to it (and cancels), and the deployer holds nothing: no role, no module.
+   * With `devAdmin` (development chains only), the deployer ALSO proposes, cancels and executes
+   * on the timelock, so that scripts change parameters without a vote. Default false.
+   */
+  devAdmin?: boolean;
+  /**
+   * Who executes a ready operation: false (default) the Governor only (its `execute`, which anyone
+   * may call for a passed proposal); true anyone (EXECUTOR_ROLE to the zero address).
+   */
+  openExecution?: boolean;
+  /**
+   * May pause staking, deposits and withdrawals, nothing else; zeroAddress for none (only the
+   * timelock pauses). Required unless `devAdmin`, where it defaults to the deployer.
+   */
   emergencyCommittee?: Address;
   /** Existing beacon deposit contract; deployed from source when absent. */
   depositContract?: Address;
@@ -42,13 +55,16 @@ export interface DeployOptions {
   dailyStakeCap?: bigint;
   /** Largest share of validators one operator may reach, in basis points. Default 10,000 (no cap). */
   maxOperatorShareBps?: bigint;
-  /** ETH that buys the dead shares at deployment. Default 0.001 ETH. */
+  /** ETH staked at deployment for shares no one owns (dead shares). Default DEFAULT_SEED. */
   seed?: bigint;
   /** Oracle committee and its frames. Default: no members yet, local chain shape (see OracleOptions). */
   oracle?: OracleOptions;
   /** Receives the treasury fee (trETH). Default: the timelock. */
   treasury?: Address;
-  /** Governor settings. Default: 2-day voting delay, 7-day period, 1 trETH to propose, 4% quorum. */
+  /**
+   * Governor settings. Default: 2-day voting delay, 7-day period, 1 trETH to propose, a quorum of
+   * 4% of trETH's total supply and at least 1,000 trETH.
+   */
   governor?: GovernorOptions;
 }
 
@@ -69,14 +85,44 @@ export interface OracleOptions {
 }
 
 /**
- * Governor voting with trETH. Note: trETH's `getPastTotalSupply` is the DELEGATED supply, so the
- * quorum fraction is a fraction of the votes delegated at the snapshot, not of all trETH.
+ * Governor voting with trETH. The quorum is max(minimumQuorum, quorumPercent of trETH's TOTAL
+ * supply, recorded by each proposal), not a fraction of the delegated votes.
  */
 export interface GovernorOptions {
   votingDelay?: number;
   votingPeriod?: number;
   proposalThreshold?: bigint;
   quorumPercent?: bigint;
+  /** The quorum's absolute floor in trETH (wei). Default DEFAULT_MINIMUM_QUORUM. */
+  minimumQuorum?: bigint;
+}
+
+/**
+ * The quorum's default floor: 1,000 trETH. While the supply is below 25,000 trETH (4% of it is
+ * 1,000), an early holder cannot pass a proposal alone with less than this.
+ */
+export const DEFAULT_MINIMUM_QUORUM = parseEther("1000");
+
+/**
+ * The default seed: 32 ETH (one validator's deposit) staked at deployment for dead shares. A
+ * donation of D ETH at launch then lifts the rate by D/32 at most, instead of D/0.001 (see the
+ * README's design notes).
+ */
+export const DEFAULT_SEED = parseEther("32");
+
+/** Who holds what once the deployment is done (written with the addresses). */
+export interface Handover {
+  /** The deployer also proposes, cancels and executes on the timelock (development only). */
+  devAdmin: boolean;
+  /** Anyone executes a ready timelock operation (else the Governor only). */
+  openExecution: boolean;
+  timelockDelay: string;
+  emergencyCommittee: Address;
+  treasury: Address;
+  /** Wei staked for the dead shares. */
+  seed: string;
+  /** The Governor's quorum floor, trETH wei (the quorum is the larger of it and 4% of the supply). */
+  minimumQuorum: string;
 }
 
 export interface ProtocolAddresses {
@@ -111,6 +157,7 @@ export interface Deployment {
   contracts: ProtocolAddresses;
   guardians: Address[];
   guardianQuorum: number;
+  handover: Handover;
 }
 
 async function hasCode(client: PublicClient, address: Address): Promise<boolean> {
@@ -217,15 +264,22 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     rewardsDistributor: at(12),
     governor: at(13),
   };
-  const committee = options.emergencyCommittee ?? deployer;
+  const devAdmin = options.devAdmin ?? false;
+  const openExecution = options.openExecution ?? false;
+  const committee = options.emergencyCommittee ?? (devAdmin ? deployer : undefined);
+  if (committee === undefined) {
+    throw new Error("emergencyCommittee is required (zeroAddress for none) unless devAdmin is set");
+  }
   const vaultInitArgs = [predicted.timelock, predicted.accounting];
 
-  // The Governor proposes (and, as a proposer, may cancel); the deployment's proposers (default:
-  // the deployer, for development chains) keep proposing until they are removed.
+  // Only the Governor proposes (a proposer also cancels); it executes, or anyone does. The
+  // timelock administers itself (no admin). The development admin is the deployer beside it.
+  const proposers = devAdmin ? [predicted.governor, deployer] : [predicted.governor];
+  const executors = openExecution ? [zeroAddress] : proposers;
   const timelock = await deploy("TributaryTimelock", [
     options.timelockDelay,
-    [predicted.governor, ...(options.proposers ?? [deployer])],
-    options.executors ?? [deployer],
+    proposers,
+    executors,
     zeroAddress,
   ]);
   const withdrawalVaultImplementation = await deploy("WithdrawalVault", [predicted.token]);
@@ -248,7 +302,7 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
       },
       options.dailyStakeCap ?? parseEther("150000"),
     ],
-    options.seed ?? parseEther("0.001"),
+    options.seed ?? DEFAULT_SEED,
   );
   const operatorRegistryImplementation = await deploy("OperatorRegistry", [token]);
   const operatorRegistry = await deployProxy(
@@ -312,10 +366,12 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     gov.votingDelay ?? 2 * 86_400, // seconds: trETH's clock is in timestamp mode
     gov.votingPeriod ?? 7 * 86_400,
     gov.proposalThreshold ?? parseEther("1"),
-    gov.quorumPercent ?? 4n, // of the DELEGATED supply at the snapshot
+    gov.quorumPercent ?? 4n, // of trETH's total supply, recorded by each proposal
+    gov.minimumQuorum ?? DEFAULT_MINIMUM_QUORUM,
   ]);
 
-  // Seat the oracle members, then hand the committee to the timelock.
+  // Seat the oracle members, then hand the committee to the timelock: every role of it, so that
+  // each of its settings takes one timelock call.
   const consensusAbi = loadArtifact("HashConsensus").abi;
   async function send(address: Address, abi: Abi, functionName: string, args: readonly unknown[]) {
     const hash = await wallet.writeContract({
@@ -329,7 +385,7 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     } as Parameters<typeof wallet.writeContract>[0]);
     await confirm(hash, `${functionName} on ${address}`);
   }
-  const manageMembers = keccak256(stringToHex("MANAGE_MEMBERS_ROLE"));
+  const manageMembers = ROLES.MANAGE_MEMBERS_ROLE;
   const members = oracle.members ?? [];
   await send(hashConsensus, consensusAbi, "grantRole", [manageMembers, deployer]);
   for (const [i, member] of members.entries()) {
@@ -338,8 +394,10 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     const quorum = Math.max(majority, Math.min(oracle.quorum ?? majority, i + 1));
     await send(hashConsensus, consensusAbi, "addMember", [member, BigInt(quorum)]);
   }
+  for (const role of [zeroHash, manageMembers, ROLES.MANAGE_FRAME_CONFIG_ROLE]) {
+    await send(hashConsensus, consensusAbi, "grantRole", [role, timelock]);
+  }
   await send(hashConsensus, consensusAbi, "renounceRole", [manageMembers, deployer]);
-  await send(hashConsensus, consensusAbi, "grantRole", [zeroHash, timelock]);
   await send(hashConsensus, consensusAbi, "renounceRole", [zeroHash, deployer]);
 
   const contracts: ProtocolAddresses = {
@@ -367,6 +425,7 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
       );
     }
   }
+  await checkHandover(publicClient, contracts, deployer, devAdmin);
   const blockNumber = await publicClient.getBlockNumber();
   return {
     chainId: await publicClient.getChainId(),
@@ -375,5 +434,63 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
     contracts,
     guardians: options.guardians,
     guardianQuorum: options.guardianQuorum,
+    handover: {
+      devAdmin,
+      openExecution,
+      timelockDelay: options.timelockDelay.toString(),
+      emergencyCommittee: committee,
+      treasury: options.treasury ?? timelock,
+      seed: (options.seed ?? DEFAULT_SEED).toString(),
+      minimumQuorum: (gov.minimumQuorum ?? DEFAULT_MINIMUM_QUORUM).toString(),
+    },
   };
+}
+
+/** The access-control roles of the protocol's contracts, by name. */
+export const ROLES = {
+  DEFAULT_ADMIN_ROLE: zeroHash,
+  PROPOSER_ROLE: keccak256(stringToHex("PROPOSER_ROLE")),
+  CANCELLER_ROLE: keccak256(stringToHex("CANCELLER_ROLE")),
+  EXECUTOR_ROLE: keccak256(stringToHex("EXECUTOR_ROLE")),
+  DEPOSITOR_ROLE: keccak256(stringToHex("DEPOSITOR_ROLE")),
+  ACCOUNTING_ROLE: keccak256(stringToHex("ACCOUNTING_ROLE")),
+  PAUSER_ROLE: keccak256(stringToHex("PAUSER_ROLE")),
+  MANAGE_MEMBERS_ROLE: keccak256(stringToHex("MANAGE_MEMBERS_ROLE")),
+  MANAGE_FRAME_CONFIG_ROLE: keccak256(stringToHex("MANAGE_FRAME_CONFIG_ROLE")),
+} as const satisfies Record<string, Hex>;
+
+/**
+ * Fails, naming what is left, if the deployer still holds anything once the deployment is done: a
+ * role on any contract (bar the timelock's own with `devAdmin`) or trETH's governance. The full
+ * role set is asserted by the integration tests.
+ */
+async function checkHandover(
+  client: PublicClient,
+  c: ProtocolAddresses,
+  deployer: Address,
+  devAdmin: boolean,
+): Promise<void> {
+  const abi = loadArtifact("OperatorRegistry").abi; // AccessControl's hasRole
+  const left: string[] = [];
+  for (const [name, address] of Object.entries(c) as [keyof ProtocolAddresses, Address][]) {
+    if (["token", "weth", "depositContract", "withdrawalQueue", "governor"].includes(name)) continue;
+    if (name === "timelock" && devAdmin) continue;
+    for (const [role, hash] of Object.entries(ROLES)) {
+      const held = await client.readContract({
+        address,
+        abi,
+        functionName: "hasRole",
+        args: [hash, deployer],
+      });
+      if (held) left.push(`${role} on ${name} (${address})`);
+    }
+  }
+  const trETH = loadArtifact("TrETH").abi;
+  for (const functionName of ["governance", "pendingGovernance"] as const) {
+    const holder = (await client.readContract({ address: c.token, abi: trETH, functionName })) as Address;
+    if (holder.toLowerCase() === deployer.toLowerCase()) left.push(`trETH's ${functionName}`);
+  }
+  if (left.length > 0) {
+    throw new Error(`the deployer ${deployer} still holds, after the hand-over: ${left.join("; ")}`);
+  }
 }

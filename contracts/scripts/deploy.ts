@@ -6,14 +6,19 @@ import {
   type Address,
   createPublicClient,
   createWalletClient,
+  formatEther,
   type Hex,
   http,
   isAddress,
   parseEther,
+  zeroAddress,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { type Deployment, deployProtocol } from "../lib/deploy.js";
 import { DEV_CHAIN_IDS, DEV_ROLES, devAccount, devPrivateKey } from "../lib/devkeys.js";
+
+/** trETH's MIN_SEED: the least the constructor accepts for the dead shares, wei. */
+const MIN_SEED = 1_000_000_000n;
 
 const USAGE = `Deploys the Tributary protocol to a JSON-RPC endpoint and writes deployments/<chainId>.json.
 
@@ -23,7 +28,10 @@ Usage: npm run deploy -- --rpc-url <url> [options]
   --guardians <a,b,c>         guardian addresses (default on development chains: dev accounts 1-3)
   --guardian-quorum <n>       guardian quorum (default: a simple majority)
   --timelock-delay <seconds>  timelock delay (default: 0 on development chains, 172800 elsewhere)
-  --emergency-committee <a>   may pause staking and deposits (default: the deployer)
+  --emergency-committee <a|none>
+                              may pause staking, deposits and withdrawals, nothing else; "none":
+                              only governance pauses (required on public chains; default on
+                              development chains: dev account 4)
   --deposit-contract <a>      existing beacon deposit contract (default: deploy one)
   --weth <a>                  existing WETH (default: deploy WETH9)
   --daily-stake-cap <eth>     refilling daily stake cap in ETH (default 150000; 0 = none)
@@ -35,7 +43,21 @@ Usage: npm run deploy -- --rpc-url <url> [options]
                               (required on public chains; default on development chains: 32
                               slots of 12 s from the latest block's time)
   --epochs-per-frame <n>      epochs per report frame (default 225: one day)
+  --governor-min-quorum <trETH>
+                              the Governor's quorum floor (default 1000); the quorum is
+                              max(floor, 4% of trETH's total supply)
+  --seed <eth>                ETH staked at deployment for shares no one owns (default 32): a
+                              donation of D ETH at launch lifts the rate by D/seed at most
   --out <dir>                 output folder (default: <repo>/deployments)
+
+Hand-over: once deployed, the timelock owns every parameter, role and upgrade, only the Governor
+proposes (and cancels), and the deployer holds nothing. The summary printed at the end says who
+holds what.
+  --open-execution            anyone may execute an operation once its delay has passed
+                              (default: only the Governor executes, for any caller of its execute)
+  --dev-admin                 development chains only, and their default: the deployer ALSO
+                              proposes, cancels and executes on the timelock, without a vote
+  --no-dev-admin              turns the development admin off (the public-chain role set)
 
 The deployer key comes from DEPLOYER_PRIVATE_KEY. On development chains (chain id ${DEV_CHAIN_IDS.join(", ")})
 the public development key is used when it is unset; on any other chain it is required.`;
@@ -98,6 +120,11 @@ export async function main(argv: string[]): Promise<Deployment> {
       "oracle-quorum": { type: "string" },
       "beacon-url": { type: "string" },
       "epochs-per-frame": { type: "string" },
+      "governor-min-quorum": { type: "string" },
+      seed: { type: "string" },
+      "open-execution": { type: "boolean" },
+      "dev-admin": { type: "boolean" },
+      "no-dev-admin": { type: "boolean" },
       out: { type: "string" },
       help: { type: "boolean" },
     },
@@ -162,6 +189,30 @@ export async function main(argv: string[]): Promise<Deployment> {
   if (!/^[1-9]\d*$/.test(epochs) || Number(epochs) > 65_535) {
     fail(`--epochs-per-frame must be a whole number from 1 to 65535, got ${epochs}`);
   }
+  const minQuorum = values["governor-min-quorum"];
+  if (minQuorum !== undefined && !/^\d+(\.\d{1,18})?$/.test(minQuorum)) {
+    fail(`--governor-min-quorum must be trETH with at most 18 decimals, got ${minQuorum}`);
+  }
+  if (values["dev-admin"] && values["no-dev-admin"])
+    fail("--dev-admin and --no-dev-admin exclude each other");
+  const devAdmin = dev ? !values["no-dev-admin"] : false;
+  if (values["dev-admin"] && !dev) {
+    fail(`--dev-admin is for development chains only; on chain ${chainId} only the Governor proposes`);
+  }
+  const committeeFlag = values["emergency-committee"];
+  if (committeeFlag === undefined && !dev) {
+    fail('--emergency-committee is required on public chains (an address, or "none")');
+  }
+  const emergencyCommittee: Address =
+    committeeFlag === undefined
+      ? devAccount(DEV_ROLES.emergencyCommittee).address
+      : committeeFlag === "none"
+        ? zeroAddress
+        : address(committeeFlag, "--emergency-committee");
+  const seed = values.seed ?? "32";
+  if (!/^\d+(\.\d{1,18})?$/.test(seed) || parseEther(seed) < MIN_SEED) {
+    fail(`--seed must be ETH with at most 18 decimals, at least ${formatEther(MIN_SEED)}, got ${seed}`);
+  }
   const beaconUrl = values["beacon-url"];
   if (!beaconUrl && !dev)
     fail("--beacon-url is required on public chains (report frames follow its genesis)");
@@ -173,17 +224,17 @@ export async function main(argv: string[]): Promise<Deployment> {
     guardians,
     guardianQuorum: quorum,
     timelockDelay: BigInt(delay),
-    emergencyCommittee: values["emergency-committee"]
-      ? address(values["emergency-committee"], "--emergency-committee")
-      : dev
-        ? devAccount(DEV_ROLES.emergencyCommittee).address
-        : undefined,
+    devAdmin,
+    openExecution: values["open-execution"] ?? false,
+    emergencyCommittee,
+    seed: parseEther(seed),
     depositContract: values["deposit-contract"]
       ? address(values["deposit-contract"], "--deposit-contract")
       : undefined,
     weth: values.weth ? address(values.weth, "--weth") : undefined,
     dailyStakeCap: parseEther(cap),
     treasury: values.treasury ? address(values.treasury, "--treasury") : undefined,
+    governor: { minimumQuorum: minQuorum === undefined ? undefined : parseEther(minQuorum) },
     oracle: {
       members,
       quorum: members.length > 0 ? oracleQuorum : undefined,
@@ -198,7 +249,34 @@ export async function main(argv: string[]): Promise<Deployment> {
   const file = join(outDir, `${chainId}.json`);
   writeFileSync(file, `${JSON.stringify(deployment, null, 2)}\n`);
   process.stdout.write(`deployed to chain ${chainId}; addresses written to ${file}\n`);
+  process.stdout.write(`${describeHandover(deployment).join("\n")}\n`);
   return deployment;
+}
+
+/** Who holds what after the deployment, one line each (printed by the script). */
+export function describeHandover(deployment: Deployment): string[] {
+  const h = deployment.handover;
+  const { governor, timelock } = deployment.contracts;
+  const none = (a: Address) => (a === zeroAddress ? "none (only governance pauses)" : a);
+  return [
+    "hand-over:",
+    `  owner of every parameter, role and upgrade: the timelock ${timelock} (delay ${h.timelockDelay} s)`,
+    h.devAdmin
+      ? `  proposes: the governor ${governor} and the deployer ${deployment.deployer} (dev admin)`
+      : `  proposes: the governor only (${governor})`,
+    h.openExecution
+      ? "  executes: anyone, once an operation's delay has passed (--open-execution)"
+      : h.devAdmin
+        ? `  executes: the governor and the deployer ${deployment.deployer} (dev admin)`
+        : "  executes: the governor only (anyone may call its execute for a passed proposal)",
+    h.devAdmin
+      ? "  dev admin: ON - the deployer changes any parameter without a vote; development only (--no-dev-admin turns it off)"
+      : "  dev admin: off - the deployer holds nothing",
+    `  emergency committee: ${none(h.emergencyCommittee)}`,
+    `  treasury: ${h.treasury}`,
+    `  seed: ${formatEther(BigInt(h.seed))} ETH in dead shares`,
+    `  governor quorum: the larger of ${formatEther(BigInt(h.minimumQuorum))} trETH and 4% of the total supply`,
+  ];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -10,7 +10,12 @@ import { main as deploy } from "./deploy.js";
 const USAGE = `Runs Tributary locally: an EVM node (anvil), the protocol deployed on it, and the embedded
 consensus layer producing slots against it.
 
-Usage: npm start -- [--port <el port>] [--beacon-port <port>] [--slot-time <s>] [--no-consensus]`;
+Usage: npm start -- [--port <el port>] [--beacon-port <port>] [--slot-time <s>] [--no-consensus]
+                    [--no-dev-admin]
+
+  --no-dev-admin   deploy with the public-chain role set: only the Governor proposes to the
+                   timelock (by default the deployer, dev account 0, also proposes and executes
+                   without a vote, so that parameters can be changed at once)`;
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -19,6 +24,7 @@ const { values } = parseArgs({
     "beacon-port": { type: "string", default: process.env.TRIBUTARY_BEACON_PORT ?? "5052" },
     "slot-time": { type: "string", default: process.env.TRIBUTARY_SLOT_TIME ?? "12" },
     "no-consensus": { type: "boolean", default: false },
+    "no-dev-admin": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -45,7 +51,11 @@ let consensus: ConsensusNode | undefined;
 const node = await startAnvil(port, ["--mnemonic", DEV_MNEMONIC, "--silent"]);
 process.stdout.write(`local EVM node (anvil) at ${node.url}\n`);
 try {
-  const deployment = await deploy(["--rpc-url", node.url]);
+  const deployment = await deploy([
+    "--rpc-url",
+    node.url,
+    ...(values["no-dev-admin"] ? ["--no-dev-admin"] : []),
+  ]);
   if (!values["no-consensus"]) {
     // Ephemeral like the anvil node it drives; short exit and withdrawal delays for local use.
     consensus = await startConsensus({
@@ -67,6 +77,9 @@ try {
     `  funded account     ${user.address} (${formatEther(10_000n * 10n ** 18n)} ETH)`,
     `  its private key    ${devPrivateKey(DEV_ROLES.firstUser)}  (public development key: never use it elsewhere)`,
     `  guardians          ${deployment.guardians.join(", ")} (quorum ${deployment.guardianQuorum})`,
+    deployment.handover.devAdmin
+      ? `  dev admin          ${deployment.deployer} (dev account 0) proposes and executes on the timelock without a vote`
+      : "  dev admin          off: only the Governor proposes to the timelock",
     consensus
       ? `  Beacon API         ${consensus.url} (a slot every ${slotTime} s; logs in ${consensus.logFile})`
       : "  Beacon API         not started (--no-consensus)",

@@ -5,8 +5,9 @@ import {TimelockController} from "@openzeppelin/contracts/governance/TimelockCon
 
 /// @title TributaryTimelock
 /// @notice The timelock that owns every parameter, role and upgrade of the protocol. Proposals
-/// come from the Governor (and, until it is wired, from the deployment's proposers); each waits
-/// `getMinDelay()` seconds before anyone listed as executor can run it.
+/// come from the Governor only (a development deployment adds its deployer); each waits
+/// `getMinDelay()` seconds before an executor (the Governor, or anyone if the zero address holds
+/// EXECUTOR_ROLE) can run it. It has no admin but itself: its roles change by its own operations.
 contract TributaryTimelock is TimelockController {
     constructor(uint256 minDelay, address[] memory proposers, address[] memory executors, address admin)
         TimelockController(minDelay, proposers, executors, admin)

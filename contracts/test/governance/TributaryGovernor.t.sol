@@ -20,8 +20,10 @@ contract TributaryGovernorTest is Test {
     uint256 internal constant TIMELOCK_DELAY = 2 days;
     /// @dev 1 token (18 decimals) of votes to propose.
     uint256 internal constant PROPOSAL_THRESHOLD = 1e18;
-    /// @dev 4% of the voting supply at the snapshot.
+    /// @dev 4% of the total supply.
     uint256 internal constant QUORUM_PERCENT = 4;
+    /// @dev The quorum's absolute floor: below 4% of the supply here, so the fraction applies.
+    uint256 internal constant MINIMUM_QUORUM = 10e18;
 
     VotesTokenMock internal token;
     TimelockController internal timelock;
@@ -47,7 +49,7 @@ contract TributaryGovernorTest is Test {
         address[] memory none = new address[](0);
         timelock = new TimelockController(TIMELOCK_DELAY, none, none, address(this));
         governor = new TributaryGovernor(
-            token, timelock, VOTING_DELAY, VOTING_PERIOD, PROPOSAL_THRESHOLD, QUORUM_PERCENT
+            token, timelock, VOTING_DELAY, VOTING_PERIOD, PROPOSAL_THRESHOLD, QUORUM_PERCENT, MINIMUM_QUORUM
         );
         timelock.grantRole(timelock.PROPOSER_ROLE(), address(governor));
         timelock.grantRole(timelock.CANCELLER_ROLE(), address(governor));
@@ -101,7 +103,9 @@ contract TributaryGovernorTest is Test {
                 ITributaryGovernor.TributaryGovernorClockNotTimestamp.selector, "mode=blocknumber&from=default"
             )
         );
-        new TributaryGovernor(blockToken, timelock, VOTING_DELAY, VOTING_PERIOD, PROPOSAL_THRESHOLD, QUORUM_PERCENT);
+        new TributaryGovernor(
+            blockToken, timelock, VOTING_DELAY, VOTING_PERIOD, PROPOSAL_THRESHOLD, QUORUM_PERCENT, MINIMUM_QUORUM
+        );
     }
 
     function test_proposeVoteQueueExecute() public {

@@ -63,6 +63,12 @@ describe("accounting wiring of a local deployment", () => {
     );
     assert.equal(await read<bigint>(c.hashConsensus, abi, "getQuorum"), 2n, "quorum");
     assert.ok(await read<boolean>(c.hashConsensus, abi, "hasRole", [zeroHash, c.timelock]), "timelock admin");
+    for (const name of ["MANAGE_MEMBERS_ROLE", "MANAGE_FRAME_CONFIG_ROLE"]) {
+      assert.ok(
+        await read<boolean>(c.hashConsensus, abi, "hasRole", [role(name), c.timelock]),
+        `timelock ${name}`,
+      );
+    }
     assert.ok(
       !(await read<boolean>(c.hashConsensus, abi, "hasRole", [zeroHash, local.deployment.deployer])),
       "deployer renounced",

@@ -5,11 +5,21 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { type Address, encodeAbiParameters, type Hex, keccak256, parseEther, parseEventLogs } from "viem";
+import {
+  type Address,
+  encodeAbiParameters,
+  type Hex,
+  keccak256,
+  parseEther,
+  parseEventLogs,
+  stringToHex,
+  zeroAddress,
+} from "viem";
 import { startAnvil } from "../../lib/anvil.js";
 import { loadArtifact } from "../../lib/artifacts.js";
 import { freePort, type LocalProtocol, startLocalProtocol } from "../../lib/bench.js";
 import { startConsensus } from "../../lib/consensus.js";
+import type { Deployment } from "../../lib/deploy.js";
 import { DEV_ROLES, devAccount } from "../../lib/devkeys.js";
 
 const contractsDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -241,6 +251,31 @@ describe("deploy script", () => {
       );
       assert.equal(withDevKey.status, 2, "dev key refused");
       assert.match(withDevKey.stderr, /refusing the public development key/, "says why");
+
+      // Hand-over flags on a public chain (refused before anything is sent).
+      const publicRun = (extra: string[]) =>
+        spawnSync(
+          join(contractsDir, "..", "node_modules", ".bin", "tsx"),
+          ["scripts/deploy.ts", "--rpc-url", node.url, "--guardians", devAccount(1).address, ...extra],
+          {
+            cwd: contractsDir,
+            env: { ...env, DEPLOYER_PRIVATE_KEY: keccak256(stringToHex("not a development key")) },
+            encoding: "utf8",
+          },
+        );
+      const noCommittee = publicRun([]);
+      assert.equal(noCommittee.status, 2, "no emergency committee refused");
+      assert.match(
+        noCommittee.stderr,
+        /--emergency-committee is required on public chains/,
+        "names the flag",
+      );
+      const devAdmin = publicRun(["--emergency-committee", "none", "--dev-admin"]);
+      assert.equal(devAdmin.status, 2, "--dev-admin refused on a public chain");
+      assert.match(devAdmin.stderr, /--dev-admin is for development chains only/, "says why");
+      const noSeed = publicRun(["--emergency-committee", "none", "--seed", "0"]);
+      assert.equal(noSeed.status, 2, "a seed below trETH's minimum refused");
+      assert.match(noSeed.stderr, /--seed must be ETH with at most 18 decimals, at least 0.000000001, got 0/);
     } finally {
       await node.stop();
     }
@@ -317,6 +352,108 @@ describe("deploy script", () => {
     } finally {
       await consensus.stop();
       await local.stop();
+    }
+  });
+
+  it("keeps the development admin on development chains, printed, and hands over with --no-dev-admin", async () => {
+    const local = await startLocalProtocol();
+    const out = mkdtempSync(join(tmpdir(), "tributary-deploy-"));
+    try {
+      const tsx = join(contractsDir, "..", "node_modules", ".bin", "tsx");
+      const run = (extra: string[]) => {
+        const result = spawnSync(tsx, ["scripts/deploy.ts", "--rpc-url", local.url, "--out", out, ...extra], {
+          cwd: contractsDir,
+          encoding: "utf8",
+        });
+        assert.equal(result.status, 0, result.stderr);
+        const deployment = JSON.parse(readFileSync(join(out, "31337.json"), "utf8")) as Deployment;
+        return { stdout: result.stdout, deployment };
+      };
+      const timelockAbi = loadArtifact("TributaryTimelock").abi;
+      const hasRole = (deployment: Deployment, name: string, account: Address) =>
+        local.publicClient.readContract({
+          address: deployment.contracts.timelock,
+          abi: timelockAbi,
+          functionName: "hasRole",
+          args: [keccak256(stringToHex(name)), account],
+        });
+
+      const dev = run([]);
+      assert.match(dev.stdout, /dev admin: ON/, "the development admin is printed");
+      assert.equal(dev.deployment.handover.devAdmin, true, "and written");
+      for (const name of ["PROPOSER_ROLE", "CANCELLER_ROLE", "EXECUTOR_ROLE"]) {
+        assert.equal(await hasRole(dev.deployment, name, dev.deployment.deployer), true, `deployer ${name}`);
+        assert.equal(
+          await hasRole(dev.deployment, name, dev.deployment.contracts.governor),
+          true,
+          `governor ${name}`,
+        );
+      }
+
+      const handedOver = run([
+        "--no-dev-admin",
+        "--open-execution",
+        "--seed",
+        "1.5",
+        "--governor-min-quorum",
+        "250",
+      ]);
+      const d = handedOver.deployment;
+      assert.match(handedOver.stdout, /dev admin: off/, "printed");
+      assert.match(handedOver.stdout, /executes: anyone/, "open execution printed");
+      for (const name of ["PROPOSER_ROLE", "CANCELLER_ROLE", "EXECUTOR_ROLE"]) {
+        assert.equal(await hasRole(d, name, d.deployer), false, `deployer holds no ${name}`);
+      }
+      assert.equal(await hasRole(d, "PROPOSER_ROLE", d.contracts.governor), true, "the governor proposes");
+      assert.equal(await hasRole(d, "EXECUTOR_ROLE", zeroAddress), true, "anyone executes");
+      assert.equal(
+        await hasRole(d, "EXECUTOR_ROLE", d.contracts.governor),
+        false,
+        "no executor besides anyone",
+      );
+      const trETH = loadArtifact("TrETH").abi;
+      assert.equal(
+        await local.publicClient.readContract({
+          address: d.contracts.token,
+          abi: trETH,
+          functionName: "totalSupply",
+        }),
+        parseEther("1.5"),
+        "--seed",
+      );
+      const now = (await local.publicClient.getBlock()).timestamp;
+      assert.equal(
+        await local.publicClient.readContract({
+          address: d.contracts.governor,
+          abi: loadArtifact("TributaryGovernor").abi,
+          functionName: "minimumQuorum",
+          args: [now],
+        }),
+        parseEther("250"),
+        "--governor-min-quorum",
+      );
+      assert.equal(d.handover.seed, parseEther("1.5").toString(), "seed written");
+    } finally {
+      await local.stop();
+    }
+  });
+
+  it("lists the hand-over flags in --help", () => {
+    const result = spawnSync(
+      join(contractsDir, "..", "node_modules", ".bin", "tsx"),
+      ["scripts/deploy.ts", "--help"],
+      { cwd: contractsDir, encoding: "utf8" },
+    );
+    assert.equal(result.status, 0, "exit code 0");
+    for (const flag of [
+      "--emergency-committee",
+      "--open-execution",
+      "--dev-admin",
+      "--no-dev-admin",
+      "--seed",
+      "--governor-min-quorum",
+    ]) {
+      assert.ok(result.stdout.includes(flag), `--help lists ${flag}`);
     }
   });
 

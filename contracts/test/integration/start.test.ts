@@ -34,6 +34,11 @@ describe("npm start", () => {
       const token = /\n\s+token\s+(0x[0-9a-fA-F]{40})/.exec(output)?.[1];
       assert.ok(token, "prints the token address");
       assert.match(output, /funded account\s+0x[0-9a-fA-F]{40}/, "prints a funded account");
+      assert.match(
+        output,
+        /dev admin\s+0x[0-9a-fA-F]{40} \(dev account 0\) proposes and executes/,
+        "prints the dev admin",
+      );
       const client = createPublicClient({ transport: http(`http://127.0.0.1:${elPort}`) });
       const code = await client.getCode({ address: token as `0x${string}` });
       assert.ok(code && code.length > 2, "the token is deployed on the node it started");
