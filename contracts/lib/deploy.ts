@@ -3,6 +3,7 @@ import {
   type Account,
   type Address,
   type Chain,
+  encodeDeployData,
   encodeFunctionData,
   getContractAddress,
   type Hash,
@@ -177,11 +178,19 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
   async function deploy(name: ContractName, args: readonly unknown[], value = 0n): Promise<Address> {
     const { abi, bytecode } = loadArtifact(name);
     const expected = getContractAddress({ from: deployer, nonce: BigInt(nonce) });
+    // A constructor may take another branch in the block that mines it than in the estimate's
+    // (the accounting module's first reference slot depends on the block's time): 20% headroom.
+    const estimate = await publicClient.estimateGas({
+      account: deployer,
+      data: encodeDeployData({ abi, bytecode, args } as Parameters<typeof encodeDeployData>[0]),
+      value,
+    });
     const hash = await wallet.deployContract({
       abi,
       bytecode,
       args,
       value,
+      gas: estimate + estimate / 5n,
       nonce: nonce++,
       chain: wallet.chain,
       account: wallet.account,
