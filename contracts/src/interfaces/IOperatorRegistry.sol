@@ -85,6 +85,9 @@ interface IOperatorRegistry {
     error OperatorRegistryLossTooHigh(uint256 operatorId, uint256 loss, uint256 maxLoss);
     /// @notice The operator has no debt, or no bond to pay it with.
     error OperatorRegistryNothingToSettle(uint256 operatorId);
+    /// @notice No bond can be withdrawn while the operator owes `debt` wei (curated or not): it is
+    /// paid from the bond first, by {settleDebt}.
+    error OperatorRegistryDebtOutstanding(uint256 operatorId, uint256 debt);
 
     // ---------------------------------------------------------------- operators
 
@@ -105,7 +108,8 @@ interface IOperatorRegistry {
     /// @notice Posts `shares` trETH from the caller as bond.
     function depositBondShares(uint256 operatorId, uint256 shares) external;
 
-    /// @notice Withdraws bond shares not backing a key and not needed for debt.
+    /// @notice Withdraws bond shares not backing a key. Refused while the operator has debt, curated
+    /// or not: {settleDebt} pays it from the bond first.
     function withdrawBond(uint256 operatorId, uint256 shares, address to) external;
 
     /// @notice Sets the commission: a decrease applies at once, an increase after the delay.

@@ -223,6 +223,9 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
         if (shares == 0) revert OperatorRegistryZeroAmount();
         if (to == address(0)) revert OperatorRegistryZeroAddress();
         Operator storage op = _s().operators[operatorId];
+        // Debt is paid from the bond (settleDebt) before any of it is released, curated or not.
+        uint256 debt = op.debt;
+        if (debt != 0) revert OperatorRegistryDebtOutstanding(operatorId, debt);
         uint256 bond = op.bondShares;
         if (shares > bond) revert OperatorRegistryInsufficientBond(operatorId, bond, shares);
         op.bondShares = uint96(bond - shares);
