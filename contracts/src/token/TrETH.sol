@@ -237,6 +237,8 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         if (shares == 0) revert TrETHZeroAmount();
         Supply memory s = _supply;
         assets = SharesMath.toAssetsUp(shares, _totalAssets(s), s.totalShares);
+        // Zero only when the pool holds no assets: shares are not given away.
+        if (assets == 0) revert TrETHZeroAmount();
         _pullWeth(assets);
         _mintFor(msg.sender, receiver, assets, shares);
     }
@@ -563,7 +565,9 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     /// @inheritdoc ITrETH
     function convertToShares(uint256 assets) public view returns (uint256) {
         Supply memory s = _supply;
-        return SharesMath.toSharesDown(assets, _totalAssets(s), s.totalShares);
+        uint256 total = _totalAssets(s);
+        // No assets, no rate: nothing can be minted then (see maxDeposit), so no share either.
+        return total == 0 ? 0 : SharesMath.toSharesDown(assets, total, s.totalShares);
     }
 
     /// @inheritdoc ITrETH
@@ -575,14 +579,21 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     /// @inheritdoc ITrETH
     function maxDeposit(address) public view returns (uint256) {
         Supply memory s = _supply;
-        if (s.flags & FLAG_STAKING_PAUSED != 0) return 0;
-        return StakeLimit.available(s.stakeLimitClock, s.stakeCapUnits);
+        uint256 assets = _totalAssets(s);
+        if (s.flags & FLAG_STAKING_PAUSED != 0 || assets == 0) return 0;
+        // The pool's assets stay within 88 bits (the beacon assets they move to are stored in 88).
+        uint256 max = assets < type(uint88).max ? type(uint88).max - assets : 0;
+        // So do the shares: floor(x * totalShares / assets) <= room  <=>  x < (room + 1) * assets / totalShares.
+        uint256 byShares = SharesMath.toAssetsUp(type(uint88).max - s.totalShares + 1, assets, s.totalShares) - 1;
+        if (byShares < max) max = byShares;
+        uint256 available = StakeLimit.available(s.stakeLimitClock, s.stakeCapUnits);
+        return available < max ? available : max;
     }
 
     /// @inheritdoc ITrETH
+    /// @dev mint(maxMint) costs at most maxDeposit: assets rounded up from shares rounded down.
     function maxMint(address receiver) external view returns (uint256) {
-        uint256 assets = maxDeposit(receiver);
-        return assets == type(uint256).max ? assets : convertToShares(assets);
+        return convertToShares(maxDeposit(receiver));
     }
 
     /// @inheritdoc ITrETH
