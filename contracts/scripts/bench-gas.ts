@@ -14,8 +14,8 @@ import { isFlat, measureFinalizeGas, measureWithdrawalGas } from "./bench/withdr
 export const BARS: Record<string, number> = {
   stake_new: 56_000,
   stake_existing: 39_000,
-  transfer_existing: 35_500,
-  transfer_new: 52_500,
+  transfer_existing: 34_300,
+  transfer_new: 51_400,
   oracle_vote: 45_000,
   request_first: 75_000,
   claim: 50_000,

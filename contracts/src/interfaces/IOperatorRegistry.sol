@@ -85,6 +85,9 @@ interface IOperatorRegistry {
     error OperatorRegistryLossTooHigh(uint256 operatorId, uint256 loss, uint256 maxLoss);
     /// @notice The operator has no debt, or no bond to pay it with.
     error OperatorRegistryNothingToSettle(uint256 operatorId);
+    /// @notice No bond can be withdrawn while the operator owes `debt` wei (curated or not): it is
+    /// paid from the bond first, by {settleDebt}.
+    error OperatorRegistryDebtOutstanding(uint256 operatorId, uint256 debt);
 
     // ---------------------------------------------------------------- operators
 
@@ -105,7 +108,8 @@ interface IOperatorRegistry {
     /// @notice Posts `shares` trETH from the caller as bond.
     function depositBondShares(uint256 operatorId, uint256 shares) external;
 
-    /// @notice Withdraws bond shares not backing a key and not needed for debt.
+    /// @notice Withdraws bond shares not backing a key. Refused while the operator has debt, curated
+    /// or not: {settleDebt} pays it from the bond first.
     function withdrawBond(uint256 operatorId, uint256 shares, address to) external;
 
     /// @notice Sets the commission: a decrease applies at once, an increase after the delay.
@@ -171,6 +175,16 @@ interface IOperatorRegistry {
     function requiredBond(uint256 operatorId) external view returns (uint256);
     /// @notice The operator's bond valued in ETH at the current rate, wei.
     function bondValue(uint256 operatorId) external view returns (uint256);
+    /// @notice What the operator must add to its bond, at the current rate, before it can add
+    /// `newKeys` more keys (0: what its present keys and debt lack): `eth` wei to send with
+    /// `addKeys` (or `depositBond`), or `shares` of trETH for `depositBondShares`. Both are zero when
+    /// the bond suffices, and always for a curated operator.
+    /// @dev The bond check compares shares: the bond must hold the required ETH in shares, rounded
+    /// down, less one share per key (each stake of a key's bond loses less than one share to
+    /// rounding). So `bondPerValidator` per key, staked with the keys, always suffices, and `eth`
+    /// is at most the shortfall in ETH. Warning: the figures hold at the current rate; a stake
+    /// limit or a pause of staking can still refuse the ETH.
+    function bondTopUp(uint256 operatorId, uint256 newKeys) external view returns (uint256 eth, uint256 shares);
     function keyCommitment(uint256 operatorId, uint256 index) external view returns (bytes32);
     function bondPerValidator() external view returns (uint256);
     function maxCommissionBps() external view returns (uint16);

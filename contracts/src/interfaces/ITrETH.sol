@@ -116,15 +116,23 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     function asset() external view returns (address);
     /// @notice ETH in the buffer plus ETH on (or bound for) the beacon chain as last accounted.
     function totalAssets() external view returns (uint256);
+    /// @notice Shares for `assets` at the current rate, rounded down; 0 while the pool holds no
+    /// assets (no rate exists, and nothing can be minted).
     function convertToShares(uint256 assets) external view returns (uint256);
     function convertToAssets(uint256 shares) external view returns (uint256);
+    /// @notice What `deposit` (or `stake`) accepts now: the daily stake limit, and the room left in
+    /// the 88-bit supply (the pool's assets, and its shares at the current rate); 0 while staking
+    /// is paused or the pool holds no assets.
     function maxDeposit(address receiver) external view returns (uint256);
+    /// @notice What `mint` accepts now: `maxDeposit` in shares, rounded down.
     function maxMint(address receiver) external view returns (uint256);
+    /// @notice `convertToShares(assets)`: what `deposit` mints (0 while the pool holds no assets).
     function previewDeposit(uint256 assets) external view returns (uint256);
     function previewMint(uint256 shares) external view returns (uint256);
     /// @notice Takes `assets` WETH from the caller, unwraps it and mints shares to `receiver`.
     function deposit(uint256 assets, address receiver) external returns (uint256 shares);
-    /// @notice Takes the WETH needed (rounded up) to mint exactly `shares` to `receiver`.
+    /// @notice Takes the WETH needed (rounded up) to mint exactly `shares` to `receiver`. Reverts
+    /// (TrETHZeroAmount) while the pool holds no assets, when the shares would cost nothing.
     function mint(uint256 shares, address receiver) external returns (uint256 assets);
 
     // ---------------------------------------------------------------- modules

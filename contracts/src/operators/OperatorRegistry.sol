@@ -223,6 +223,9 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
         if (shares == 0) revert OperatorRegistryZeroAmount();
         if (to == address(0)) revert OperatorRegistryZeroAddress();
         Operator storage op = _s().operators[operatorId];
+        // Debt is paid from the bond (settleDebt) before any of it is released, curated or not.
+        uint256 debt = op.debt;
+        if (debt != 0) revert OperatorRegistryDebtOutstanding(operatorId, debt);
         uint256 bond = op.bondShares;
         if (shares > bond) revert OperatorRegistryInsufficientBond(operatorId, bond, shares);
         op.bondShares = uint96(bond - shares);
@@ -383,12 +386,24 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
 
     /// @inheritdoc IOperatorRegistry
     function requiredBond(uint256 operatorId) public view returns (uint256) {
-        return _requiredBond(_operator(operatorId));
+        return _requiredBond(_operator(operatorId), 0);
     }
 
     /// @inheritdoc IOperatorRegistry
     function bondValue(uint256 operatorId) external view returns (uint256) {
         return token.convertToAssets(_operator(operatorId).bondShares);
+    }
+
+    /// @inheritdoc IOperatorRegistry
+    function bondTopUp(uint256 operatorId, uint256 newKeys) external view returns (uint256 eth, uint256 shares) {
+        Operator storage op = _operator(operatorId);
+        uint256 needed = _requiredBondShares(op, newKeys);
+        uint256 bond = op.bondShares;
+        if (needed <= bond) return (0, 0);
+        shares = needed - bond;
+        // A stake of `eth` mints floor(eth * totalShares / totalAssets) >= shares; the stake
+        // itself can only lower the shares required (it rounds in the pool's favour).
+        eth = token.previewMint(shares);
     }
 
     /// @inheritdoc IOperatorRegistry
@@ -477,16 +492,31 @@ contract OperatorRegistry is IOperatorRegistry, Initializable, AccessControlUpgr
         return block.timestamp >= op.commissionEffectiveAt ? op.pendingCommissionBps : op.commissionBps;
     }
 
-    function _requiredBond(Operator storage op) private view returns (uint256) {
+    /// @dev Wei of bond needed with `newKeys` more keys: the keys whose ETH is not back, and the
+    /// debt. None for a curated operator.
+    function _requiredBond(Operator storage op, uint256 newKeys) private view returns (uint256) {
         if (op.curated) return 0;
-        return (uint256(op.totalKeys) - op.withdrawnKeys) * _s().bondPerValidator + op.debt;
+        return (uint256(op.totalKeys) - op.withdrawnKeys + newKeys) * _s().bondPerValidator + op.debt;
     }
 
+    /// @dev Bond shares needed with `newKeys` more keys: the required wei in shares, rounded down,
+    /// less one share per key, the most that staking each key's bond can lose to rounding. With it
+    /// `bondPerValidator` per key, however staked, is enough (see `bondTopUp`).
+    function _requiredBondShares(Operator storage op, uint256 newKeys) private view returns (uint256) {
+        uint256 required = _requiredBond(op, newKeys);
+        if (required == 0) return 0;
+        uint256 shares = token.convertToShares(required);
+        uint256 roundingSlack = uint256(op.totalKeys) - op.withdrawnKeys + newKeys;
+        return shares > roundingSlack ? shares - roundingSlack : 0;
+    }
+
+    /// @dev Compared in shares, with the allowance of `_requiredBondShares` in the operator's
+    /// favour: a bond of exactly `bondPerValidator` per key is worth a few wei less once staked.
     function _checkBond(uint256 operatorId, Operator storage op) private view {
-        uint256 required = _requiredBond(op);
-        if (required == 0) return;
-        uint256 bond = token.convertToAssets(op.bondShares);
-        if (bond < required) revert OperatorRegistryInsufficientBond(operatorId, bond, required);
+        uint256 bond = op.bondShares;
+        if (bond < _requiredBondShares(op, 0)) {
+            revert OperatorRegistryInsufficientBond(operatorId, token.convertToAssets(bond), _requiredBond(op, 0));
+        }
     }
 
     /// @dev Burns bond shares worth `amount` (rounded up, at most the whole bond); the rest becomes

@@ -47,6 +47,15 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     /// report to read it, so that reports without any pay nothing for it.
     uint8 private constant FLAG_BURN_PENDING = 2;
 
+    /// @dev An Account's slot as one word (the struct's layout, low bits first): shares in bits
+    /// 0-87, the delegate in bits 88-247, the ticket count in bits 248-255. The ledger reads and
+    /// writes each account's slot once as a word through these.
+    uint256 private constant ACCOUNT_SHARES_MASK = (1 << 88) - 1;
+    uint256 private constant ACCOUNT_DELEGATE_SHIFT = 88;
+    uint256 private constant ACCOUNT_DELEGATE_MASK = ((1 << 160) - 1) << ACCOUNT_DELEGATE_SHIFT;
+    /// @dev keccak256("Transfer(address,address,uint256)"), for the log written in `_transfer`.
+    bytes32 private constant TRANSFER_EVENT = 0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef;
+
     IWETH private immutable WETH;
 
     // ================================================================ storage
@@ -228,6 +237,8 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         if (shares == 0) revert TrETHZeroAmount();
         Supply memory s = _supply;
         assets = SharesMath.toAssetsUp(shares, _totalAssets(s), s.totalShares);
+        // Zero only when the pool holds no assets: shares are not given away.
+        if (assets == 0) revert TrETHZeroAmount();
         _pullWeth(assets);
         _mintFor(msg.sender, receiver, assets, shares);
     }
@@ -467,13 +478,21 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
 
     function transfer(address to, uint256 value) external returns (bool) {
         _transfer(msg.sender, to, value);
-        return true;
+        // `return true`, ending the call at once (nothing is left to do) without the ABI encoder.
+        assembly ("memory-safe") {
+            mstore(0, 1)
+            return(0, 0x20)
+        }
     }
 
     function transferFrom(address from, address to, uint256 value) external returns (bool) {
         _spendAllowance(from, msg.sender, value);
         _transfer(from, to, value);
-        return true;
+        // As in `transfer`.
+        assembly ("memory-safe") {
+            mstore(0, 1)
+            return(0, 0x20)
+        }
     }
 
     function approve(address spender, uint256 value) external returns (bool) {
@@ -556,7 +575,9 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     /// @inheritdoc ITrETH
     function convertToShares(uint256 assets) public view returns (uint256) {
         Supply memory s = _supply;
-        return SharesMath.toSharesDown(assets, _totalAssets(s), s.totalShares);
+        uint256 total = _totalAssets(s);
+        // No assets, no rate: nothing can be minted then (see maxDeposit), so no share either.
+        return total == 0 ? 0 : SharesMath.toSharesDown(assets, total, s.totalShares);
     }
 
     /// @inheritdoc ITrETH
@@ -568,14 +589,21 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     /// @inheritdoc ITrETH
     function maxDeposit(address) public view returns (uint256) {
         Supply memory s = _supply;
-        if (s.flags & FLAG_STAKING_PAUSED != 0) return 0;
-        return StakeLimit.available(s.stakeLimitClock, s.stakeCapUnits);
+        uint256 assets = _totalAssets(s);
+        if (s.flags & FLAG_STAKING_PAUSED != 0 || assets == 0) return 0;
+        // The pool's assets stay within 88 bits (the beacon assets they move to are stored in 88).
+        uint256 max = assets < type(uint88).max ? type(uint88).max - assets : 0;
+        // So do the shares: floor(x * totalShares / assets) <= room  <=>  x < (room + 1) * assets / totalShares.
+        uint256 byShares = SharesMath.toAssetsUp(type(uint88).max - s.totalShares + 1, assets, s.totalShares) - 1;
+        if (byShares < max) max = byShares;
+        uint256 available = StakeLimit.available(s.stakeLimitClock, s.stakeCapUnits);
+        return available < max ? available : max;
     }
 
     /// @inheritdoc ITrETH
+    /// @dev mint(maxMint) costs at most maxDeposit: assets rounded up from shares rounded down.
     function maxMint(address receiver) external view returns (uint256) {
-        uint256 assets = maxDeposit(receiver);
-        return assets == type(uint256).max ? assets : convertToShares(assets);
+        return convertToShares(maxDeposit(receiver));
     }
 
     /// @inheritdoc ITrETH
@@ -739,33 +767,93 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
 
     // ================================================================ internal: ledger
 
+    /// @dev `_debit(from)` and `_credit(to)` written out in one body (no internal calls on the
+    /// hot path): each account's slot is read and written once as a word, and the votes move
+    /// only if either account delegated.
     function _transfer(address from, address to, uint256 value) private {
         if (to == address(0)) revert ERC20InvalidReceiver(address(0));
-        _debit(from, value);
-        _credit(to, value);
-        emit Transfer(from, to, value);
+        uint256 fromSlot;
+        uint256 toSlot;
+        // The accounts' slots (`_accounts[from]`, `_accounts[to]`), with each address cleaned
+        // once, for the slots and the log.
+        assembly ("memory-safe") {
+            from := and(from, 0xffffffffffffffffffffffffffffffffffffffff)
+            to := and(to, 0xffffffffffffffffffffffffffffffffffffffff)
+            mstore(0x20, _accounts.slot)
+            mstore(0, from)
+            fromSlot := keccak256(0, 0x40)
+            mstore(0, to)
+            toSlot := keccak256(0, 0x40)
+        }
+        uint256 fromWord;
+        assembly ("memory-safe") {
+            fromWord := sload(fromSlot)
+        }
+        uint256 balance = fromWord & ACCOUNT_SHARES_MASK;
+        if (balance < value) revert ERC20InsufficientBalance(from, balance, value);
+        uint256 toWord;
+        // Unchecked: value <= balance, so only the shares field (the low bits) changes; and no
+        // carry out of the receiver's shares field: a balance never exceeds the total supply,
+        // which fits 88 bits.
+        assembly ("memory-safe") {
+            sstore(fromSlot, sub(fromWord, value))
+            toWord := add(sload(toSlot), value)
+            sstore(toSlot, toWord)
+        }
+        // One test for both accounts: a holder who never delegated has a zero delegate field.
+        if ((fromWord | toWord) & ACCOUNT_DELEGATE_MASK != 0) {
+            _moveVotes(_delegateOf(fromWord), _delegateOf(toWord), value);
+        }
+        // `emit Transfer(from, to, value)`, without the ABI encoder's use of free memory.
+        assembly ("memory-safe") {
+            mstore(0, value)
+            log3(0, 0x20, TRANSFER_EVENT, from, to)
+        }
     }
 
-    /// @dev Removes `value` shares from `account` and from its delegate's votes.
+    /// @dev Removes `value` shares from `account` and from its delegate's votes. The account's
+    /// slot is read and written once as a word (see ACCOUNT_SHARES_MASK).
     function _debit(address account, uint256 value) private {
         Account storage a = _accounts[account];
-        uint256 balance = a.shares;
-        if (balance < value) revert ERC20InsufficientBalance(account, balance, value);
-        // Unchecked: value <= balance, checked above.
-        unchecked {
-            a.shares = uint88(balance - value);
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(a.slot)
         }
-        address delegatee = a.delegate;
-        if (delegatee != address(0)) _moveVotes(delegatee, address(0), value);
+        uint256 balance = word & ACCOUNT_SHARES_MASK;
+        if (balance < value) revert ERC20InsufficientBalance(account, balance, value);
+        // Unchecked: value <= balance, so only the shares field (the low bits) changes.
+        unchecked {
+            word -= value;
+        }
+        assembly ("memory-safe") {
+            sstore(a.slot, word)
+        }
+        if (word & ACCOUNT_DELEGATE_MASK != 0) _moveVotes(_delegateOf(word), address(0), value);
     }
 
-    /// @dev Adds `value` shares to `account` and to its delegate's votes.
+    /// @dev Adds `value` shares to `account` and to its delegate's votes, in one read and one
+    /// write of the account's slot.
     function _credit(address account, uint256 value) private {
         Account storage a = _accounts[account];
-        // Cannot overflow 88 bits: a balance never exceeds the total supply, which fits 88 bits.
-        a.shares = uint88(a.shares + value);
-        address delegatee = a.delegate;
-        if (delegatee != address(0)) _moveVotes(address(0), delegatee, value);
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(a.slot)
+        }
+        // Unchecked, and no carry out of the shares field: a balance never exceeds the total
+        // supply, which fits 88 bits.
+        unchecked {
+            word += value;
+        }
+        assembly ("memory-safe") {
+            sstore(a.slot, word)
+        }
+        if (word & ACCOUNT_DELEGATE_MASK != 0) _moveVotes(address(0), _delegateOf(word), value);
+    }
+
+    /// @dev The delegate field of an account's slot word.
+    function _delegateOf(uint256 word) private pure returns (address) {
+        // Fits: the field is 160 bits wide.
+        return address(uint160(word >> ACCOUNT_DELEGATE_SHIFT));
     }
 
     function _approve(address owner, address spender, uint256 value) private {

@@ -7,19 +7,18 @@ import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Ini
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 
 /// @title EtherVault
-/// @notice A vault that receives ETH from anyone and releases it only to the accounting module.
+/// @notice A vault that receives ETH from anyone and releases it only into trETH's buffer, for the
+/// report being applied (`pullToToken`); the withdrawal vault also pays EIP-7002 exit fees.
 /// @dev Base of the withdrawal vault (which is also every validator's fee recipient). Upgradeable
 /// by the timelock.
 abstract contract EtherVault is Initializable, AccessControlUpgradeable, UUPSUpgradeable {
-    /// @notice May pull ETH out (the accounting module, when it applies a report).
+    /// @notice The accounting module (the withdrawal vault lets it request validator exits).
     bytes32 public constant ACCOUNTING_ROLE = keccak256("ACCOUNTING_ROLE");
 
     event EtherReceived(address indexed from, uint256 amount);
-    event EtherPulled(address indexed to, uint256 amount);
 
     error EtherVaultZeroAddress();
     error EtherVaultInsufficientBalance(uint256 requested, uint256 balance);
-    error EtherVaultTransferFailed(address to, uint256 amount);
 
     /// @notice The token the vault pays reports into (fixed per implementation: trETH is not
     /// upgradeable, and an immutable costs a report nothing to read).
@@ -56,15 +55,6 @@ abstract contract EtherVault is Initializable, AccessControlUpgradeable, UUPSUpg
     /// takes ETH sent by transaction (MEV payments, top-ups).
     receive() external payable {
         emit EtherReceived(msg.sender, msg.value);
-    }
-
-    /// @notice Sends `amount` to the caller (the accounting module).
-    function pull(uint256 amount) external onlyRole(ACCOUNTING_ROLE) {
-        uint256 balance = address(this).balance;
-        if (amount > balance) revert EtherVaultInsufficientBalance(amount, balance);
-        emit EtherPulled(msg.sender, amount);
-        (bool ok,) = msg.sender.call{value: amount}("");
-        if (!ok) revert EtherVaultTransferFailed(msg.sender, amount);
     }
 
     /// @notice Sends `amount` straight into trETH's buffer through `token.receiveVaultEther` (one

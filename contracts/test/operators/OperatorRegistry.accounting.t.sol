@@ -70,6 +70,51 @@ contract OperatorRegistryAccountingTest is ProtocolFixture {
         registry.settleDebt(id);
     }
 
+    /// @dev A curated operator needs no bond for its keys, but its debt is still owed: a bond
+    /// it posts pays the debt first (settleDebt) and cannot be withdrawn before.
+    function test_curatedOperatorInDebtCannotWithdrawBond() public {
+        address manager = makeAddr("curated operator");
+        vm.prank(governance);
+        uint256 curated = registry.addCuratedOperator(manager, manager, 3_00);
+        vm.prank(accounting);
+        registry.chargeLoss(curated, 2 ether);
+        assertEq(registry.getOperator(curated).debt, 2 ether, "a penalty without bond is all debt");
+
+        vm.deal(manager, 5 ether);
+        vm.prank(manager);
+        registry.depositBond{value: 5 ether}(curated);
+        uint256 bond = registry.getOperator(curated).bondShares;
+        vm.prank(manager);
+        vm.expectRevert(abi.encodeWithSelector(IOperatorRegistry.OperatorRegistryDebtOutstanding.selector, curated, 2 ether));
+        registry.withdrawBond(curated, bond, manager);
+        vm.prank(manager);
+        vm.expectRevert(abi.encodeWithSelector(IOperatorRegistry.OperatorRegistryDebtOutstanding.selector, curated, 2 ether));
+        registry.withdrawBond(curated, 1, manager);
+
+        registry.settleDebt(curated);
+        assertEq(registry.getOperator(curated).debt, 0, "debt paid from the bond");
+        uint256 left = registry.getOperator(curated).bondShares;
+        assertApproxEq(bond - left, token.convertToShares(2 ether), 1, "2 ETH of shares set aside for the debt");
+        vm.prank(manager);
+        registry.withdrawBond(curated, left, manager);
+        assertEq(token.balanceOf(manager), left, "the rest withdrawn once the debt is paid");
+    }
+
+    /// @dev The same for a bonded operator: bond above what its keys need stays while it owes.
+    function test_bondedOperatorInDebtCannotWithdrawExcess() public {
+        vm.prank(accounting);
+        registry.chargeLoss(id, 20 ether);
+        uint256 debt = registry.getOperator(id).debt;
+        assertGt(debt, 0, "debt recorded");
+        address manager = registry.getOperator(id).manager;
+        vm.deal(manager, 100 ether);
+        vm.prank(manager);
+        registry.depositBond{value: 100 ether}(id);
+        vm.prank(manager);
+        vm.expectRevert(abi.encodeWithSelector(IOperatorRegistry.OperatorRegistryDebtOutstanding.selector, id, debt));
+        registry.withdrawBond(id, 1 ether, manager);
+    }
+
     function test_onlyAccounting() public {
         vm.expectRevert();
         registry.applyReport(id, 1, 1, 0, 1 ether, 1 ether);

@@ -7,33 +7,31 @@ import {EtherVault} from "../../src/vaults/EtherVault.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 
 contract EtherVaultTest is ProtocolFixture {
-    function test_receivesFromAnyoneReleasesOnlyToAccounting() public {
+    function test_receivesFromAnyoneAndHasNoPull() public {
         address payer = makeAddr("builder");
         vm.deal(payer, 3 ether);
         vm.prank(payer);
         (bool ok,) = address(withdrawalVault).call{value: 3 ether}("");
         assertTrue(ok, "MEV payment accepted");
+        assertEq(address(withdrawalVault).balance, 3 ether, "held by the vault");
 
-        address stranger = makeAddr("stranger");
-        bytes32 role = withdrawalVault.ACCOUNTING_ROLE();
-        vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, role));
-        withdrawalVault.pull(1 ether);
-
+        // The only way out is `pullToToken` during a report: not even the accounting role can
+        // take ETH out to itself (`pull` is gone).
         address accounting = makeAddr("accounting");
+        bytes32 role = withdrawalVault.ACCOUNTING_ROLE();
         vm.prank(governance);
         withdrawalVault.grantRole(role, accounting);
         vm.prank(accounting);
-        vm.expectRevert(abi.encodeWithSelector(EtherVault.EtherVaultInsufficientBalance.selector, 4 ether, 3 ether));
-        withdrawalVault.pull(4 ether);
-        vm.prank(accounting);
-        withdrawalVault.pull(2 ether);
-        assertEq(accounting.balance, 2 ether, "pulled to the accounting module");
-        assertEq(address(withdrawalVault).balance, 1 ether, "rest stays");
+        (ok,) = address(withdrawalVault).call(abi.encodeWithSignature("pull(uint256)", 1 ether));
+        assertFalse(ok, "no pull");
+        assertEq(accounting.balance, 0, "nothing pulled");
+        assertEq(address(withdrawalVault).balance, 3 ether, "all stays");
     }
 
     function test_pullToTokenMovesOnlyWhatARebaseAnnounced() public {
         vm.deal(address(withdrawalVault), 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(EtherVault.EtherVaultInsufficientBalance.selector, 2 ether, 1 ether));
+        withdrawalVault.pullToToken(2 ether);
         // Outside a report nothing was announced: a stranger's pull reverts in the token.
         vm.prank(makeAddr("stranger"));
         vm.expectRevert(abi.encodeWithSelector(ITrETH.TrETHUnexpectedEther.selector, address(withdrawalVault), 1 ether));
