@@ -21,10 +21,11 @@ import {IERC7540Operator, IERC7540Redeem} from "./IERC7540.sol";
 /// or here through ERC-7540 `redeem`/`withdraw`, which pay WETH (the ERC-4626 asset) and claim the
 /// controller's whole finalized tickets in id order among the latest finalized requests until the
 /// amount asked is matched exactly (see {IWithdrawalQueue-claimFor}). Their overloads with a list of
-/// request ids (and `maxRedeem`/`maxWithdraw` with one) reach any ticket, however many requests
-/// came after it: the queue keeps no list of a controller's tickets (a request would pay a fresh
-/// slot for it), so the complete view takes the ids, which `requestRedeem` returned and the
-/// queue's events give.
+/// request ids (and the queue's `claimableOf(controller, requestIds)` for the amounts) reach any
+/// ticket, however many requests came after it: the queue keeps no list of a controller's tickets
+/// (a request would pay a fresh slot for it), so the complete view takes the ids, which
+/// `requestRedeem` returned and the queue's events give. (trETH stays below the contract size
+/// limit: the views with ids are on the queue.)
 interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IERC7540Redeem, IERC165 {
     /// @notice Addresses of the modules allowed to call the module-only functions.
     struct Modules {
@@ -175,16 +176,11 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
         external
         returns (uint256 shares);
     /// @notice Shares `controller` can redeem now (see `redeem`): its tickets among the latest
-    /// finalized requests only.
+    /// finalized requests only. Over any tickets: the queue's `claimableOf(controller, requestIds)`.
     function maxRedeem(address controller) external view returns (uint256);
-    /// @notice Shares `controller` can redeem now from the tickets `requestIds` (ascending ids; see
-    /// {IWithdrawalQueue-claimableOf}).
-    function maxRedeem(address controller, uint256[] calldata requestIds) external view returns (uint256);
     /// @notice Wei `controller` can withdraw now (see `withdraw`): its tickets among the latest
-    /// finalized requests only.
+    /// finalized requests only. Over any tickets: the queue's `claimableOf(controller, requestIds)`.
     function maxWithdraw(address controller) external view returns (uint256);
-    /// @notice Wei `controller` can withdraw now from the tickets `requestIds` (ascending ids).
-    function maxWithdraw(address controller, uint256[] calldata requestIds) external view returns (uint256);
     /// @notice Always reverts (ERC-7540): the payout is fixed only at finalization.
     function previewRedeem(uint256 shares) external view returns (uint256);
     /// @notice Always reverts (ERC-7540).

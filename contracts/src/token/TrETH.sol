@@ -746,18 +746,8 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     }
 
     /// @inheritdoc ITrETH
-    function maxRedeem(address controller, uint256[] calldata requestIds) external view returns (uint256 shares) {
-        (shares,) = IWithdrawalQueue(_queue).claimableOf(controller, requestIds);
-    }
-
-    /// @inheritdoc ITrETH
     function maxWithdraw(address controller) external view returns (uint256 assets) {
         (, assets) = IWithdrawalQueue(_queue).claimableOf(controller, new uint256[](0));
-    }
-
-    /// @inheritdoc ITrETH
-    function maxWithdraw(address controller, uint256[] calldata requestIds) external view returns (uint256 assets) {
-        (, assets) = IWithdrawalQueue(_queue).claimableOf(controller, requestIds);
     }
 
     /// @inheritdoc ITrETH

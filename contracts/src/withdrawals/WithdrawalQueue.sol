@@ -234,8 +234,8 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
                 c.timestamp = uint32(block.timestamp);
             }
         }
-        _records[index] = c;
-        if (changed) _state = s;
+        _storeRecord(index, c);
+        if (changed) _storeState(s);
         emit ReportRecorded(
             index, uint256(StoredRate.decode(rate)) * StoredRate.SCALE, c.firstRequestId, last, ethLocked, sharesBurned
         );
@@ -263,10 +263,9 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         }
         s.lastRequestId = requestId.toUint40();
         s.cumulativeShares = cumulative;
-        _state = s;
+        _storeState(s);
         // Fits: TAG_MASK keeps 7 bits.
-        _requests[requestId] =
-            Request({controller: controller, cumulativeShares: cumulative, meta: uint8((s.recordCount - 1) & TAG_MASK)});
+        _storeRequest(requestId, controller, cumulative, uint8((s.recordCount - 1) & TAG_MASK));
         emit Transfer(address(0), controller, requestId);
     }
 
@@ -363,7 +362,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         if (s.flags & FLAG_PAUSED != 0) revert WithdrawalQueuePaused();
         if (requestId > s.lastFinalizedRequestId) revert WithdrawalQueueNotFinalized(requestId, s.lastFinalizedRequestId);
         (, assets) = _value(requestId, r, s, hint);
-        _requests[requestId].meta = r.meta | CLAIMED_BIT;
+        _storeRequest(requestId, holder, r.cumulativeShares, r.meta | CLAIMED_BIT);
         emit WithdrawalClaimed(requestId, holder, receiver, assets, asWeth);
         _pay(receiver, assets, asWeth);
     }
@@ -596,6 +595,37 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         }
     }
 
+    /// @dev Writes the state slot in one store, without reading it first (each field as in State).
+    function _storeState(State memory s) private {
+        uint256 word = uint256(s.lastRequestId) | uint256(s.cumulativeShares) << 40 | uint256(s.recordCount) << 128
+            | uint256(s.lastFinalizedRequestId) << 152 | uint256(s.cursor) << 192 | uint256(s.flags) << 216;
+        // The slot of `_state`, laid out as State: fields from the low-order bits in declaration order.
+        assembly ("memory-safe") {
+            sstore(_state.slot, word)
+        }
+    }
+
+    /// @dev Writes record `index` in one store, without reading it first (fields as in RecordSlot).
+    function _storeRecord(uint256 index, RecordSlot memory c) private {
+        uint256 word = uint256(c.firstRequestId) | uint256(c.finalizedUpTo) << 40 | uint256(c.windowRate) << 80
+            | uint256(c.batchRate) << 152 | uint256(c.timestamp) << 224;
+        RecordSlot storage slot = _records[index];
+        // The record's slot, laid out as RecordSlot.
+        assembly ("memory-safe") {
+            sstore(slot.slot, word)
+        }
+    }
+
+    /// @dev Writes request `id` in one store, without reading it first (fields as in Request).
+    function _storeRequest(uint256 id, address controller, uint88 cumulative, uint8 meta) private {
+        uint256 word = uint256(uint160(controller)) | uint256(cumulative) << 160 | uint256(meta) << 248;
+        Request storage slot = _requests[id];
+        // The request's slot, laid out as Request.
+        assembly ("memory-safe") {
+            sstore(slot.slot, word)
+        }
+    }
+
     /// @dev a - b modulo 2^88 (see Request).
     function _diff(uint88 a, uint88 b) private pure returns (uint256 d) {
         // Wrap-around intended: cumulative values are kept modulo 2^88.
@@ -782,7 +812,11 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
             weth.deposit{value: assets}();
             if (!weth.transfer(receiver, assets)) revert WithdrawalQueueTransferFailed(receiver, assets);
         } else {
-            (bool ok,) = receiver.call{value: assets}("");
+            bool ok;
+            // A plain value transfer: no calldata, and no return data copied.
+            assembly ("memory-safe") {
+                ok := call(gas(), receiver, assets, 0, 0, 0, 0)
+            }
             if (!ok) revert WithdrawalQueueTransferFailed(receiver, assets);
         }
     }

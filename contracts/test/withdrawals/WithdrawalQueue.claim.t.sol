@@ -273,11 +273,13 @@ contract WithdrawalQueueClaimTest is WithdrawalsBase {
         (ids[0], ids[1]) = (id, second);
         uint256 assetsFirst = 4 ether * rate / RATE_PRECISION;
         uint256 assetsSecond = 2 ether * rate / RATE_PRECISION;
-        assertEq(token.maxRedeem(alice, ids), 6 ether, "max redeem over the given ids");
-        assertEq(token.maxWithdraw(alice, ids), assetsFirst + assetsSecond, "max withdraw over the given ids");
-        uint256[] memory others = new uint256[](1);
-        others[0] = id + 2;
-        assertEq(token.maxRedeem(alice, others), 0, "tickets of others count nothing");
+        (uint256 maxShares, uint256 maxAssets) = withdrawalQueue.claimableOf(alice, ids);
+        assertEq(maxShares, 6 ether, "max redeem over the given ids");
+        assertEq(maxAssets, assetsFirst + assetsSecond, "max withdraw over the given ids");
+        uint256[] memory others = new uint256[](3);
+        (others[0], others[1], others[2]) = (id + 2, id, id);
+        (maxShares,) = withdrawalQueue.claimableOf(alice, others);
+        assertEq(maxShares, 0, "tickets of others count nothing, and ids that do not ascend are skipped");
 
         uint256[] memory first = new uint256[](1);
         first[0] = id;
@@ -302,7 +304,8 @@ contract WithdrawalQueueClaimTest is WithdrawalsBase {
         first[0] = second;
         vm.prank(alice);
         assertEq(token.withdraw(assetsSecond, bob, alice, first), 2 ether, "withdraw by id");
-        assertEq(token.maxRedeem(alice, ids), 0, "nothing left");
+        (maxShares,) = withdrawalQueue.claimableOf(alice, ids);
+        assertEq(maxShares, 0, "nothing left");
     }
 
     function test_tokenUriShowsAmountAndStatus() public {
