@@ -333,7 +333,7 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
   ]);
   // Not behind a proxy (gas bars of a request and a claim); the first requests are priced at the
   // fresh token's rate of 1 (1e27 wei per share, scaled).
-  const withdrawalQueue = await deploy("WithdrawalQueue", [token, weth, 10n ** 27n]);
+  const withdrawalQueue = await deploy("WithdrawalQueue", [token, weth]);
 
   // Oracle committee: the deployer administers it only long enough to seat the members (below).
   const oracle = options.oracle ?? {};

@@ -19,6 +19,7 @@ export const BARS: Record<string, number> = {
   oracle_vote: 45_000,
   request_first: 75_000,
   claim: 50_000,
+  claim_search: 50_000,
   report_apply_10_ops: 150_000,
   report_apply_1000_ops: 150_000,
   report_apply_1_req: 150_000,
@@ -34,6 +35,7 @@ const PEERS: Record<string, string> = {
   oracle_vote: "Lido ~74-87k · Rocket Pool 140-157k",
   request_first: "Lido 197,813 · Rocket Pool 210,548 (burn)",
   claim: "Lido 89,774-94,214",
+  claim_search: "Lido 89,774-94,214",
   report_apply_10_ops: "Lido grows ~7.8k per operator · Rocket Pool ~246k",
   report_apply_1000_ops: "Lido grows ~7.8k per operator · Rocket Pool ~246k",
 };

@@ -82,7 +82,8 @@ async function reportAndFinalize(
 
 /**
  * Request and claim figures on an existing deployment: `request_first` (a holder's first request),
- * `request_next` (the same holder's next request) and `claim` (a finalized ticket paid in ETH, no hint).
+ * `request_next` (the same holder's next request), `claim` (a finalized ticket paid in ETH, no hint)
+ * and `claim_search` (the same, for a ticket whose batch the claim must search for).
  * Points the accounting module at a dev account to finalize.
  */
 export async function measureWithdrawalGas(
@@ -118,7 +119,34 @@ export async function measureWithdrawalGas(
       last,
     ]),
   );
+  gas.claim_search = Number(await measureClaimSearch(local, holder));
   return gas;
+}
+
+/**
+ * A claim (ETH, no hint) of a ticket whose window was finalized two reports after it closed: the
+ * record right after its window holds no batch, so the claim searches the records for it.
+ */
+async function measureClaimSearch(local: LocalProtocol, holder: Wallet): Promise<bigint> {
+  const { token, withdrawalQueue } = local.deployment.contracts;
+  const trETH = loadArtifact("TrETH").abi;
+  const queueAbi = loadArtifact("WithdrawalQueue").abi;
+  const accounting = local.wallet(BENCH_ACCOUNTING_INDEX);
+  const me = holder.account.address;
+  const lastRequestId = async () =>
+    (await local.publicClient.readContract({
+      address: withdrawalQueue,
+      abi: queueAbi,
+      functionName: "lastRequestId",
+    })) as bigint;
+  await send(local, holder, token, trETH, "requestRedeem", [parseEther("0.1"), me, me]);
+  const ticket = await lastRequestId();
+  // Each report sees a request since the last one, so each opens a record.
+  await send(local, accounting, withdrawalQueue, queueAbi, "onReport", [await currentRate(local)]);
+  await send(local, holder, token, trETH, "requestRedeem", [parseEther("0.1"), me, me]);
+  await send(local, accounting, withdrawalQueue, queueAbi, "onReport", [await currentRate(local)]);
+  await reportAndFinalize(local, await lastRequestId());
+  return send(local, holder, withdrawalQueue, queueAbi, "claim", [ticket, me, false]);
 }
 
 /**

@@ -20,7 +20,12 @@ import {IERC7540Operator, IERC7540Redeem} from "./IERC7540.sol";
 /// oracle report finalizes it, the ticket holder claims it on the queue by id (`claim`, ETH or WETH),
 /// or here through ERC-7540 `redeem`/`withdraw`, which pay WETH (the ERC-4626 asset) and claim the
 /// controller's whole finalized tickets in id order among the latest finalized requests until the
-/// amount asked is matched exactly (see {IWithdrawalQueue-claimFor}).
+/// amount asked is matched exactly (see {IWithdrawalQueue-claimFor}). Their overloads with a list of
+/// request ids (and the queue's `claimableOf(controller, requestIds)` for the amounts) reach any
+/// ticket, however many requests came after it: the queue keeps no list of a controller's tickets
+/// (a request would pay a fresh slot for it), so the complete view takes the ids, which
+/// `requestRedeem` returned and the queue's events give. (trETH stays below the contract size
+/// limit: the views with ids are on the queue.)
 interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IERC7540Redeem, IERC165 {
     /// @notice Addresses of the modules allowed to call the module-only functions.
     struct Modules {
@@ -88,6 +93,9 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     error TrETHBurnExceedsSupply(uint256 shares, uint256 totalShares);
     /// @notice The withdrawal queue can change only once every escrowed share is finalized.
     error TrETHQueueNotDrained(uint256 escrowed);
+    /// @notice At most `max` withdrawal queues can ever be wired (each holder's ticket count is
+    /// tagged with its queue in 3 bits).
+    error TrETHQueueLimit(uint256 max);
     /// @notice A report may burn at most the `pending` shares set aside by {deferBurn}.
     error TrETHDeferredBurnExceeded(uint256 shares, uint256 pending);
 
@@ -172,9 +180,20 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     /// @notice Claims exactly `assets` wei of `controller`'s finalized tickets, as WETH.
     /// @return shares The shares those tickets had escrowed.
     function withdraw(uint256 assets, address receiver, address controller) external returns (uint256 shares);
-    /// @notice Shares `controller` can redeem now (see `redeem`).
+    /// @notice `redeem` over exactly the tickets `requestIds` (any age): each must be held by
+    /// `controller`, finalized and unclaimed, and together they must hold `shares`.
+    function redeem(uint256 shares, address receiver, address controller, uint256[] calldata requestIds)
+        external
+        returns (uint256 assets);
+    /// @notice `withdraw` over exactly the tickets `requestIds` (any age), which must pay `assets`.
+    function withdraw(uint256 assets, address receiver, address controller, uint256[] calldata requestIds)
+        external
+        returns (uint256 shares);
+    /// @notice Shares `controller` can redeem now (see `redeem`): its tickets among the latest
+    /// finalized requests only. Over any tickets: the queue's `claimableOf(controller, requestIds)`.
     function maxRedeem(address controller) external view returns (uint256);
-    /// @notice Wei `controller` can withdraw now (see `withdraw`).
+    /// @notice Wei `controller` can withdraw now (see `withdraw`): its tickets among the latest
+    /// finalized requests only. Over any tickets: the queue's `claimableOf(controller, requestIds)`.
     function maxWithdraw(address controller) external view returns (uint256);
     /// @notice Always reverts (ERC-7540): the payout is fixed only at finalization.
     function previewRedeem(uint256 shares) external view returns (uint256);
@@ -188,7 +207,8 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     /// @notice Burns `sharesToBurn` escrowed shares and sends `eth` wei of buffered ETH to the
     /// withdrawal queue, for requests it finalizes. Only the withdrawal queue.
     function fundWithdrawals(uint256 sharesToBurn, uint256 eth) external;
-    /// @notice Moves one ticket from `from`'s count to `to`'s (ERC-721 transfer). Only the queue.
+    /// @notice Moves one ticket of the calling queue from `from`'s count to `to`'s (ERC-721
+    /// transfer). Only the withdrawal queue, or a queue it replaced (whose tickets still move).
     function moveTicket(address from, address to) external;
 
     // ---------------------------------------------------------------- governance
@@ -197,7 +217,9 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     function resumeStaking() external;
     /// @notice Sets the refilling daily stake cap in wei (a multiple of 0.001 ETH; 0 = no cap).
     function setDailyStakeCap(uint256 cap) external;
-    /// @notice Repoints the modules. The withdrawal queue can change only while no share is in escrow.
+    /// @notice Repoints the modules. The withdrawal queue can change only while no share is in escrow,
+    /// and at most 8 distinct queues can ever be wired (TrETHQueueLimit); a queue wired before may
+    /// be wired again.
     function setModules(Modules calldata modules) external;
     function setEmergencyCommittee(address committee) external;
     function transferGovernance(address pending) external;
@@ -233,8 +255,9 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
         returns (uint256 beaconAssets_, uint256 assets, uint256 shares, uint256 pendingBurn);
     /// @notice Shares set aside by {deferBurn} that no report has burned yet.
     function pendingBurnShares() external view returns (uint256);
-    /// @notice Withdrawal tickets held by `holder` (the queue's ERC-721 `balanceOf`).
-    function ticketBalanceOf(address holder) external view returns (uint256);
+    /// @notice Withdrawal tickets of `queue` held by `holder` (that queue's ERC-721 `balanceOf`);
+    /// each queue, current or replaced, counts its own.
+    function ticketBalanceOf(address queue, address holder) external view returns (uint256);
     /// @notice Shares escrowed by withdrawal requests not yet finalized. They count in `totalSupply`
     /// and in the queue's `balanceOf`.
     function escrowedShares() external view returns (uint256);

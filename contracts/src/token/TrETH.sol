@@ -46,6 +46,12 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     /// @dev Shares set aside by `deferBurn` wait in this contract's own account; the flag tells a
     /// report to read it, so that reports without any pay nothing for it.
     uint8 private constant FLAG_BURN_PENDING = 2;
+    /// @dev Account.tickets: bits 5-7 tag the queue the count belongs to (its index among the queues
+    /// wired so far), bits 0-4 hold the count modulo 32; _extraTickets holds the count divided by 32.
+    uint256 private constant TICKET_COUNT_BITS = 5;
+    uint256 private constant TICKET_COUNT_MASK = 31;
+    /// @dev 3 tag bits: at most 8 queues can ever be wired (the first and 7 replacements).
+    uint256 private constant MAX_QUEUES = 8;
 
     /// @dev An Account's slot as one word (the struct's layout, low bits first): shares in bits
     /// 0-87, the delegate in bits 88-247, the ticket count in bits 248-255. The ledger reads and
@@ -81,7 +87,9 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         // 88 bits: a balance never exceeds the total supply, which fits 88 bits (see Supply).
         uint88 shares;
         address delegate;
-        // Withdrawal tickets held, up to 255; beyond that the rest is in _extraTickets.
+        // Withdrawal tickets held in one queue: the queue's index (3 bits) and the count modulo 32
+        // (5 bits; the count divided by 32 is in _extraTickets). Tickets of any other queue are in
+        // _retiredTickets: moved there the first time the account counts a ticket of another queue.
         uint8 tickets;
     }
 
@@ -100,7 +108,16 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     /// unfinalized shares (`unfinalizedShares()`), which a request adds to and a finalization
     /// burns, so neither writes a counter in this contract.
     address private _queue;
+    /// @dev Index of `_queue` among the queues wired so far (packed with it: read with it).
+    uint8 private _queueIndex;
+    /// @dev Queues wired so far: index + 1 by address, address by index.
+    uint8 private _queueCount;
+    mapping(address queue => uint256) private _queueIndexPlusOne;
+    mapping(uint256 index => address) private _queueAt;
+    /// @dev The count divided by 32 of the tickets an account tags (see Account).
     mapping(address holder => uint256) private _extraTickets;
+    /// @dev Tickets held in queues other than the one an account tags.
+    mapping(address queue => mapping(address holder => uint256)) private _retiredTickets;
     /// @inheritdoc IERC7540Operator
     mapping(address controller => mapping(address operator => bool)) public isOperator;
     /// @dev Wei the vault may still send through `receiveVaultEther` in this transaction: set by
@@ -190,7 +207,23 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     function _setModules(Modules memory modules_) private {
         _depositor = modules_.depositor;
         _accounting = modules_.accounting;
-        _queue = modules_.withdrawalQueue;
+        address queue = modules_.withdrawalQueue;
+        _queue = queue;
+        if (queue != address(0)) {
+            uint256 index = _queueIndexPlusOne[queue];
+            if (index == 0) {
+                index = _queueCount;
+                if (index == MAX_QUEUES) revert TrETHQueueLimit(MAX_QUEUES);
+                _queueAt[index] = queue;
+                // Fits: below MAX_QUEUES.
+                _queueCount = uint8(index + 1);
+                _queueIndexPlusOne[queue] = index + 1;
+            } else {
+                index -= 1;
+            }
+            // Fits: below MAX_QUEUES.
+            _queueIndex = uint8(index);
+        }
         emit ModulesSet(modules_.depositor, modules_.accounting, modules_.withdrawalQueue);
     }
 
@@ -347,9 +380,12 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         uint256 balance = a.shares;
         if (balance < shares) revert ERC20InsufficientBalance(owner, balance, shares);
         uint256 tickets = a.tickets;
-        if (controller == owner && tickets < type(uint8).max) {
-            // One write for the balance and the ticket count. Unchecked: shares <= balance, and
-            // tickets < 255 here.
+        if (
+            controller == owner && tickets >> TICKET_COUNT_BITS == _queueIndex
+                && tickets & TICKET_COUNT_MASK < TICKET_COUNT_MASK
+        ) {
+            // One write for the balance and the ticket count (of the current queue, below 31).
+            // Unchecked: shares <= balance, and the count does not carry into the tag.
             unchecked {
                 a.shares = uint88(balance - shares);
                 a.tickets = uint8(tickets + 1);
@@ -384,19 +420,28 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
 
     /// @inheritdoc ITrETH
     function redeem(uint256 shares, address receiver, address controller) external returns (uint256 assets) {
-        _checkController(controller);
-        (, assets) = IWithdrawalQueue(_queue).claimFor(controller, shares, false, receiver);
-        // The queue recorded the claims and emitted their events before paying; this event reports
-        // the ERC-4626 view of what it did.
-        emit Withdraw(msg.sender, receiver, controller, assets, shares);
+        (, assets) = _claimTickets(controller, shares, false, receiver, new uint256[](0));
+    }
+
+    /// @inheritdoc ITrETH
+    function redeem(uint256 shares, address receiver, address controller, uint256[] calldata requestIds)
+        external
+        returns (uint256 assets)
+    {
+        (, assets) = _claimTickets(controller, shares, false, receiver, requestIds);
     }
 
     /// @inheritdoc ITrETH
     function withdraw(uint256 assets, address receiver, address controller) external returns (uint256 shares) {
-        _checkController(controller);
-        (shares,) = IWithdrawalQueue(_queue).claimFor(controller, assets, true, receiver);
-        // As in `redeem`: the queue's own events precede its payment.
-        emit Withdraw(msg.sender, receiver, controller, assets, shares);
+        (shares,) = _claimTickets(controller, assets, true, receiver, new uint256[](0));
+    }
+
+    /// @inheritdoc ITrETH
+    function withdraw(uint256 assets, address receiver, address controller, uint256[] calldata requestIds)
+        external
+        returns (uint256 shares)
+    {
+        (shares,) = _claimTickets(controller, assets, true, receiver, requestIds);
     }
 
     /// @inheritdoc IERC7540Operator
@@ -430,37 +475,93 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     }
 
     /// @inheritdoc ITrETH
-    function moveTicket(address from, address to) external only(_queue) {
-        _removeTicket(from);
-        _addTicket(to);
+    function moveTicket(address from, address to) external {
+        uint256 index;
+        if (msg.sender == _queue) {
+            index = _queueIndex;
+        } else {
+            // A retired queue: its tickets still move.
+            index = _queueIndexPlusOne[msg.sender];
+            if (index == 0) revert TrETHUnauthorized(msg.sender);
+            index -= 1;
+        }
+        _removeTicket(from, msg.sender, index);
+        _addTicket(to, msg.sender, index);
     }
 
-    function _checkController(address controller) private view {
+    /// @dev ERC-7540 `redeem` / `withdraw`: the queue claims `controller`'s tickets (those listed,
+    /// or among its latest finalized requests) for exactly `amount` shares or wei, paid as WETH.
+    function _claimTickets(
+        address controller,
+        uint256 amount,
+        bool byAssets,
+        address receiver,
+        uint256[] memory requestIds
+    ) private returns (uint256 shares, uint256 assets) {
         if (msg.sender != controller && !isOperator[controller][msg.sender]) revert TrETHUnauthorized(msg.sender);
+        (shares, assets) = IWithdrawalQueue(_queue).claimFor(controller, amount, byAssets, receiver, requestIds);
+        // The queue recorded the claims and emitted their events before paying; this event reports
+        // the ERC-4626 view of what it did.
+        emit Withdraw(msg.sender, receiver, controller, assets, shares);
     }
 
+    /// @dev One more ticket of the current queue for `holder`.
     function _addTicket(address holder) private {
+        _addTicket(holder, _queue, _queueIndex);
+    }
+
+    /// @dev One more ticket of queue `queue` (index `index`) for `holder`. The account counts the
+    /// current queue's tickets: one tagging another queue first moves its count to _retiredTickets
+    /// (a fresh slot, once per holder and replacement, if it held any). A retired queue's ticket
+    /// goes to the account if it tags that queue, else to _retiredTickets.
+    function _addTicket(address holder, address queue, uint256 index) private {
         Account storage a = _accounts[holder];
         uint256 tickets = a.tickets;
-        if (tickets < type(uint8).max) {
-            // Fits: below 255 before the increment.
+        if (tickets >> TICKET_COUNT_BITS != index) {
+            if (queue != _queue) {
+                ++_retiredTickets[queue][holder];
+                return;
+            }
+            _retag(holder, tickets);
+            tickets = index << TICKET_COUNT_BITS;
+        }
+        if (tickets & TICKET_COUNT_MASK < TICKET_COUNT_MASK) {
+            // Fits: the count does not carry into the tag.
             a.tickets = uint8(tickets + 1);
         } else {
+            // The count reaches a multiple of 32: carried into _extraTickets, once per 32 tickets.
+            // Fits: the tag, count 0.
+            a.tickets = uint8(tickets & ~TICKET_COUNT_MASK);
             ++_extraTickets[holder];
         }
     }
 
-    function _removeTicket(address holder) private {
-        uint256 extra = _extraTickets[holder];
-        if (extra != 0) {
-            // Unchecked: extra != 0.
-            unchecked {
-                _extraTickets[holder] = extra - 1;
-            }
+    /// @dev One ticket less of queue `queue` (index `index`) for `holder`, which holds it.
+    function _removeTicket(address holder, address queue, uint256 index) private {
+        Account storage a = _accounts[holder];
+        uint256 tickets = a.tickets;
+        if (tickets >> TICKET_COUNT_BITS != index) {
+            // Not tagged with the ticket's queue (a holder of a current ticket always is): counted in
+            // _retiredTickets, which holds it.
+            --_retiredTickets[queue][holder];
+        } else if (tickets & TICKET_COUNT_MASK != 0) {
+            // Fits: the count is not 0.
+            a.tickets = uint8(tickets - 1);
         } else {
-            // Cannot underflow: the holder holds the ticket being moved.
-            --_accounts[holder].tickets;
+            // Borrow 32 from _extraTickets (it is not 0: the holder holds the ticket).
+            --_extraTickets[holder];
+            // Fits: the tag, count 31.
+            a.tickets = uint8(tickets | TICKET_COUNT_MASK);
         }
+    }
+
+    /// @dev Moves the count of the queue an account tags (packed `tickets`) to _retiredTickets,
+    /// before the account counts the current queue's.
+    function _retag(address holder, uint256 tickets) private {
+        uint256 extra = _extraTickets[holder];
+        uint256 count = (tickets & TICKET_COUNT_MASK) + extra * (TICKET_COUNT_MASK + 1);
+        if (count != 0) _retiredTickets[_queueAt[tickets >> TICKET_COUNT_BITS]][holder] += count;
+        if (extra != 0) _extraTickets[holder] = 0;
     }
 
     // ================================================================ ERC-20
@@ -666,8 +767,14 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     }
 
     /// @inheritdoc ITrETH
-    function ticketBalanceOf(address holder) external view returns (uint256) {
-        return _accounts[holder].tickets + _extraTickets[holder];
+    function ticketBalanceOf(address queue, address holder) external view returns (uint256 count) {
+        uint256 index = _queueIndexPlusOne[queue];
+        if (index == 0) return 0;
+        uint256 tickets = _accounts[holder].tickets;
+        if (tickets >> TICKET_COUNT_BITS == index - 1) {
+            count = (tickets & TICKET_COUNT_MASK) + _extraTickets[holder] * (TICKET_COUNT_MASK + 1);
+        }
+        count += _retiredTickets[queue][holder];
     }
 
     /// @inheritdoc ITrETH
@@ -678,12 +785,12 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
 
     /// @inheritdoc ITrETH
     function maxRedeem(address controller) external view returns (uint256 shares) {
-        (shares,) = IWithdrawalQueue(_queue).claimableOf(controller);
+        (shares,) = IWithdrawalQueue(_queue).claimableOf(controller, new uint256[](0));
     }
 
     /// @inheritdoc ITrETH
     function maxWithdraw(address controller) external view returns (uint256 assets) {
-        (, assets) = IWithdrawalQueue(_queue).claimableOf(controller);
+        (, assets) = IWithdrawalQueue(_queue).claimableOf(controller, new uint256[](0));
     }
 
     /// @inheritdoc ITrETH

@@ -10,6 +10,7 @@ import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IERC721Metadata} from "@openzeppelin/contracts/token/ERC721/extensions/IERC721Metadata.sol";
 import {ERC721Utils} from "@openzeppelin/contracts/token/ERC721/utils/ERC721Utils.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {StoredRate} from "../libraries/StoredRate.sol";
 import {TicketURI} from "./TicketURI.sol";
 
 /// @title WithdrawalQueue
@@ -24,14 +25,9 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
 
     // ================================================================ constants / immutables
 
-    /// @dev Share rates are passed and returned as wei per share scaled by 1e27.
-    uint256 internal constant RATE_PRECISION = 1e27;
-    /// @dev Records store rates as wei per share scaled by 1e18, so that both rates of a report fit
-    /// one slot with its ids and time (see RecordSlot).
+    /// @dev Records store rates as wei per share scaled by 1e18, in a 72-bit floating-point form
+    /// (see StoredRate), so that both rates of a report fit one slot with its ids and time.
     uint256 internal constant STORED_RATE_PRECISION = 1e18;
-    /// @dev 1e27 / 1e18: a passed rate is divided by this (rounded down) to be stored, a stored rate
-    /// multiplied by it to be returned.
-    uint256 internal constant RATE_SCALE = 1e9;
     /// @dev A request stores its record's index modulo 128 (7 bits); a claim made within 128 reports
     /// of its request finds the record in one read, an older one in one read per 128 reports.
     uint256 internal constant TAG_MODULUS = 128;
@@ -85,12 +81,14 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         // State.lastFinalizedRequestId after the record was last written (carried forward when the
         // record holds no batch), so it never decreases from one record to the next; 40 bits, an id.
         uint40 finalizedUpTo;
-        // Wei per share scaled by 1e18 (the passed 1e27-scale rate rounded down): 72 bits hold rates
-        // up to 4,722 ETH per share, 1e18 keeps 18 digits of a rate near 1 ETH per share.
+        // Wei per share scaled by 1e18 (the passed 1e27-scale rate rounded down), as a StoredRate:
+        // exact below 18.4 ETH per share, 64 significant bits above, no ceiling. Record 0's is
+        // StoredRate.UNSET until the first report sets it.
         uint72 windowRate;
-        // Rate of the batch the record holds, same unit; 0 if it holds none (a stored rate is >= 1).
+        // Rate of the batch the record holds, same form; 0 if it holds none.
         uint72 batchRate;
-        // Unix seconds of the batch (0 if none); 32 bits last until 2106.
+        // Unix seconds of the batch, 0 if the record holds none (a batch may have rate 0); 32 bits
+        // last until 2106.
         uint32 timestamp;
     }
 
@@ -104,16 +102,16 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
 
     /// @param token_ trETH, which escrows the shares and holds the ticket counts.
     /// @param weth_ WETH, for claims paid in WETH.
-    /// @param initialShareRate The token's rate now (wei per share, 1e27 scale): the cap for
-    /// requests made before the first report. 1e27 for a fresh token (its seed is priced at 1).
-    constructor(ITrETH token_, IWETH weth_, uint256 initialShareRate) {
+    /// @dev Window 0 (requests before the first report) has no rate yet: the first report gives it
+    /// its own (see `report`).
+    constructor(ITrETH token_, IWETH weth_) {
         if (address(token_) == address(0) || address(weth_) == address(0)) revert WithdrawalQueueZeroAddress();
-        uint72 rate = _toStoredRateDown(initialShareRate);
         token = token_;
         weth = weth_;
-        _records[0] = RecordSlot({firstRequestId: 1, finalizedUpTo: 0, windowRate: rate, batchRate: 0, timestamp: 0});
+        _records[0] =
+            RecordSlot({firstRequestId: 1, finalizedUpTo: 0, windowRate: StoredRate.UNSET, batchRate: 0, timestamp: 0});
         _state.recordCount = 1;
-        emit ReportRecorded(0, uint256(rate) * RATE_SCALE, 1, 0, 0, 0);
+        emit ReportRecorded(0, type(uint256).max, 1, 0, 0, 0);
     }
 
     // ================================================================ modifiers
@@ -175,26 +173,44 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
 
     /// @dev Writes one record: a new one if the current one's window has requests (their rate must
     /// stay) or if it already holds a batch and this report makes another; else the current one in
-    /// place. Then the state if it changed, one event, and trETH funds the batch.
+    /// place. Then the state if it changed, one event (two if the buffer could not pay every request
+    /// asked), and trETH funds the batch.
     function _report(uint256 shareRate, uint256 last) private returns (uint256 ethLocked, uint256 sharesBurned) {
-        uint72 rate = _toStoredRateDown(shareRate);
+        uint72 rate = StoredRate.encodeDown(shareRate);
         State memory s = _state;
         uint256 index = uint256(s.recordCount) - 1;
         RecordSlot memory c = _records[index];
+        if (c.windowRate == StoredRate.UNSET) {
+            // The first report: window 0's requests were made at the token's rate, which the queue
+            // did not know; they take this report's, the first rate a report gives. Written before
+            // the walk below, which reads it.
+            c.windowRate = rate;
+            if (c.firstRequestId <= s.lastRequestId) {
+                _records[0] = c;
+                emit InitialWindowRated(uint256(StoredRate.decode(rate)) * StoredRate.SCALE);
+            }
+        }
         bool changed;
+        uint256 requested = last;
         if (last != 0) {
             _checkFinalization(s, last);
             uint256 cursor;
             // Before the record is written: the walk reads the windows as they were before this
-            // report, and a batch never reaches the window this report opens or re-rates.
-            (ethLocked, sharesBurned, cursor) = _cost(s, last, rate);
-            // Fits: checked by _checkFinalization (last <= lastRequestId, a uint40).
-            s.lastFinalizedRequestId = uint40(last);
-            // Fits: at most recordCount, and the count after this report is checked below.
-            s.cursor = uint24(cursor);
-            changed = true;
+            // report, and a batch never reaches the window this report opens or re-rates. The
+            // buffer (trETH's balance; trETH is warm, it made this report) bounds the ETH locked.
+            (ethLocked, sharesBurned, cursor, last) = _cost(s, last, rate, address(token).balance);
+            if (last == s.lastFinalizedRequestId) {
+                // Not even the first request is paid: nothing is finalized.
+                last = 0;
+            } else {
+                // Fits: at most the `last` checked by _checkFinalization (<= lastRequestId, a uint40).
+                s.lastFinalizedRequestId = uint40(last);
+                // Fits: at most recordCount, and the count after this report is checked below.
+                s.cursor = uint24(cursor);
+                changed = true;
+            }
         }
-        if (c.firstRequestId <= s.lastRequestId || (last != 0 && c.batchRate != 0)) {
+        if (c.firstRequestId <= s.lastRequestId || (last != 0 && c.timestamp != 0)) {
             index += 1;
             s.recordCount = (index + 1).toUint24();
             changed = true;
@@ -218,10 +234,13 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
                 c.timestamp = uint32(block.timestamp);
             }
         }
-        _records[index] = c;
-        if (changed) _state = s;
-        emit ReportRecorded(index, uint256(rate) * RATE_SCALE, c.firstRequestId, last, ethLocked, sharesBurned);
-        // trETH is immutable and trusted; state and event are final before it sends the ETH.
+        _storeRecord(index, c);
+        if (changed) _storeState(s);
+        emit ReportRecorded(
+            index, uint256(StoredRate.decode(rate)) * StoredRate.SCALE, c.firstRequestId, last, ethLocked, sharesBurned
+        );
+        if (last != requested) emit FinalizationLimited(requested, last, address(token).balance);
+        // trETH is immutable and trusted; state and events are final before it sends the ETH.
         if (last != 0) token.fundWithdrawals(sharesBurned, ethLocked);
     }
 
@@ -244,38 +263,75 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         }
         s.lastRequestId = requestId.toUint40();
         s.cumulativeShares = cumulative;
-        _state = s;
+        _storeState(s);
         // Fits: TAG_MASK keeps 7 bits.
-        _requests[requestId] =
-            Request({controller: controller, cumulativeShares: cumulative, meta: uint8((s.recordCount - 1) & TAG_MASK)});
+        _storeRequest(requestId, controller, cumulative, uint8((s.recordCount - 1) & TAG_MASK));
         emit Transfer(address(0), controller, requestId);
     }
 
     /// @inheritdoc IWithdrawalQueue
-    function claimFor(address controller, uint256 amount, bool byAssets, address receiver)
-        external
-        onlyToken
-        returns (uint256 shares, uint256 assets)
-    {
+    function claimFor(
+        address controller,
+        uint256 amount,
+        bool byAssets,
+        address receiver,
+        uint256[] calldata requestIds
+    ) external onlyToken returns (uint256 shares, uint256 assets) {
         if (receiver == address(0)) revert WithdrawalQueueZeroAddress();
         State memory s = _state;
         if (s.flags & FLAG_PAUSED != 0) revert WithdrawalQueuePaused();
-        uint256 last = s.lastFinalizedRequestId;
-        uint256 id = last > CLAIM_SCAN_LIMIT ? last - CLAIM_SCAN_LIMIT + 1 : 1;
-        for (; id <= last; ++id) {
-            uint256 got = byAssets ? assets : shares;
-            if (got >= amount) break;
-            Request memory r = _requests[id];
-            if (r.controller != controller || r.meta & CLAIMED_BIT != 0) continue;
-            (uint256 ticketShares, uint256 ticketAssets) = _value(id, r, s, type(uint256).max);
-            _requests[id].meta = r.meta | CLAIMED_BIT;
-            emit WithdrawalClaimed(id, controller, receiver, ticketAssets, true);
-            shares += ticketShares;
-            assets += ticketAssets;
-        }
+        (shares, assets) = requestIds.length == 0
+            ? _claimLatest(s, controller, amount, byAssets, receiver)
+            : _claimListed(s, controller, receiver, requestIds);
         uint256 claimed = byAssets ? assets : shares;
         if (claimed != amount) revert WithdrawalQueueAmountMismatch(amount, claimed);
         _pay(receiver, assets, true);
+    }
+
+    /// @dev `claimFor` without ids: `controller`'s finalized tickets among the latest
+    /// CLAIM_SCAN_LIMIT finalized requests, in id order, until `amount` shares (or wei) are reached.
+    function _claimLatest(State memory s, address controller, uint256 amount, bool byAssets, address receiver)
+        private
+        returns (uint256 shares, uint256 assets)
+    {
+        uint256 last = s.lastFinalizedRequestId;
+        for (uint256 id = last > CLAIM_SCAN_LIMIT ? last - CLAIM_SCAN_LIMIT + 1 : 1; id <= last; ++id) {
+            if ((byAssets ? assets : shares) >= amount) break;
+            Request memory r = _requests[id];
+            if (r.controller != controller || r.meta & CLAIMED_BIT != 0) continue;
+            (uint256 ticketShares, uint256 ticketAssets) = _claimRecord(id, r, s, receiver);
+            shares += ticketShares;
+            assets += ticketAssets;
+        }
+    }
+
+    /// @dev `claimFor` with ids: exactly the tickets listed, each held by `controller`, finalized and
+    /// not claimed.
+    function _claimListed(State memory s, address controller, address receiver, uint256[] calldata requestIds)
+        private
+        returns (uint256 shares, uint256 assets)
+    {
+        for (uint256 i; i < requestIds.length; ++i) {
+            uint256 id = requestIds[i];
+            Request memory r = _requests[id];
+            if (r.controller != controller) revert WithdrawalQueueNotHolder(id, controller, r.controller);
+            if (r.meta & CLAIMED_BIT != 0) revert WithdrawalQueueAlreadyClaimed(id);
+            if (id > s.lastFinalizedRequestId) revert WithdrawalQueueNotFinalized(id, s.lastFinalizedRequestId);
+            (uint256 ticketShares, uint256 ticketAssets) = _claimRecord(id, r, s, receiver);
+            shares += ticketShares;
+            assets += ticketAssets;
+        }
+    }
+
+    /// @dev Marks finalized ticket `id` (request `r`) claimed for `claimFor`, which pays it in WETH
+    /// with the others, and returns its shares and payout.
+    function _claimRecord(uint256 id, Request memory r, State memory s, address receiver)
+        private
+        returns (uint256 shares, uint256 assets)
+    {
+        (shares, assets) = _value(id, r, s, type(uint256).max);
+        _requests[id].meta = r.meta | CLAIMED_BIT;
+        emit WithdrawalClaimed(id, r.controller, receiver, assets, true);
     }
 
     // ================================================================ users
@@ -306,7 +362,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         if (s.flags & FLAG_PAUSED != 0) revert WithdrawalQueuePaused();
         if (requestId > s.lastFinalizedRequestId) revert WithdrawalQueueNotFinalized(requestId, s.lastFinalizedRequestId);
         (, assets) = _value(requestId, r, s, hint);
-        _requests[requestId].meta = r.meta | CLAIMED_BIT;
+        _storeRequest(requestId, holder, r.cumulativeShares, r.meta | CLAIMED_BIT);
         emit WithdrawalClaimed(requestId, holder, receiver, assets, asWeth);
         _pay(receiver, assets, asWeth);
     }
@@ -316,7 +372,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
     /// @inheritdoc IERC721
     function balanceOf(address holder) external view returns (uint256) {
         if (holder == address(0)) revert ERC721InvalidOwner(address(0));
-        return token.ticketBalanceOf(holder);
+        return token.ticketBalanceOf(address(this), holder);
     }
 
     /// @inheritdoc IERC721
@@ -327,7 +383,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
 
     /// @inheritdoc IERC721
     function approve(address to, uint256 requestId) external {
-        address holder = ownerOf(requestId);
+        address holder = _transferableHolder(requestId);
         if (msg.sender != holder && !_operatorApprovals[holder][msg.sender]) revert ERC721InvalidApprover(msg.sender);
         _approvals[requestId] = to;
         emit Approval(holder, to, requestId);
@@ -354,7 +410,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
     /// @inheritdoc IERC721
     function transferFrom(address from, address to, uint256 requestId) public {
         if (to == address(0)) revert ERC721InvalidReceiver(address(0));
-        address holder = ownerOf(requestId);
+        address holder = _transferableHolder(requestId);
         if (holder != from) revert ERC721IncorrectOwner(from, requestId, holder);
         if (
             msg.sender != holder && !_operatorApprovals[holder][msg.sender] && _approvals[requestId] != msg.sender
@@ -410,7 +466,7 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
     {
         State memory s = _state;
         _checkFinalization(s, lastRequestId_);
-        (eth, shares,) = _cost(s, lastRequestId_, _toStoredRateDown(shareRate));
+        (eth, shares,,) = _cost(s, lastRequestId_, StoredRate.encodeDown(shareRate), type(uint256).max);
     }
 
     /// @inheritdoc IWithdrawalQueue
@@ -442,7 +498,8 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         st.controller = r.controller;
         st.shares = _diff(r.cumulativeShares, _requests[requestId - 1].cumulativeShares);
         (uint256 v, uint256 windowRate) = _window(requestId, r, s);
-        st.requestRate = windowRate * RATE_SCALE;
+        // Fits: a stored rate is 72 bits.
+        st.requestRate = StoredRate.toShareRate(uint72(windowRate));
         st.claimed = r.meta & CLAIMED_BIT != 0;
         if (requestId <= s.lastFinalizedRequestId) {
             st.finalized = true;
@@ -478,19 +535,33 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
         return Record({
             firstRequestId: c.firstRequestId,
             finalizedUpTo: c.finalizedUpTo,
-            windowRate: uint256(c.windowRate) * RATE_SCALE,
-            batchRate: uint256(c.batchRate) * RATE_SCALE,
+            windowRate: StoredRate.toShareRate(c.windowRate),
+            batchRate: StoredRate.decode(c.batchRate) * StoredRate.SCALE,
             timestamp: c.timestamp
         });
     }
 
     /// @inheritdoc IWithdrawalQueue
-    function claimableOf(address controller) external view returns (uint256 shares, uint256 assets) {
+    function claimableOf(address controller, uint256[] calldata requestIds)
+        external
+        view
+        returns (uint256 shares, uint256 assets)
+    {
         State memory s = _state;
         uint256 last = s.lastFinalizedRequestId;
-        for (uint256 id = last > CLAIM_SCAN_LIMIT ? last - CLAIM_SCAN_LIMIT + 1 : 1; id <= last; ++id) {
+        uint256 n = requestIds.length;
+        uint256 from = last > CLAIM_SCAN_LIMIT ? last - CLAIM_SCAN_LIMIT + 1 : 1;
+        // Without ids: the latest CLAIM_SCAN_LIMIT finalized requests, in order.
+        uint256 previous;
+        for (uint256 i; n == 0 ? from + i <= last : i < n; ++i) {
+            uint256 id = n == 0 ? from + i : requestIds[i];
+            // Each id once: ids that do not ascend are skipped.
+            if (id <= previous) continue;
+            previous = id;
             Request memory r = _requests[id];
-            if (r.controller != controller || r.meta & CLAIMED_BIT != 0) continue;
+            if (r.controller != controller || controller == address(0) || r.meta & CLAIMED_BIT != 0 || id > last) {
+                continue;
+            }
             (uint256 ticketShares, uint256 ticketAssets) = _value(id, r, s, type(uint256).max);
             shares += ticketShares;
             assets += ticketAssets;
@@ -518,18 +589,40 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
 
     // ================================================================ internal
 
-    /// @dev A passed rate (1e27 scale) as stored (1e18 scale), rounded down: the pool keeps the
-    /// remainder, and finalization totals and claims use the same stored rate.
-    function _toStoredRateDown(uint256 shareRate) private pure returns (uint72) {
-        uint256 stored = shareRate / RATE_SCALE;
-        if (stored == 0 || stored > type(uint72).max) revert WithdrawalQueueInvalidRate(shareRate);
-        // Fits: checked above.
-        return uint72(stored);
-    }
-
     function _checkFinalization(State memory s, uint256 last) private pure {
         if (last <= s.lastFinalizedRequestId || last > s.lastRequestId) {
             revert WithdrawalQueueInvalidFinalization(last, s.lastFinalizedRequestId, s.lastRequestId);
+        }
+    }
+
+    /// @dev Writes the state slot in one store, without reading it first (each field as in State).
+    function _storeState(State memory s) private {
+        uint256 word = uint256(s.lastRequestId) | uint256(s.cumulativeShares) << 40 | uint256(s.recordCount) << 128
+            | uint256(s.lastFinalizedRequestId) << 152 | uint256(s.cursor) << 192 | uint256(s.flags) << 216;
+        // The slot of `_state`, laid out as State: fields from the low-order bits in declaration order.
+        assembly ("memory-safe") {
+            sstore(_state.slot, word)
+        }
+    }
+
+    /// @dev Writes record `index` in one store, without reading it first (fields as in RecordSlot).
+    function _storeRecord(uint256 index, RecordSlot memory c) private {
+        uint256 word = uint256(c.firstRequestId) | uint256(c.finalizedUpTo) << 40 | uint256(c.windowRate) << 80
+            | uint256(c.batchRate) << 152 | uint256(c.timestamp) << 224;
+        RecordSlot storage slot = _records[index];
+        // The record's slot, laid out as RecordSlot.
+        assembly ("memory-safe") {
+            sstore(slot.slot, word)
+        }
+    }
+
+    /// @dev Writes request `id` in one store, without reading it first (fields as in Request).
+    function _storeRequest(uint256 id, address controller, uint88 cumulative, uint8 meta) private {
+        uint256 word = uint256(uint160(controller)) | uint256(cumulative) << 160 | uint256(meta) << 248;
+        Request storage slot = _requests[id];
+        // The request's slot, laid out as Request.
+        assembly ("memory-safe") {
+            sstore(slot.slot, word)
         }
     }
 
@@ -542,37 +635,81 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
     }
 
     /// @dev Walks the records from the cursor to the one whose window holds `last`: ETH and shares
-    /// of requests lastFinalized+1..last at min(window rate, `rate`) (stored units), and the record
-    /// where the next finalization starts. Reads the records as they were before the report.
-    function _cost(State memory s, uint256 last, uint256 rate)
+    /// of requests lastFinalized+1..paidUpTo at min(window rate, `rate`) (stored form), where
+    /// paidUpTo is `last` if that costs at most `budget` wei, else the last request whose prefix the
+    /// budget pays (lastFinalized if none); and the record whose window holds paidUpTo + 1, where
+    /// the next finalization starts. Reads the records as they were before the report.
+    function _cost(State memory s, uint256 last, uint72 rate, uint256 budget)
         private
         view
-        returns (uint256 eth, uint256 shares, uint256 cursor)
+        returns (uint256 eth, uint256 shares, uint256 cursor, uint256 paidUpTo)
     {
-        uint256 k = s.cursor;
-        uint256 count = s.recordCount;
-        // The cursor window's requests up to lastFinalized are finalized: start from its cumulative.
-        uint88 low = _requests[s.lastFinalizedRequestId].cumulativeShares;
-        uint88 lastCumulative = _requests[last].cumulativeShares;
-        uint256 windowRate = _records[k].windowRate;
+        cursor = s.cursor;
+        // Requests up to paidUpTo are paid: those finalized before, then whole windows. The cursor
+        // window's requests up to lastFinalized are finalized: start from its cumulative.
+        paidUpTo = s.lastFinalizedRequestId;
+        uint88 low = _requests[paidUpTo].cumulativeShares;
         while (true) {
             // The last record's window ends with the last request: a record opened after it (by this
             // report) starts at lastRequestId + 1.
-            uint256 nextFirst = k + 1 < count ? _records[k + 1].firstRequestId : uint256(s.lastRequestId) + 1;
-            // Window k ends at or before `last` when the next one starts by last + 1.
-            bool whole = nextFirst <= last + 1;
-            uint88 high = nextFirst < last + 1 ? _requests[nextFirst - 1].cumulativeShares : lastCumulative;
-            uint256 part = _diff(high, low);
-            shares += part;
+            uint256 nextFirst =
+                cursor + 1 < s.recordCount ? _records[cursor + 1].firstRequestId : uint256(s.lastRequestId) + 1;
+            // Window `cursor` ends at or before `last` when the next one starts by last + 1.
+            uint256 end = nextFirst <= last + 1 ? nextFirst - 1 : last;
+            uint256 part = _diff(_requests[end].cumulativeShares, low);
+            uint256 r = _lowerRate(_records[cursor].windowRate, rate);
             // Rounded down per window; per-request claims round down too, so their sum never
-            // exceeds what is locked here.
-            eth += part * (windowRate < rate ? windowRate : rate) / STORED_RATE_PRECISION;
-            if (!whole) return (eth, shares, k);
-            ++k;
-            if (nextFirst == last + 1) return (eth, shares, k);
-            low = high;
-            windowRate = _records[k].windowRate;
+            // exceeds what is locked here. Cannot overflow: shares < 2^88 and r < 2^160.
+            uint256 partEth = part * r / STORED_RATE_PRECISION;
+            // `budget` is what is left of it.
+            if (partEth > budget) {
+                // The buffer runs out in this window: its longest paid prefix.
+                (paidUpTo, part, partEth) = _paidPrefix(paidUpTo + 1, end, low, r, budget);
+                return (eth + partEth, shares + part, cursor, paidUpTo);
+            }
+            // Unchecked: partEth <= budget, checked above.
+            unchecked {
+                budget -= partEth;
+            }
+            shares += part;
+            eth += partEth;
+            paidUpTo = end;
+            if (end == last) {
+                // Window `cursor` holds last + 1 unless it ends with `last`.
+                if (nextFirst == last + 1) ++cursor;
+                return (eth, shares, cursor, paidUpTo);
+            }
+            ++cursor;
+            // A warm read: the window's end was read above.
+            low = _requests[end].cumulativeShares;
         }
+    }
+
+    /// @dev The lower of two stored rates, at 1e18 scale.
+    function _lowerRate(uint72 a, uint72 b) private pure returns (uint256) {
+        return StoredRate.decode(a < b ? a : b);
+    }
+
+    /// @dev Requests `first`..`end` of one window at stored rate `r` (1e18 scale) cost more than
+    /// `room` wei: the last of them whose prefix costs at most `room` (first - 1 if none), its
+    /// shares and ETH. `low` is the cumulative of request first - 1. A binary search over the
+    /// requests' cumulative shares: only a report whose buffer falls short pays for it.
+    function _paidPrefix(uint256 first, uint256 end, uint88 low, uint256 r, uint256 room)
+        private
+        view
+        returns (uint256 paidUpTo, uint256 shares, uint256 eth)
+    {
+        // Invariant: request lo's prefix fits (first - 1: nothing), request hi's does not.
+        uint256 lo = first - 1;
+        uint256 hi = end;
+        while (hi - lo > 1) {
+            uint256 mid = (lo + hi) / 2;
+            uint256 part = _diff(_requests[mid].cumulativeShares, low);
+            uint256 cost = part * r / STORED_RATE_PRECISION;
+            if (cost <= room) (lo, shares, eth) = (mid, part, cost);
+            else hi = mid;
+        }
+        return (lo, shares, eth);
     }
 
     /// @dev Record whose window holds a request, and the window's rate: the latest record with its
@@ -647,9 +784,21 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
     }
 
     /// @dev Payout of `shares` of a window at `windowRate` finalized by a batch at `batchRate`
-    /// (stored units): at the lower rate, rounded down.
+    /// (stored form): at the lower rate, rounded down. A finalized window's rate is set (the report
+    /// that finalized it set window 0's), and shares < 2^88 times a rate < 2^160 cannot overflow.
     function _assetsDown(uint256 shares, uint256 windowRate, uint256 batchRate) private pure returns (uint256) {
-        return shares * (windowRate < batchRate ? windowRate : batchRate) / STORED_RATE_PRECISION;
+        // Fits: both are stored rates, 72 bits.
+        return shares * StoredRate.decode(uint72(windowRate < batchRate ? windowRate : batchRate))
+            / STORED_RATE_PRECISION;
+    }
+
+    /// @dev The holder of a ticket that may still move: it exists and is not claimed (a claimed
+    /// ticket is a receipt, so that nobody can sell a ticket emptied by a claim just before).
+    function _transferableHolder(uint256 requestId) private view returns (address holder) {
+        Request memory r = _requests[requestId];
+        holder = r.controller;
+        if (holder == address(0)) revert ERC721NonexistentToken(requestId);
+        if (r.meta & CLAIMED_BIT != 0) revert WithdrawalQueueAlreadyClaimed(requestId);
     }
 
     /// @dev Approved for the ticket (ERC-721) or an ERC-7540 operator of the holder.
@@ -663,7 +812,11 @@ contract WithdrawalQueue is IWithdrawalQueue, IERC721Errors {
             weth.deposit{value: assets}();
             if (!weth.transfer(receiver, assets)) revert WithdrawalQueueTransferFailed(receiver, assets);
         } else {
-            (bool ok,) = receiver.call{value: assets}("");
+            bool ok;
+            // A plain value transfer: no calldata, and no return data copied.
+            assembly ("memory-safe") {
+                ok := call(gas(), receiver, assets, 0, 0, 0, 0)
+            }
             if (!ok) revert WithdrawalQueueTransferFailed(receiver, assets);
         }
     }

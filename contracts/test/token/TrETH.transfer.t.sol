@@ -80,8 +80,8 @@ contract TrETHTransferTest is ProtocolFixture {
         assertEq(token.totalSupply(), supplyBefore, "supply unchanged");
         assertEq(token.delegates(alice), fromDelegate, "sender's delegate kept");
         assertEq(token.delegates(bob), toDelegate, "receiver's delegate kept");
-        assertEq(token.ticketBalanceOf(alice), 1, "sender's ticket count kept");
-        assertEq(token.ticketBalanceOf(bob), 1, "receiver's ticket count kept");
+        assertEq(token.ticketBalanceOf(address(withdrawalQueue), alice), 1, "sender's ticket count kept");
+        assertEq(token.ticketBalanceOf(address(withdrawalQueue), bob), 1, "receiver's ticket count kept");
         if (fromDelegate != address(0) && fromDelegate == toDelegate) {
             assertEq(token.getVotes(fromDelegate), aliceBefore + bobBefore, "shared delegate keeps both");
         } else {
@@ -114,7 +114,7 @@ contract TrETHTransferTest is ProtocolFixture {
         token.transfer(alice, amount);
         assertEq(token.balanceOf(alice), balance, "balance kept");
         assertEq(token.getVotes(aliceDelegate), delegated ? balance : 0, "votes kept");
-        assertEq(token.ticketBalanceOf(alice), 1, "ticket count kept");
+        assertEq(token.ticketBalanceOf(address(withdrawalQueue), alice), 1, "ticket count kept");
     }
 
     function testFuzz_transferFromSpendsAllowanceAndMoves(uint256 amount, uint256 allowance) public {

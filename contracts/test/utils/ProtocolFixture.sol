@@ -89,7 +89,7 @@ abstract contract ProtocolFixture is Test {
             )
         );
         assertEq(address(depositSecurity), predictedDepositSecurity, "predicted deposit module");
-        withdrawalQueue = new WithdrawalQueue(token, IWETH(address(weth)), 1e27);
+        withdrawalQueue = new WithdrawalQueue(token, IWETH(address(weth)));
         assertEq(address(withdrawalQueue), predictedWithdrawalQueue, "predicted withdrawal queue");
     }
 

@@ -236,6 +236,78 @@ contract WithdrawalQueueClaimTest is WithdrawalsBase {
         assertEq(token.maxRedeem(alice), 0, "nothing left");
     }
 
+    /// @dev A seller who claims just before a buyer's purchase lands cannot deliver the empty ticket:
+    /// a claimed ticket can no longer be transferred or approved.
+    function test_claimedTicketCannotBeTransferredOrApproved() public {
+        _finalizeAll();
+        vm.prank(alice);
+        withdrawalQueue.approve(bob, id);
+        vm.prank(alice);
+        withdrawalQueue.claim(id, alice, false);
+        bytes memory claimed = abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueAlreadyClaimed.selector, id);
+        // The buyer's purchase (an approved transfer) lands after the claim.
+        vm.prank(bob);
+        vm.expectRevert(claimed);
+        withdrawalQueue.transferFrom(alice, bob, id);
+        vm.startPrank(alice);
+        vm.expectRevert(claimed);
+        withdrawalQueue.transferFrom(alice, carol, id);
+        vm.expectRevert(claimed);
+        withdrawalQueue.safeTransferFrom(alice, carol, id);
+        vm.expectRevert(claimed);
+        withdrawalQueue.approve(carol, id);
+        vm.stopPrank();
+        assertEq(withdrawalQueue.ownerOf(id), alice, "the receipt stays with the claimant");
+    }
+
+    /// @dev 64 requests of 1 wei after a holder's ticket push it out of the latest finalized requests:
+    /// ERC-7540 claims and views given the holder's request ids still reach it.
+    function test_erc7540ClaimsWithRequestIdsReachOldTickets() public {
+        uint256 second = _request(alice, 2 ether);
+        _stake(carol, 1 ether);
+        for (uint256 i; i < 64; ++i) {
+            _request(carol, 1);
+        }
+        _finalizeAll();
+        uint256[] memory ids = new uint256[](2);
+        (ids[0], ids[1]) = (id, second);
+        uint256 assetsFirst = 4 ether * rate / RATE_PRECISION;
+        uint256 assetsSecond = 2 ether * rate / RATE_PRECISION;
+        (uint256 maxShares, uint256 maxAssets) = withdrawalQueue.claimableOf(alice, ids);
+        assertEq(maxShares, 6 ether, "max redeem over the given ids");
+        assertEq(maxAssets, assetsFirst + assetsSecond, "max withdraw over the given ids");
+        uint256[] memory others = new uint256[](3);
+        (others[0], others[1], others[2]) = (id + 2, id, id);
+        (maxShares,) = withdrawalQueue.claimableOf(alice, others);
+        assertEq(maxShares, 0, "tickets of others count nothing, and ids that do not ascend are skipped");
+
+        uint256[] memory first = new uint256[](1);
+        first[0] = id;
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueAmountMismatch.selector, 3 ether, 4 ether));
+        token.redeem(3 ether, alice, alice, first);
+        vm.expectEmit(address(token));
+        emit ITrETH.Withdraw(alice, carol, alice, assetsFirst, 4 ether);
+        vm.prank(alice);
+        assertEq(token.redeem(4 ether, carol, alice, first), assetsFirst, "redeem by id");
+        assertEq(weth.balanceOf(carol), assetsFirst, "as WETH");
+
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueAlreadyClaimed.selector, id));
+        token.withdraw(assetsFirst, alice, alice, first);
+        uint256[] memory notHers = new uint256[](1);
+        notHers[0] = id + 2;
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueNotHolder.selector, id + 2, alice, carol));
+        token.withdraw(1, alice, alice, notHers);
+
+        first[0] = second;
+        vm.prank(alice);
+        assertEq(token.withdraw(assetsSecond, bob, alice, first), 2 ether, "withdraw by id");
+        (maxShares,) = withdrawalQueue.claimableOf(alice, ids);
+        assertEq(maxShares, 0, "nothing left");
+    }
+
     function test_tokenUriShowsAmountAndStatus() public {
         assertEq(
             keccak256(bytes(withdrawalQueue.tokenURI(id))),

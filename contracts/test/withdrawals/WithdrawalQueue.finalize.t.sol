@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {WithdrawalsBase} from "./WithdrawalsBase.sol";
+import {ITrETH} from "../../src/interfaces/ITrETH.sol";
 import {IWithdrawalQueue} from "../../src/interfaces/IWithdrawalQueue.sol";
 
 /// @notice Recording cheatcodes (standard signatures) that the shared test Vm interface lacks.
@@ -139,29 +140,6 @@ contract WithdrawalQueueFinalizeTest is WithdrawalsBase {
         withdrawalQueue.finalize(1, rate);
         vm.stopPrank();
         assertEq(withdrawalQueue.lastFinalizedRequestId(), 2, "only the valid finalization happened");
-    }
-
-    /// @dev A rate that rounds to 0 at 1e18 scale or does not fit 72 bits there is refused.
-    function test_unstorableRatesRevert() public {
-        _request(alice, 1 ether);
-        uint256 tooHigh = (uint256(1) << 72) * 1e9;
-        vm.startPrank(accounting);
-        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueInvalidRate.selector, 0));
-        withdrawalQueue.report(0, 0);
-        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueInvalidRate.selector, 1e9 - 1));
-        withdrawalQueue.report(1e9 - 1, 1);
-        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueInvalidRate.selector, tooHigh));
-        withdrawalQueue.onReport(tooHigh);
-        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueInvalidRate.selector, 0));
-        withdrawalQueue.finalize(1, 0);
-        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.WithdrawalQueueInvalidRate.selector, tooHigh));
-        withdrawalQueue.finalizationCost(1, tooHigh);
-        // The bounds themselves are storable.
-        withdrawalQueue.report(tooHigh - 1, 0);
-        assertEq(_lastRecord().windowRate, tooHigh - 1e9, "largest rate, rounded down to 1e9");
-        withdrawalQueue.report(1e9, 0);
-        assertEq(_lastRecord().windowRate, 1e9, "smallest rate");
-        vm.stopPrank();
     }
 
     /// @dev Rewards after the request are not earned: the payout stays at the rate at request.
@@ -390,6 +368,114 @@ contract WithdrawalQueueFinalizeTest is WithdrawalsBase {
         uint256 start = gasleft();
         withdrawalQueue.report(rate, count);
         used = start - gasleft();
+    }
+
+    // ---------------------------------------------------------------- buffer short of the cost
+
+    /// @dev Moves `amount` of the buffer to the beacon chain's side of the books: the rate stays and
+    /// the buffer falls short of the requests. Deposits cannot do this (they leave the withdrawal
+    /// reserve), so this unit test moves the ETH itself: it stands for the cases the reserve does
+    /// not cover (a report that finalizes at a rate above the one the reserve was valued at).
+    function _drainBuffer(uint256 amount) internal {
+        uint256 beacon = token.beaconAssets();
+        vm.prank(accounting);
+        token.rebase(beacon + amount, 0, address(0), 0, 0);
+        vm.deal(address(token), address(token).balance - amount);
+    }
+
+    /// @dev The buffer holds less than finalizing every request asked would cost: the report
+    /// finalizes the requests it can pay, says how far it went, and a later report finalizes the rest.
+    function test_reportFinalizesWhatTheBufferPays() public {
+        uint256 a = _request(alice, 100 ether);
+        uint256 b = _request(bob, 200 ether);
+        uint256 c = _request(alice, 300 ether);
+        uint256 rate = _rate();
+        (uint256 upToB,) = withdrawalQueue.finalizationCost(b, rate);
+        (uint256 upToC,) = withdrawalQueue.finalizationCost(c, rate);
+        // Leave a and b's ETH and one wei less than c's.
+        _drainBuffer(token.bufferedEther() - (upToC - 1));
+        uint256 buffer = token.bufferedEther();
+        assertGt(buffer, upToB, "b is paid");
+
+        uint256 records = withdrawalQueue.recordCount();
+        vm.expectEmit(address(withdrawalQueue));
+        emit IWithdrawalQueue.ReportRecorded(records, _stored(rate), c + 1, b, upToB, 300 ether);
+        vm.expectEmit(address(withdrawalQueue));
+        emit IWithdrawalQueue.FinalizationLimited(c, b, buffer);
+        vm.prank(accounting);
+        (uint256 eth, uint256 shares) = withdrawalQueue.report(rate, c);
+        assertEq(eth, upToB, "a and b's ETH");
+        assertEq(shares, 300 ether, "a and b's shares");
+        assertEq(withdrawalQueue.lastFinalizedRequestId(), b, "finalized up to b");
+        assertEq(token.escrowedShares(), 300 ether, "c still in escrow");
+        assertEq(token.bufferedEther(), buffer - eth, "the buffer paid");
+        vm.prank(alice);
+        assertEq(withdrawalQueue.claim(a, alice, false), 100 ether * _stored(rate) / RATE_PRECISION, "a paid");
+
+        // ETH comes back (an exit): the next report finalizes c.
+        vm.deal(address(token), address(token).balance + 1_000 ether);
+        rate = _rate();
+        vm.prank(accounting);
+        (eth,) = withdrawalQueue.report(rate, c);
+        assertEq(withdrawalQueue.lastFinalizedRequestId(), c, "c finalized");
+        assertGt(eth, 0, "c's ETH");
+    }
+
+    /// @dev With no ETH for even the first request, a report records its rate and finalizes nothing.
+    function test_reportWithAnEmptyBufferFinalizesNothing() public {
+        uint256 id = _request(alice, 10 ether);
+        _drainBuffer(token.bufferedEther());
+        uint256 rate = _rate();
+        vm.expectEmit(address(withdrawalQueue));
+        emit IWithdrawalQueue.FinalizationLimited(id, 0, 0);
+        vm.prank(accounting);
+        (uint256 eth, uint256 shares) = withdrawalQueue.report(rate, id);
+        assertEq(eth + shares, 0, "nothing finalized");
+        assertEq(withdrawalQueue.lastFinalizedRequestId(), 0, "none");
+        assertEq(_lastRecord().windowRate, _stored(rate), "the rate is recorded");
+        assertEq(_lastRecord().timestamp, 0, "no batch");
+    }
+
+    /// @dev Requests over several windows and a buffer of any size: the report locks at most the
+    /// buffer, finalizes the longest prefix it pays (the next request would not fit), and the claims
+    /// of that prefix stay within what was locked.
+    function testFuzz_reportFinalizesTheLongestPaidPrefix(uint256 seed, uint256 keepSeed) public {
+        for (uint256 round; round < 4; ++round) {
+            uint256 n = bound(uint256(keccak256(abi.encode(seed, round))), 1, 4);
+            for (uint256 i; i < n; ++i) {
+                uint256 shares = bound(uint256(keccak256(abi.encode(seed, round, i))), 1, 40 ether);
+                _request(i % 2 == 0 ? alice : bob, shares);
+            }
+            int256 move = int256(bound(uint256(keccak256(abi.encode(seed, round, "move"))), 0, 20 ether)) - 10 ether;
+            _report(move);
+        }
+        uint256 last = withdrawalQueue.lastRequestId();
+        uint256 rate = _rate();
+        (uint256 full,) = withdrawalQueue.finalizationCost(last, rate);
+        uint256 keep = bound(keepSeed, 0, full + 1 ether);
+        if (keep < token.bufferedEther()) _drainBuffer(token.bufferedEther() - keep);
+        uint256 buffer = token.bufferedEther();
+        // The cost of finalizing up to each request, before the report.
+        uint256[] memory costs = new uint256[](last + 1);
+        for (uint256 id = 1; id <= last; ++id) {
+            (costs[id],) = withdrawalQueue.finalizationCost(id, rate);
+        }
+
+        vm.prank(accounting);
+        (uint256 eth,) = withdrawalQueue.report(rate, last);
+        uint256 upTo = withdrawalQueue.lastFinalizedRequestId();
+        assertLe(eth, buffer, "within the buffer");
+        assertEq(eth, costs[upTo], "exactly the prefix's cost");
+        if (upTo < last) assertGt(costs[upTo + 1], buffer, "the next request would not fit");
+        else assertEq(eth, full, "everything paid");
+        uint256 claimed;
+        for (uint256 id = 1; id <= upTo; ++id) {
+            address holder = withdrawalQueue.ownerOf(id);
+            vm.prank(holder);
+            claimed += withdrawalQueue.claim(id, holder, false);
+        }
+        assertLe(claimed, eth, "claims within the locked ETH");
+        assertEq(withdrawalQueue.unfinalizedShares(), token.escrowedShares(), "escrow agrees");
     }
 
     /// @dev A report with no request since the current record opened re-rates it in place.
