@@ -123,9 +123,10 @@ contract LaunchHandler is AccountingFixture {
         uint256 window = ghostWindow[id];
         uint256 windowValue = ghostShares[id] * ghostRateAtReport[window == 0 ? 1 : window] / 1e27;
         uint256 floor = windowValue < ghostValueAtFinalization[id] ? windowValue : ghostValueAtFinalization[id];
-        // Roundings down: the stored rate keeps 64 significant bits (one part in 2^64 of the
-        // value), then the payout: a few wei and a part in 2^62 below at most.
-        if (paid + 2 + floor / 2 ** 62 < floor) ghostUnderpaid = true;
+        // Roundings down (the queue stores rates at 1e18 scale with 64 significant bits, the
+        // accounting module rounds the rate it passes, then the payout): dust, far below one part
+        // in 1e12 of the value. The launch attack this guards against took half of it.
+        if (paid + 2 + floor / 1e12 < floor) ghostUnderpaid = true;
         ghostClaimed[id] = true;
         ++ghostClaims;
     }
