@@ -262,16 +262,8 @@ contract HashConsensus is IHashConsensus, AccessControl {
         // frames are dropped). refSlot fits 40 bits (see the layout).
         if ((state & REF_SLOT_MASK) != refSlot) state = (state & CONFIG_MASK) | refSlot;
 
-        uint256 variantCount = (state >> VARIANT_COUNT_SHIFT) & COUNTER_MASK;
         uint256 variant;
-        while (variant < variantCount && _variantHashes[variant] != reportHash) {
-            ++variant;
-        }
-        if (variant == variantCount) {
-            if (variantCount == MAX_VARIANTS) variant = _unbackedVariant(state, refSlot);
-            else state += 1 << VARIANT_COUNT_SHIFT;
-            _variantHashes[variant] = reportHash;
-        }
+        (state, variant) = _variantOf(state, refSlot, reportHash);
         uint256 supportShift = SUPPORTS_SHIFT + SUPPORT_BITS * variant;
         // Cannot carry into the next field: a support never exceeds MAX_MEMBERS < 2^5.
         state += 1 << supportShift;
@@ -288,6 +280,23 @@ contract HashConsensus is IHashConsensus, AccessControl {
         if (reached) emit ConsensusReached(refSlot, reportHash, support);
     }
 
+    /// @dev The variant slot of `reportHash` in the frame of `refSlot`, and `state` with the variant
+    /// count updated: its slot if it has one, else a new slot, or once all are taken a slot no vote
+    /// backs any more (the old hash's, if a changing member was its last voter), so that changes of
+    /// mind cannot exhaust the slots.
+    function _variantOf(uint256 state, uint256 refSlot, bytes32 reportHash) private returns (uint256, uint256 variant) {
+        uint256 variantCount = (state >> VARIANT_COUNT_SHIFT) & COUNTER_MASK;
+        while (variant < variantCount && _variantHashes[variant] != reportHash) {
+            ++variant;
+        }
+        if (variant == variantCount) {
+            if (variantCount == MAX_VARIANTS) variant = _unbackedVariant(state, refSlot);
+            else state += 1 << VARIANT_COUNT_SHIFT;
+            _variantHashes[variant] = reportHash;
+        }
+        return (state, variant);
+    }
+
     /// @dev A member that voted in the frame moves its vote to `reportHash`: the old hash loses
     /// the consensus if its support falls below the quorum, the new one gains it on reaching the
     /// quorum. At most one hash has the quorum at a time (quorum > half the members), so the
@@ -301,18 +310,8 @@ contract HashConsensus is IHashConsensus, AccessControl {
         bool lost = ((state >> CONSENSUS_SHIFT) & COUNTER_MASK) == previous + 1 && _supportOf(state, previous) < quorum;
         if (lost) state &= ~(COUNTER_MASK << CONSENSUS_SHIFT);
 
-        uint256 variantCount = (state >> VARIANT_COUNT_SHIFT) & COUNTER_MASK;
         uint256 variant;
-        while (variant < variantCount && _variantHashes[variant] != reportHash) {
-            ++variant;
-        }
-        if (variant == variantCount) {
-            // A slot no vote backs any more (the old hash's, if this member was its last voter) is
-            // reused once all are taken, so changes of mind cannot exhaust the slots.
-            if (variantCount == MAX_VARIANTS) variant = _unbackedVariant(state, refSlot);
-            else state += 1 << VARIANT_COUNT_SHIFT;
-            _variantHashes[variant] = reportHash;
-        }
+        (state, variant) = _variantOf(state, refSlot, reportHash);
         uint256 supportShift = SUPPORTS_SHIFT + SUPPORT_BITS * variant;
         // Cannot carry into the next field: a support never exceeds MAX_MEMBERS < 2^5.
         state += 1 << supportShift;
