@@ -286,11 +286,21 @@ contract Accounting is IAccounting, AccessControl {
             if (actual != agreed) revert AccountingReportHashMismatch(agreed, actual);
             support = support_;
         }
-        ReportConfig memory lim = $.config;
-        // The root shares the configuration slot: one write (of the slot read here) keeps it.
+        // The configuration slot in one read, decoded here: a function returning the struct would
+        // allocate it twice. The word itself takes a new root with one write and no second read
+        // (the compiler's field update reads the slot again).
+        uint256 configWord = _configWord();
+        // The fields of ReportConfig from the lowest bits up; each cast keeps the field's bits.
+        ReportConfig memory lim = ReportConfig({
+            rewardsRoot: uint152(configWord),
+            treasuryFeeBps: uint16(configWord >> 152),
+            maxAnnualClGrowthBps: uint24(configWord >> 168),
+            maxLossBps: uint16(configWord >> 192),
+            maxRateIncreasePerReport: uint32(configWord >> 208),
+            maxCommissionBps: uint16(configWord >> 240)
+        });
         if (report.rewardsRoot != bytes32(0)) {
-            lim.rewardsRoot = uint152(uint256(report.rewardsRoot) >> ROOT_SHIFT);
-            $.config = lim;
+            _storeRoot(configWord, uint256(report.rewardsRoot) >> ROOT_SHIFT);
         }
         Outcome memory o;
         (o.preBeacon, o.assetsBefore, o.sharesBefore, o.pendingBurn) = token.reportState();
@@ -320,7 +330,7 @@ contract Accounting is IAccounting, AccessControl {
         // Losses burn bond shares at the rate from before the report (see chargeLoss). Without
         // operator changes the registry is not called and the supply is not read again.
         if (report.operatorChanges.length != 0) {
-            $.state = st;
+            _storeReportState(st);
             _applyOperatorChanges(report.operatorChanges, o.assetsBefore, o.sharesBefore);
         }
         o.sharesNow = o.lossTotal == 0 ? o.sharesBefore : token.totalSupply();
@@ -329,7 +339,7 @@ contract Accounting is IAccounting, AccessControl {
 
         _computeOutcome(report, lim, o);
         st.treasuryFeeShares = (uint256(st.treasuryFeeShares) + o.treasuryShares).toUint96();
-        $.state = st;
+        _storeReportState(st);
         // Signed: every amount here is below 2^128 (the token stores assets in 88 bits).
         emit ReportApplied(
             report.refSlot,
@@ -488,6 +498,35 @@ contract Accounting is IAccounting, AccessControl {
     }
 
     // ================================================================ internal
+
+    /// @dev The configuration slot as one word (decoded by the report; see submitReportData).
+    function _configWord() private view returns (uint256 word) {
+        ReportConfig storage config = _s().config;
+        assembly ("memory-safe") {
+            word := sload(config.slot)
+        }
+    }
+
+    /// @dev Writes `root` (152 bits) into the configuration slot, read as `word` in this call,
+    /// keeping the limits above it.
+    function _storeRoot(uint256 word, uint256 root) private {
+        ReportConfig storage config = _s().config;
+        assembly ("memory-safe") {
+            sstore(config.slot, or(and(word, not(sub(shl(152, 1), 1))), root))
+        }
+    }
+
+    /// @dev The state slot in one store, with no read first: a report sets every field, and
+    /// `awaitingImport` is false (a report before `activate` reverts).
+    function _storeReportState(State memory st) private {
+        State storage state = _s().state;
+        // The fields of State from the lowest bits up (awaitingImport, bit 248, stays 0).
+        uint256 word = uint256(st.lastRefSlot) | uint256(st.clValidators) << 40 | uint256(st.exitedValidators) << 64
+            | uint256(st.clBalanceGwei) << 88 | uint256(st.treasuryFeeShares) << 152;
+        assembly ("memory-safe") {
+            sstore(state.slot, word)
+        }
+    }
 
     /// @dev This module's deadline for the list, else its predecessors' (their lists stay
     /// enforceable after a replacement); 0 if no report named it.
