@@ -140,11 +140,10 @@ contract Accounting is IAccounting, AccessControl {
         uint256 sharesNow;
         uint256 lossTotal;
         uint256 wvPull;
+        // EL rewards the report may pull (as reported, or less if the vault holds less now), then
+        // those it pulls (_computeOutcome).
         uint256 elPull;
-        // EL rewards the report may pull: as reported, or less if the vault holds less now.
-        uint256 elAvailable;
-        // Shares set aside to burn (trETH's deferBurn), and those this report burns.
-        uint256 pendingBurn;
+        // Shares set aside to burn (trETH's deferBurn), then those this report burns (_deferredBurn).
         uint256 burnShares;
         uint256 rewards;
         uint256 loss;
@@ -303,7 +302,7 @@ contract Accounting is IAccounting, AccessControl {
             _storeRoot(configWord, uint256(report.rewardsRoot) >> ROOT_SHIFT);
         }
         Outcome memory o;
-        (o.preBeacon, o.assetsBefore, o.sharesBefore, o.pendingBurn) = token.reportState();
+        (o.preBeacon, o.assetsBefore, o.sharesBefore, o.burnShares) = token.reportState();
         // The consensus layer's view plus ETH deposited but not yet seen there.
         o.postBeacon = report.clBalance + _inTransit(report, st, o.preBeacon);
         _checkBalances(report, st, lim, o, support);
@@ -335,7 +334,7 @@ contract Accounting is IAccounting, AccessControl {
         }
         o.sharesNow = o.lossTotal == 0 ? o.sharesBefore : token.totalSupply();
         // Shares set aside by penalties and debt repayments are burned here, within the rate limit.
-        if (o.pendingBurn != 0) _deferredBurn(report, lim, o);
+        if (o.burnShares != 0) _deferredBurn(report, lim, o);
 
         _computeOutcome(report, lim, o);
         st.treasuryFeeShares = (uint256(st.treasuryFeeShares) + o.treasuryShares).toUint96();
@@ -577,11 +576,11 @@ contract Accounting is IAccounting, AccessControl {
         uint256 support
     ) private view {
         _vaultAmounts(report, o);
-        uint256 withdrawals = report.withdrawalVaultAmount;
+        uint256 clAfter = o.postBeacon + report.withdrawalVaultAmount;
         // The operators' losses happened on the beacon chain too: with them added back, the
         // balance may grow no faster than the annual limit. A loss that no fall (or rewards
         // elsewhere) accounts for is refused.
-        uint256 clGross = o.postBeacon + withdrawals + o.lossTotal;
+        uint256 clGross = clAfter + o.lossTotal;
         if (clGross > o.preBeacon) {
             uint256 growth = clGross - o.preBeacon;
             uint256 limit = ReportMath.clGrowthLimit(
@@ -589,10 +588,10 @@ contract Accounting is IAccounting, AccessControl {
             );
             if (growth > limit) revert AccountingClGrowthTooHigh(growth, limit);
         }
-        uint256 total = o.postBeacon + withdrawals + o.elAvailable;
-        uint256 fall = total < o.preBeacon ? o.preBeacon - total : 0;
-        if (o.lossTotal > fall) fall = o.lossTotal;
-        if (fall != 0) {
+        uint256 total = clAfter + o.elPull;
+        if (total < o.preBeacon || o.lossTotal != 0) {
+            uint256 fall = total < o.preBeacon ? o.preBeacon - total : 0;
+            if (o.lossTotal > fall) fall = o.lossTotal;
             uint256 bound = ReportMath.lossBound(o.preBeacon, lim.maxLossBps);
             if (fall > bound) {
                 (,,, uint256 members,) = consensus.getConsensusReport();
@@ -622,7 +621,7 @@ contract Accounting is IAccounting, AccessControl {
         // Unchecked: withdrawals <= vaultBalance, checked above.
         unchecked {
             uint256 left = vaultBalance - withdrawals;
-            o.elAvailable = report.elRewardsVaultAmount < left ? report.elRewardsVaultAmount : left;
+            o.elPull = report.elRewardsVaultAmount < left ? report.elRewardsVaultAmount : left;
         }
         OperatorChange[] calldata changes = report.operatorChanges;
         for (uint256 i; i < changes.length; ++i) {
@@ -651,7 +650,7 @@ contract Accounting is IAccounting, AccessControl {
             ? o.assetsBefore + uint256(clDelta) - uint256(clDelta) * lim.treasuryFeeBps / ReportMath.BPS
             : o.assetsBefore - uint256(-clDelta);
         uint256 burn = ReportMath.maxBurn(assets, o.assetsBefore, o.sharesBefore, o.sharesNow, lim.maxRateIncreasePerReport);
-        if (burn > o.pendingBurn) burn = o.pendingBurn;
+        if (burn > o.burnShares) burn = o.burnShares;
         o.burnShares = burn;
         o.sharesNow -= burn;
     }
@@ -670,7 +669,7 @@ contract Accounting is IAccounting, AccessControl {
         // is a wei amount below 2^128 (the token stores assets in 88 bits), far inside int256.
         int256 clDelta = int256(o.postBeacon + o.wvPull) - int256(o.preBeacon);
         uint256 room = clDelta >= int256(maxD) ? 0 : uint256(int256(maxD) - clDelta);
-        o.elPull = o.elAvailable < room ? o.elAvailable : room;
+        if (o.elPull > room) o.elPull = room;
         int256 beaconDelta = int256(o.postBeacon) - int256(o.preBeacon);
 
         int256 delta = beaconDelta + int256(o.wvPull + o.elPull);
