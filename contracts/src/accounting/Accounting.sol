@@ -339,10 +339,15 @@ contract Accounting is IAccounting, AccessControl {
         _computeOutcome(report, lim, o);
         st.treasuryFeeShares = (uint256(st.treasuryFeeShares) + o.treasuryShares).toUint96();
         _storeReportState(st);
-        // Signed: every amount here is below 2^128 (the token stores assets in 88 bits).
+        int256 change;
+        // Signed: every amount here is below 2^128 (the token stores assets in 88 bits). Unchecked:
+        // one of the two is zero.
+        unchecked {
+            change = int256(o.rewards) - int256(o.loss);
+        }
         emit ReportApplied(
             report.refSlot,
-            int256(o.rewards) - int256(o.loss),
+            change,
             o.elPull,
             o.treasuryShares,
             o.commissionShares,
@@ -353,8 +358,15 @@ contract Accounting is IAccounting, AccessControl {
         // straight to the token in one value transfer (none through this contract). A zero pull
         // makes no call. One mint for both fees, in the rebase: the distributor pays the treasury
         // its part on request.
-        uint256 pull = o.wvPull + o.elPull;
-        token.rebase(o.postBeacon, pull, rewardsDistributor, o.treasuryShares + o.commissionShares, o.burnShares);
+        uint256 pull;
+        uint256 feeShares;
+        // Unchecked: the pulls add up to at most the vault's balance (_vaultAmounts); the fee shares
+        // add up to those minted (_computeOutcome).
+        unchecked {
+            pull = o.wvPull + o.elPull;
+            feeShares = o.treasuryShares + o.commissionShares;
+        }
+        token.rebase(o.postBeacon, pull, rewardsDistributor, feeShares, o.burnShares);
         if (pull != 0) withdrawalVault.pullToToken(pull);
         address queue = withdrawalQueue;
         if (queue != address(0)) {
@@ -555,14 +567,24 @@ contract Accounting is IAccounting, AccessControl {
         if (report.exitedValidators < st.exitedValidators || report.exitedValidators > report.clValidators) {
             revert AccountingInvalidExitedValidators(report.exitedValidators, st.exitedValidators, report.clValidators);
         }
+        uint256 lastBalance;
+        uint256 newValidators;
+        // Unchecked: 64 bits of gwei times 1e9 fit 94 bits; clValidators >= st.clValidators, checked above.
+        unchecked {
+            lastBalance = uint256(st.clBalanceGwei) * 1 gwei;
+            newValidators = report.clValidators - st.clValidators;
+        }
         // Cannot underflow: the beacon assets include the last reported balance (rebase sets them
         // to it plus the ETH in transit, and deposits only add).
-        uint256 pending = preBeacon - uint256(st.clBalanceGwei) * 1 gwei;
-        uint256 seen = (report.clValidators - st.clValidators) * DEPOSIT_SIZE;
+        uint256 pending = preBeacon - lastBalance;
+        uint256 seen = newValidators * DEPOSIT_SIZE;
         if (seen > pending) {
             revert AccountingClValidatorsExceedDeposits(report.clValidators, st.clValidators + pending / DEPOSIT_SIZE);
         }
-        return pending - seen;
+        // Unchecked: seen <= pending, checked above.
+        unchecked {
+            return pending - seen;
+        }
     }
 
     /// @dev Vault amounts within balances; beacon growth, counting the operators' losses, within
@@ -582,15 +604,24 @@ contract Accounting is IAccounting, AccessControl {
         // elsewhere) accounts for is refused.
         uint256 clGross = clAfter + o.lossTotal;
         if (clGross > o.preBeacon) {
-            uint256 growth = clGross - o.preBeacon;
-            uint256 limit = ReportMath.clGrowthLimit(
-                o.preBeacon, lim.maxAnnualClGrowthBps, (report.refSlot - st.lastRefSlot) * SECONDS_PER_SLOT
-            );
+            uint256 growth;
+            uint256 slots;
+            // Unchecked: clGross > preBeacon, checked above; the report's slot is past the last one
+            // (submitReportData refuses any other).
+            unchecked {
+                growth = clGross - o.preBeacon;
+                slots = report.refSlot - st.lastRefSlot;
+            }
+            uint256 limit = ReportMath.clGrowthLimit(o.preBeacon, lim.maxAnnualClGrowthBps, slots * SECONDS_PER_SLOT);
             if (growth > limit) revert AccountingClGrowthTooHigh(growth, limit);
         }
         uint256 total = clAfter + o.elPull;
         if (total < o.preBeacon || o.lossTotal != 0) {
-            uint256 fall = total < o.preBeacon ? o.preBeacon - total : 0;
+            uint256 fall;
+            // Unchecked: only when total < preBeacon.
+            unchecked {
+                fall = total < o.preBeacon ? o.preBeacon - total : 0;
+            }
             if (o.lossTotal > fall) fall = o.lossTotal;
             uint256 bound = ReportMath.lossBound(o.preBeacon, lim.maxLossBps);
             if (fall > bound) {
@@ -599,8 +630,11 @@ contract Accounting is IAccounting, AccessControl {
             }
         }
         if (report.operatorCommission != 0) {
-            // Net rewards: a reported loss never raises the cap.
-            uint256 net = total > o.preBeacon ? total - o.preBeacon : 0;
+            uint256 net;
+            // Net rewards: a reported loss never raises the cap. Unchecked: only when total > preBeacon.
+            unchecked {
+                net = total > o.preBeacon ? total - o.preBeacon : 0;
+            }
             uint256 maxCommission = net * lim.maxCommissionBps / ReportMath.BPS;
             if (report.operatorCommission > maxCommission) {
                 revert AccountingCommissionTooHigh(report.operatorCommission, maxCommission);
@@ -665,15 +699,29 @@ contract Accounting is IAccounting, AccessControl {
             o.assetsBefore, o.sharesBefore, o.sharesNow, lim.maxRateIncreasePerReport, commission, lim.treasuryFeeBps
         );
         o.wvPull = report.withdrawalVaultAmount;
+        uint256 clAfter;
+        // Unchecked: _checkBalances computed the same sum (its clAfter) without overflow.
+        unchecked {
+            clAfter = o.postBeacon + o.wvPull;
+        }
         // Signed: the beacon part cannot be held back. The int256 casts are safe: every amount here
         // is a wei amount below 2^128 (the token stores assets in 88 bits), far inside int256.
-        int256 clDelta = int256(o.postBeacon + o.wvPull) - int256(o.preBeacon);
+        int256 clDelta = int256(clAfter) - int256(o.preBeacon);
         uint256 room = clDelta >= int256(maxD) ? 0 : uint256(int256(maxD) - clDelta);
         if (o.elPull > room) o.elPull = room;
         int256 beaconDelta = int256(o.postBeacon) - int256(o.preBeacon);
 
-        int256 delta = beaconDelta + int256(o.wvPull + o.elPull);
-        uint256 assetsAfter = o.assetsBefore + o.wvPull + o.elPull + o.postBeacon - o.preBeacon;
+        uint256 pulled;
+        uint256 assetsAfter;
+        // Unchecked: both pulls come out of the vault's balance (_vaultAmounts), so their sum is at
+        // most it; the token's assets are its buffer plus its beacon assets (preBeacon), and the
+        // buffer plus vault ether is an ether balance, far below 2^256.
+        unchecked {
+            pulled = o.wvPull + o.elPull;
+            assetsAfter = o.assetsBefore - o.preBeacon + pulled;
+        }
+        int256 delta = beaconDelta + int256(pulled);
+        assetsAfter += o.postBeacon;
         uint256 sharesAfter = o.sharesNow;
         if (delta > 0) {
             o.rewards = uint256(delta);
@@ -682,7 +730,10 @@ contract Accounting is IAccounting, AccessControl {
             if (fees > o.rewards) revert AccountingCommissionTooHigh(commission, o.rewards - o.treasuryFee);
             uint256 feeShares = ReportMath.feeShares(fees, assetsAfter, sharesAfter);
             o.treasuryShares = fees == 0 ? 0 : feeShares * o.treasuryFee / fees;
-            o.commissionShares = feeShares - o.treasuryShares;
+            // Unchecked: treasuryShares <= feeShares, as treasuryFee <= fees.
+            unchecked {
+                o.commissionShares = feeShares - o.treasuryShares;
+            }
             sharesAfter += feeShares;
         } else {
             if (commission != 0) revert AccountingCommissionTooHigh(commission, 0);
