@@ -140,11 +140,10 @@ contract Accounting is IAccounting, AccessControl {
         uint256 sharesNow;
         uint256 lossTotal;
         uint256 wvPull;
+        // EL rewards the report may pull (as reported, or less if the vault holds less now), then
+        // those it pulls (_computeOutcome).
         uint256 elPull;
-        // EL rewards the report may pull: as reported, or less if the vault holds less now.
-        uint256 elAvailable;
-        // Shares set aside to burn (trETH's deferBurn), and those this report burns.
-        uint256 pendingBurn;
+        // Shares set aside to burn (trETH's deferBurn), then those this report burns (_deferredBurn).
         uint256 burnShares;
         uint256 rewards;
         uint256 loss;
@@ -286,14 +285,24 @@ contract Accounting is IAccounting, AccessControl {
             if (actual != agreed) revert AccountingReportHashMismatch(agreed, actual);
             support = support_;
         }
-        ReportConfig memory lim = $.config;
-        // The root shares the configuration slot: one write (of the slot read here) keeps it.
+        // The configuration slot in one read, decoded here: a function returning the struct would
+        // allocate it twice. The word itself takes a new root with one write and no second read
+        // (the compiler's field update reads the slot again).
+        uint256 configWord = _configWord();
+        // The fields of ReportConfig from the lowest bits up; each cast keeps the field's bits.
+        ReportConfig memory lim = ReportConfig({
+            rewardsRoot: uint152(configWord),
+            treasuryFeeBps: uint16(configWord >> 152),
+            maxAnnualClGrowthBps: uint24(configWord >> 168),
+            maxLossBps: uint16(configWord >> 192),
+            maxRateIncreasePerReport: uint32(configWord >> 208),
+            maxCommissionBps: uint16(configWord >> 240)
+        });
         if (report.rewardsRoot != bytes32(0)) {
-            lim.rewardsRoot = uint152(uint256(report.rewardsRoot) >> ROOT_SHIFT);
-            $.config = lim;
+            _storeRoot(configWord, uint256(report.rewardsRoot) >> ROOT_SHIFT);
         }
         Outcome memory o;
-        (o.preBeacon, o.assetsBefore, o.sharesBefore, o.pendingBurn) = token.reportState();
+        (o.preBeacon, o.assetsBefore, o.sharesBefore, o.burnShares) = token.reportState();
         // The consensus layer's view plus ETH deposited but not yet seen there.
         o.postBeacon = report.clBalance + _inTransit(report, st, o.preBeacon);
         _checkBalances(report, st, lim, o, support);
@@ -320,20 +329,25 @@ contract Accounting is IAccounting, AccessControl {
         // Losses burn bond shares at the rate from before the report (see chargeLoss). Without
         // operator changes the registry is not called and the supply is not read again.
         if (report.operatorChanges.length != 0) {
-            $.state = st;
+            _storeReportState(st);
             _applyOperatorChanges(report.operatorChanges, o.assetsBefore, o.sharesBefore);
         }
         o.sharesNow = o.lossTotal == 0 ? o.sharesBefore : token.totalSupply();
         // Shares set aside by penalties and debt repayments are burned here, within the rate limit.
-        if (o.pendingBurn != 0) _deferredBurn(report, lim, o);
+        if (o.burnShares != 0) _deferredBurn(report, lim, o);
 
         _computeOutcome(report, lim, o);
         st.treasuryFeeShares = (uint256(st.treasuryFeeShares) + o.treasuryShares).toUint96();
-        $.state = st;
-        // Signed: every amount here is below 2^128 (the token stores assets in 88 bits).
+        _storeReportState(st);
+        int256 change;
+        // Signed: every amount here is below 2^128 (the token stores assets in 88 bits). Unchecked:
+        // one of the two is zero.
+        unchecked {
+            change = int256(o.rewards) - int256(o.loss);
+        }
         emit ReportApplied(
             report.refSlot,
-            int256(o.rewards) - int256(o.loss),
+            change,
             o.elPull,
             o.treasuryShares,
             o.commissionShares,
@@ -344,8 +358,15 @@ contract Accounting is IAccounting, AccessControl {
         // straight to the token in one value transfer (none through this contract). A zero pull
         // makes no call. One mint for both fees, in the rebase: the distributor pays the treasury
         // its part on request.
-        uint256 pull = o.wvPull + o.elPull;
-        token.rebase(o.postBeacon, pull, rewardsDistributor, o.treasuryShares + o.commissionShares, o.burnShares);
+        uint256 pull;
+        uint256 feeShares;
+        // Unchecked: the pulls add up to at most the vault's balance (_vaultAmounts); the fee shares
+        // add up to those minted (_computeOutcome).
+        unchecked {
+            pull = o.wvPull + o.elPull;
+            feeShares = o.treasuryShares + o.commissionShares;
+        }
+        token.rebase(o.postBeacon, pull, rewardsDistributor, feeShares, o.burnShares);
         if (pull != 0) withdrawalVault.pullToToken(pull);
         address queue = withdrawalQueue;
         if (queue != address(0)) {
@@ -489,6 +510,35 @@ contract Accounting is IAccounting, AccessControl {
 
     // ================================================================ internal
 
+    /// @dev The configuration slot as one word (decoded by the report; see submitReportData).
+    function _configWord() private view returns (uint256 word) {
+        ReportConfig storage config = _s().config;
+        assembly ("memory-safe") {
+            word := sload(config.slot)
+        }
+    }
+
+    /// @dev Writes `root` (152 bits) into the configuration slot, read as `word` in this call,
+    /// keeping the limits above it.
+    function _storeRoot(uint256 word, uint256 root) private {
+        ReportConfig storage config = _s().config;
+        assembly ("memory-safe") {
+            sstore(config.slot, or(and(word, not(sub(shl(152, 1), 1))), root))
+        }
+    }
+
+    /// @dev The state slot in one store, with no read first: a report sets every field, and
+    /// `awaitingImport` is false (a report before `activate` reverts).
+    function _storeReportState(State memory st) private {
+        State storage state = _s().state;
+        // The fields of State from the lowest bits up (awaitingImport, bit 248, stays 0).
+        uint256 word = uint256(st.lastRefSlot) | uint256(st.clValidators) << 40 | uint256(st.exitedValidators) << 64
+            | uint256(st.clBalanceGwei) << 88 | uint256(st.treasuryFeeShares) << 152;
+        assembly ("memory-safe") {
+            sstore(state.slot, word)
+        }
+    }
+
     /// @dev This module's deadline for the list, else its predecessors' (their lists stay
     /// enforceable after a replacement); 0 if no report named it.
     function _exitListDeadline(bytes32 listHash) private view returns (uint256 deadline) {
@@ -517,14 +567,24 @@ contract Accounting is IAccounting, AccessControl {
         if (report.exitedValidators < st.exitedValidators || report.exitedValidators > report.clValidators) {
             revert AccountingInvalidExitedValidators(report.exitedValidators, st.exitedValidators, report.clValidators);
         }
+        uint256 lastBalance;
+        uint256 newValidators;
+        // Unchecked: 64 bits of gwei times 1e9 fit 94 bits; clValidators >= st.clValidators, checked above.
+        unchecked {
+            lastBalance = uint256(st.clBalanceGwei) * 1 gwei;
+            newValidators = report.clValidators - st.clValidators;
+        }
         // Cannot underflow: the beacon assets include the last reported balance (rebase sets them
         // to it plus the ETH in transit, and deposits only add).
-        uint256 pending = preBeacon - uint256(st.clBalanceGwei) * 1 gwei;
-        uint256 seen = (report.clValidators - st.clValidators) * DEPOSIT_SIZE;
+        uint256 pending = preBeacon - lastBalance;
+        uint256 seen = newValidators * DEPOSIT_SIZE;
         if (seen > pending) {
             revert AccountingClValidatorsExceedDeposits(report.clValidators, st.clValidators + pending / DEPOSIT_SIZE);
         }
-        return pending - seen;
+        // Unchecked: seen <= pending, checked above.
+        unchecked {
+            return pending - seen;
+        }
     }
 
     /// @dev Vault amounts within balances; beacon growth, counting the operators' losses, within
@@ -538,22 +598,31 @@ contract Accounting is IAccounting, AccessControl {
         uint256 support
     ) private view {
         _vaultAmounts(report, o);
-        uint256 withdrawals = report.withdrawalVaultAmount;
+        uint256 clAfter = o.postBeacon + report.withdrawalVaultAmount;
         // The operators' losses happened on the beacon chain too: with them added back, the
         // balance may grow no faster than the annual limit. A loss that no fall (or rewards
         // elsewhere) accounts for is refused.
-        uint256 clGross = o.postBeacon + withdrawals + o.lossTotal;
+        uint256 clGross = clAfter + o.lossTotal;
         if (clGross > o.preBeacon) {
-            uint256 growth = clGross - o.preBeacon;
-            uint256 limit = ReportMath.clGrowthLimit(
-                o.preBeacon, lim.maxAnnualClGrowthBps, (report.refSlot - st.lastRefSlot) * SECONDS_PER_SLOT
-            );
+            uint256 growth;
+            uint256 slots;
+            // Unchecked: clGross > preBeacon, checked above; the report's slot is past the last one
+            // (submitReportData refuses any other).
+            unchecked {
+                growth = clGross - o.preBeacon;
+                slots = report.refSlot - st.lastRefSlot;
+            }
+            uint256 limit = ReportMath.clGrowthLimit(o.preBeacon, lim.maxAnnualClGrowthBps, slots * SECONDS_PER_SLOT);
             if (growth > limit) revert AccountingClGrowthTooHigh(growth, limit);
         }
-        uint256 total = o.postBeacon + withdrawals + o.elAvailable;
-        uint256 fall = total < o.preBeacon ? o.preBeacon - total : 0;
-        if (o.lossTotal > fall) fall = o.lossTotal;
-        if (fall != 0) {
+        uint256 total = clAfter + o.elPull;
+        if (total < o.preBeacon || o.lossTotal != 0) {
+            uint256 fall;
+            // Unchecked: only when total < preBeacon.
+            unchecked {
+                fall = total < o.preBeacon ? o.preBeacon - total : 0;
+            }
+            if (o.lossTotal > fall) fall = o.lossTotal;
             uint256 bound = ReportMath.lossBound(o.preBeacon, lim.maxLossBps);
             if (fall > bound) {
                 (,,, uint256 members,) = consensus.getConsensusReport();
@@ -561,8 +630,11 @@ contract Accounting is IAccounting, AccessControl {
             }
         }
         if (report.operatorCommission != 0) {
-            // Net rewards: a reported loss never raises the cap.
-            uint256 net = total > o.preBeacon ? total - o.preBeacon : 0;
+            uint256 net;
+            // Net rewards: a reported loss never raises the cap. Unchecked: only when total > preBeacon.
+            unchecked {
+                net = total > o.preBeacon ? total - o.preBeacon : 0;
+            }
             uint256 maxCommission = net * lim.maxCommissionBps / ReportMath.BPS;
             if (report.operatorCommission > maxCommission) {
                 revert AccountingCommissionTooHigh(report.operatorCommission, maxCommission);
@@ -583,7 +655,7 @@ contract Accounting is IAccounting, AccessControl {
         // Unchecked: withdrawals <= vaultBalance, checked above.
         unchecked {
             uint256 left = vaultBalance - withdrawals;
-            o.elAvailable = report.elRewardsVaultAmount < left ? report.elRewardsVaultAmount : left;
+            o.elPull = report.elRewardsVaultAmount < left ? report.elRewardsVaultAmount : left;
         }
         OperatorChange[] calldata changes = report.operatorChanges;
         for (uint256 i; i < changes.length; ++i) {
@@ -612,7 +684,7 @@ contract Accounting is IAccounting, AccessControl {
             ? o.assetsBefore + uint256(clDelta) - uint256(clDelta) * lim.treasuryFeeBps / ReportMath.BPS
             : o.assetsBefore - uint256(-clDelta);
         uint256 burn = ReportMath.maxBurn(assets, o.assetsBefore, o.sharesBefore, o.sharesNow, lim.maxRateIncreasePerReport);
-        if (burn > o.pendingBurn) burn = o.pendingBurn;
+        if (burn > o.burnShares) burn = o.burnShares;
         o.burnShares = burn;
         o.sharesNow -= burn;
     }
@@ -627,15 +699,29 @@ contract Accounting is IAccounting, AccessControl {
             o.assetsBefore, o.sharesBefore, o.sharesNow, lim.maxRateIncreasePerReport, commission, lim.treasuryFeeBps
         );
         o.wvPull = report.withdrawalVaultAmount;
+        uint256 clAfter;
+        // Unchecked: _checkBalances computed the same sum (its clAfter) without overflow.
+        unchecked {
+            clAfter = o.postBeacon + o.wvPull;
+        }
         // Signed: the beacon part cannot be held back. The int256 casts are safe: every amount here
         // is a wei amount below 2^128 (the token stores assets in 88 bits), far inside int256.
-        int256 clDelta = int256(o.postBeacon + o.wvPull) - int256(o.preBeacon);
+        int256 clDelta = int256(clAfter) - int256(o.preBeacon);
         uint256 room = clDelta >= int256(maxD) ? 0 : uint256(int256(maxD) - clDelta);
-        o.elPull = o.elAvailable < room ? o.elAvailable : room;
+        if (o.elPull > room) o.elPull = room;
         int256 beaconDelta = int256(o.postBeacon) - int256(o.preBeacon);
 
-        int256 delta = beaconDelta + int256(o.wvPull + o.elPull);
-        uint256 assetsAfter = o.assetsBefore + o.wvPull + o.elPull + o.postBeacon - o.preBeacon;
+        uint256 pulled;
+        uint256 assetsAfter;
+        // Unchecked: both pulls come out of the vault's balance (_vaultAmounts), so their sum is at
+        // most it; the token's assets are its buffer plus its beacon assets (preBeacon), and the
+        // buffer plus vault ether is an ether balance, far below 2^256.
+        unchecked {
+            pulled = o.wvPull + o.elPull;
+            assetsAfter = o.assetsBefore - o.preBeacon + pulled;
+        }
+        int256 delta = beaconDelta + int256(pulled);
+        assetsAfter += o.postBeacon;
         uint256 sharesAfter = o.sharesNow;
         if (delta > 0) {
             o.rewards = uint256(delta);
@@ -644,7 +730,10 @@ contract Accounting is IAccounting, AccessControl {
             if (fees > o.rewards) revert AccountingCommissionTooHigh(commission, o.rewards - o.treasuryFee);
             uint256 feeShares = ReportMath.feeShares(fees, assetsAfter, sharesAfter);
             o.treasuryShares = fees == 0 ? 0 : feeShares * o.treasuryFee / fees;
-            o.commissionShares = feeShares - o.treasuryShares;
+            // Unchecked: treasuryShares <= feeShares, as treasuryFee <= fees.
+            unchecked {
+                o.commissionShares = feeShares - o.treasuryShares;
+            }
             sharesAfter += feeShares;
         } else {
             if (commission != 0) revert AccountingCommissionTooHigh(commission, 0);

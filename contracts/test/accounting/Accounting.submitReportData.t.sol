@@ -335,6 +335,55 @@ contract AccountingSubmitReportDataTest is AccountingFixture {
         assertEq(queue.lastReportRate(), queue.lastShareRate(), "the queue hears the same rate each report");
     }
 
+    // ---------------------------------------------------------------- storage
+
+    /// @dev A report writes its state and the rewards root as whole slots (no read first): every
+    /// limit beside the root, and every recorded figure, must come out as set, whichever write
+    /// (before the registry's calls, or at the end) was the last.
+    function testFuzz_reportKeepsTheLimitsAndRecordsItsState(
+        IAccounting.Limits memory l,
+        bytes32 root,
+        bool withOperatorChange
+    ) public {
+        // A first report with rewards, so that the treasury's fee shares are not zero.
+        IAccounting.Report memory r = _baseReport();
+        r.clBalance += 0.05 ether;
+        r.rewardsRoot = keccak256("first root");
+        _report(r);
+        uint256 feeShares = accounting.treasuryFeeShares();
+        assertGt(feeShares, 0, "treasury fee shares minted");
+
+        l.treasuryFeeBps = uint16(bound(l.treasuryFeeBps, 0, 9_999));
+        l.maxLossBps = uint16(bound(l.maxLossBps, 0, 10_000));
+        l.maxCommissionBps = uint16(bound(l.maxCommissionBps, 0, 10_000));
+        vm.prank(governance);
+        accounting.setLimits(l);
+
+        // No change on the beacon chain: passes any limits.
+        _nextFrame();
+        r = _baseReport();
+        r.rewardsRoot = root;
+        if (withOperatorChange) r.operatorChanges = _changes1(opA, 0, 0);
+        _report(r);
+
+        IAccounting.Limits memory after_ = accounting.limits();
+        assertEq(after_.treasuryFeeBps, l.treasuryFeeBps, "treasury fee kept");
+        assertEq(after_.maxAnnualClGrowthBps, l.maxAnnualClGrowthBps, "growth limit kept");
+        assertEq(after_.maxLossBps, l.maxLossBps, "loss bound kept");
+        assertEq(after_.maxRateIncreasePerReport, l.maxRateIncreasePerReport, "rate limit kept");
+        assertEq(after_.maxCommissionBps, l.maxCommissionBps, "commission cap kept");
+        assertEq(after_.exitDeadline, l.exitDeadline, "exit deadline kept");
+        assertEq(after_.missedExitPenalty, l.missedExitPenalty, "penalty kept");
+        bytes32 expectedRoot = root == bytes32(0) ? keccak256("first root") : root;
+        assertEq(accounting.rewardsRoot(), bytes32(uint256(expectedRoot) >> 104 << 104), "root: new one, or kept");
+        assertEq(accounting.lastProcessedRefSlot(), r.refSlot, "ref slot recorded");
+        assertEq(accounting.lastClValidators(), r.clValidators, "validators recorded");
+        assertEq(accounting.lastExitedValidators(), r.exitedValidators, "exits recorded");
+        assertEq(accounting.lastClBalance(), r.clBalance, "balance recorded");
+        assertEq(accounting.treasuryFeeShares(), feeShares, "fee shares kept (no rewards)");
+        assertFalse(accounting.awaitingActivation(), "still active");
+    }
+
     // ---------------------------------------------------------------- governance
 
     function test_onlyGovernanceSetsLimits() public {
