@@ -683,8 +683,14 @@ contract Accounting is IAccounting, AccessControl {
         uint256 assets = clDelta >= 0
             ? o.assetsBefore + uint256(clDelta) - uint256(clDelta) * lim.treasuryFeeBps / ReportMath.BPS
             : o.assetsBefore - uint256(-clDelta);
-        uint256 burn = ReportMath.maxBurn(assets, o.assetsBefore, o.sharesBefore, o.sharesNow, lim.maxRateIncreasePerReport);
-        if (burn > o.burnShares) burn = o.burnShares;
+        uint256 burn;
+        // A fall of the beacon side with a commission to pay: the EL rewards must then cover the
+        // fees, and a burn filling the rate room would leave them none (the report would revert as
+        // a commission above its rewards). The shares wait for a later report.
+        if (clDelta >= 0 || report.operatorCommission == 0) {
+            burn = ReportMath.maxBurn(assets, o.assetsBefore, o.sharesBefore, o.sharesNow, lim.maxRateIncreasePerReport);
+            if (burn > o.burnShares) burn = o.burnShares;
+        }
         o.burnShares = burn;
         o.sharesNow -= burn;
     }

@@ -194,4 +194,39 @@ contract AccountingForceExitTest is AccountingFixture {
         }
         assertEq(token.pendingBurnShares(), 0, "all burned in the end");
     }
+
+    /// @dev Penalty shares wait to be burned; the next day the beacon balance dips a little while EL
+    /// rewards make the day positive, and the report pays a commission: it still applies (the
+    /// burn may not take the room the commission needs).
+    function test_pendingBurnLeavesRoomForTheCommission() public {
+        _pendingBurnThenCommissionReport(-0.001 ether);
+    }
+
+    /// @dev The same with a small rise of the beacon balance.
+    function test_pendingBurnLeavesRoomForTheCommissionOnARise() public {
+        _pendingBurnThenCommissionReport(0.001 ether);
+    }
+
+    function _pendingBurnThenCommissionReport(int256 clChange) internal {
+        vm.warp(block.timestamp + 4 days + 1);
+        accounting.forceExit(exitList, 0, _slice(sigsA, 96, 96));
+        uint256 pending = token.pendingBurnShares();
+        assertGt(pending, 0, "penalty set aside");
+        _nextFrame();
+        IAccounting.Report memory r = _baseReport();
+        r.clBalance = uint256(int256(r.clBalance) + clChange);
+        r.elRewardsVaultAmount = address(withdrawalVault).balance;
+        r.operatorCommission = 0.001 ether;
+        uint256 rateBefore = _rate();
+        _report(r);
+        assertEq(accounting.lastProcessedRefSlot(), r.refSlot, "applied");
+        // Within the per-report limit, but for the fee shares' rounding down (dust).
+        assertLe(_rate(), rateBefore + rateBefore * 750_000 / 1e9 + rateBefore / 1e15, "within the per-report limit");
+        // The burn resumes with the next reports.
+        for (uint256 i; i < 20 && token.pendingBurnShares() != 0; ++i) {
+            _nextFrame();
+            _report(_baseReport());
+        }
+        assertEq(token.pendingBurnShares(), 0, "all burned in the end");
+    }
 }
