@@ -231,7 +231,12 @@ contract AccountingInvariantTest is Test {
     AccountingHandler internal handler;
 
     function setUp() public {
-        handler = new AccountingHandler();
+        handler = _newHandler();
+    }
+
+    /// @dev Suites that extend the handler keep these invariants and add their own.
+    function _newHandler() internal virtual returns (AccountingHandler) {
+        return new AccountingHandler();
     }
 
     function targetContracts() public view returns (address[] memory targets) {

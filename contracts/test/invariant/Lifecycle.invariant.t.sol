@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 pragma solidity 0.8.30;
 
-import {Test} from "../utils/Test.sol";
-import {AccountingHandler} from "./Accounting.invariant.t.sol";
+import {AccountingHandler, AccountingInvariantTest} from "./Accounting.invariant.t.sol";
 import {WithdrawalRequestMock} from "../mocks/WithdrawalRequestMock.sol";
 import {Accounting} from "../../src/accounting/Accounting.sol";
 import {IAccounting} from "../../src/interfaces/IAccounting.sol";
@@ -266,89 +265,74 @@ contract LifecycleHandler is AccountingHandler {
     }
 }
 
-contract LifecycleInvariantTest is Test {
-    LifecycleHandler internal handler;
+/// @dev Every invariant of the accounting suite holds over the longer life too (same ghosts).
+contract LifecycleInvariantTest is AccountingInvariantTest {
+    LifecycleHandler internal lifecycle;
 
-    function setUp() public {
-        handler = new LifecycleHandler();
-    }
-
-    function targetContracts() public view returns (address[] memory targets) {
-        targets = new address[](1);
-        targets[0] = address(handler);
-    }
-
-    function invariant_ethConservation() public view {
-        assertEq(
-            handler.ghostEthIn() + handler.ghostRewards() - handler.ghostLosses(),
-            handler.ghostPaidOut() + handler.ethHeld() + handler.reportedBeaconAssets(),
-            "ETH in == paid out + held + CL as reported"
-        );
-    }
-
-    function invariant_sharesAddUp() public view {
-        assertEq(handler.sumOfBalances(), handler.totalSupply(), "sum of balances == total supply");
+    function _newHandler() internal override returns (AccountingHandler) {
+        lifecycle = new LifecycleHandler();
+        return lifecycle;
     }
 
     /// @dev Whatever the reports in the gap, the live module carries on from the last report.
     function invariant_handoverKeepsTheReportState() public view {
-        assertFalse(handler.ghostHandoverLostState(), "a successor went live with state other than its predecessor's");
-        assertFalse(handler.ghostRetiredModuleReported(), "a retired module applied a report");
+        assertFalse(lifecycle.ghostHandoverLostState(), "a successor went live with state other than its predecessor's");
+        assertFalse(lifecycle.ghostRetiredModuleReported(), "a retired module applied a report");
         assertEq(
-            handler.tokenAccountingModule(), address(handler.liveModule()), "the token names the live module"
+            lifecycle.tokenAccountingModule(), address(lifecycle.liveModule()), "the token names the live module"
         );
     }
 
     function invariant_treasuryFeeClaimsNeverRevert() public view {
-        assertFalse(handler.ghostTreasuryClaimReverted(), "a treasury fee claim reverted");
-        assertLe(handler.ghostTreasuryClaimed(), handler.liveModule().treasuryFeeShares(), "claimed <= accrued");
+        assertFalse(lifecycle.ghostTreasuryClaimReverted(), "a treasury fee claim reverted");
+        assertLe(lifecycle.ghostTreasuryClaimed(), lifecycle.liveModule().treasuryFeeShares(), "claimed <= accrued");
     }
 
     /// @dev An exit list named again keeps its first deadline, through every successor.
     function invariant_exitDeadlinesNeverMove() public view {
-        for (uint256 i; i < handler.exitListCount(); ++i) {
-            bytes32 listHash = handler.exitListHash(i);
+        for (uint256 i; i < lifecycle.exitListCount(); ++i) {
+            bytes32 listHash = lifecycle.exitListHash(i);
             assertEq(
-                handler.liveModule().exitListDeadline(listHash), handler.ghostFirstDeadline(listHash), "deadline as first set"
+                lifecycle.liveModule().exitListDeadline(listHash), lifecycle.ghostFirstDeadline(listHash), "deadline as first set"
             );
         }
     }
 
     /// @dev A deposit never makes an agreed report unappliable, and no frame is lost.
     function invariant_depositsNeverBreakAReport() public view {
-        assertFalse(handler.ghostDepositBrokeReport(), "a deposit between vote and submission broke the report");
-        assertFalse(handler.ghostFrameLost(), "a frame ended with no report applied");
+        assertFalse(lifecycle.ghostDepositBrokeReport(), "a deposit between vote and submission broke the report");
+        assertFalse(lifecycle.ghostFrameLost(), "a frame ended with no report applied");
     }
 
     function invariant_forcedExitPenalisedOnce() public view {
-        assertFalse(handler.ghostSecondPenalty(), "a validator's forced exit was penalised twice");
+        assertFalse(lifecycle.ghostSecondPenalty(), "a validator's forced exit was penalised twice");
     }
 
     /// @dev The handler reaches every path the invariants speak about (not vacuous).
     function test_handlerReachesHandoversExitsAndForcedExits() public {
-        handler.stake(0, 10 ether);
-        handler.request(0, 2 ether);
-        handler.buildSuccessor();
-        handler.reportNamingExits(0, 0.01 ether);
-        handler.report(0.01 ether, 1 ether, 0.1 ether, 0, 0, 1);
-        handler.reportNamingExits(0, 0.005 ether);
-        handler.installSuccessor();
-        assertEq(handler.ghostHandovers(), 1, "one handover");
-        handler.retiredModuleReports(0);
-        handler.report(0.01 ether, 0, 0, 0, 0, 0);
-        handler.forceExit(0, 5 days);
-        assertEq(handler.ghostForcedExits(), 1, "forced after the handover, through the predecessor's list");
-        handler.forceExit(0, 0);
-        assertEq(handler.ghostForcedExits(), 1, "refused within the retry delay");
-        handler.forceExit(0, 5 days);
-        assertEq(handler.ghostForcedExits(), 2, "retried");
-        handler.report(0.01 ether, 0, 0, 0, 0, 0);
-        handler.request(1, 60 ether);
-        handler.reportRacedByDeposit(0.01 ether, 5, 40 ether);
-        assertEq(handler.ghostRacingDeposits(), 1, "a deposit landed between the vote and the submission");
-        handler.claimTreasuryFee();
-        assertGt(handler.ghostTreasuryClaimed(), 0, "treasury fee paid across the handover");
-        assertGe(handler.ghostReports(), 5, "reports applied");
+        lifecycle.stake(0, 10 ether);
+        lifecycle.request(0, 2 ether);
+        lifecycle.buildSuccessor();
+        lifecycle.reportNamingExits(0, 0.01 ether);
+        lifecycle.report(0.01 ether, 1 ether, 0.1 ether, 0, 0, 1);
+        lifecycle.reportNamingExits(0, 0.005 ether);
+        lifecycle.installSuccessor();
+        assertEq(lifecycle.ghostHandovers(), 1, "one handover");
+        lifecycle.retiredModuleReports(0);
+        lifecycle.report(0.01 ether, 0, 0, 0, 0, 0);
+        lifecycle.forceExit(0, 5 days);
+        assertEq(lifecycle.ghostForcedExits(), 1, "forced after the handover, through the predecessor's list");
+        lifecycle.forceExit(0, 0);
+        assertEq(lifecycle.ghostForcedExits(), 1, "refused within the retry delay");
+        lifecycle.forceExit(0, 5 days);
+        assertEq(lifecycle.ghostForcedExits(), 2, "retried");
+        lifecycle.report(0.01 ether, 0, 0, 0, 0, 0);
+        lifecycle.request(1, 60 ether);
+        lifecycle.reportRacedByDeposit(0.01 ether, 5, 40 ether);
+        assertEq(lifecycle.ghostRacingDeposits(), 1, "a deposit landed between the vote and the submission");
+        lifecycle.claimTreasuryFee();
+        assertGt(lifecycle.ghostTreasuryClaimed(), 0, "treasury fee paid across the handover");
+        assertGe(lifecycle.ghostReports(), 5, "reports applied");
         invariant_ethConservation();
         invariant_sharesAddUp();
         invariant_handoverKeepsTheReportState();
