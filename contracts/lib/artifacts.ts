@@ -1,9 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import * as abis from "@tributary/sdk/abis";
 import type { Abi, Hex } from "viem";
 
-/** A compiled contract as Hardhat writes it under `contracts/artifacts/`. */
+/**
+ * A contract the deployer creates: its creation bytecode from the build artifact and its ABI from
+ * the SDK's generated bindings (the repository's one copy of the ABIs).
+ */
 export interface Artifact {
   contractName: string;
   abi: Abi;
@@ -31,6 +35,23 @@ const SOURCES = {
 
 export type ContractName = keyof typeof SOURCES;
 
+/** The SDK's ABI of each contract. */
+const ABIS: Record<ContractName, Abi> = {
+  TrETH: abis.trETHAbi,
+  WETH9: abis.wethAbi,
+  DepositContract: abis.depositContractAbi,
+  DepositSecurity: abis.depositSecurityAbi,
+  OperatorRegistry: abis.operatorRegistryAbi,
+  WithdrawalVault: abis.withdrawalVaultAbi,
+  TributaryProxy: abis.proxyAbi,
+  TributaryTimelock: abis.timelockAbi,
+  WithdrawalQueue: abis.withdrawalQueueAbi,
+  HashConsensus: abis.hashConsensusAbi,
+  Accounting: abis.accountingAbi,
+  RewardsDistributor: abis.rewardsDistributorAbi,
+  TributaryGovernor: abis.governorAbi,
+};
+
 function findArtifactFile(name: ContractName): string {
   const path = join(ARTIFACTS_DIR, SOURCES[name], `${name}.json`);
   if (!existsSync(path)) {
@@ -43,12 +64,12 @@ function findArtifactFile(name: ContractName): string {
 
 const cache = new Map<ContractName, Artifact>();
 
-/** Loads a compiled contract's ABI and creation bytecode. */
+/** A contract's ABI (from the SDK) and creation bytecode (from the build). */
 export function loadArtifact(name: ContractName): Artifact {
   const hit = cache.get(name);
   if (hit) return hit;
-  const json = JSON.parse(readFileSync(findArtifactFile(name), "utf8")) as Artifact;
-  const artifact = { contractName: json.contractName, abi: json.abi, bytecode: json.bytecode };
+  const json = JSON.parse(readFileSync(findArtifactFile(name), "utf8")) as { bytecode: Hex };
+  const artifact = { contractName: name, abi: ABIS[name], bytecode: json.bytecode };
   cache.set(name, artifact);
   return artifact;
 }

@@ -1,3 +1,4 @@
+import type { Deployment, DeploymentContracts as ProtocolAddresses } from "@tributary/sdk";
 import {
   type Abi,
   type Account,
@@ -111,55 +112,12 @@ export const DEFAULT_MINIMUM_QUORUM = parseEther("1000");
  */
 export const DEFAULT_SEED = parseEther("32");
 
-/** Who holds what once the deployment is done (written with the addresses). */
-export interface Handover {
-  /** The deployer also proposes, cancels and executes on the timelock (development only). */
-  devAdmin: boolean;
-  /** Anyone executes a ready timelock operation (else the Governor only). */
-  openExecution: boolean;
-  timelockDelay: string;
-  emergencyCommittee: Address;
-  treasury: Address;
-  /** Wei staked for the dead shares. */
-  seed: string;
-  /** The Governor's quorum floor, trETH wei (the quorum is the larger of it and 4% of the supply). */
-  minimumQuorum: string;
-}
-
-export interface ProtocolAddresses {
-  token: Address;
-  weth: Address;
-  depositContract: Address;
-  operatorRegistry: Address;
-  operatorRegistryImplementation: Address;
-  depositSecurity: Address;
-  depositSecurityImplementation: Address;
-  /** Every validator's withdrawal address and fee recipient (withdrawals, priority fees, MEV). */
-  withdrawalVault: Address;
-  withdrawalVaultImplementation: Address;
-  timelock: Address;
-  /** ERC-721 withdrawal tickets; trETH's ERC-7540 requests land here. */
-  withdrawalQueue: Address;
-  /** Oracle committee: members agree on each frame's report hash. */
-  hashConsensus: Address;
-  /** Applies agreed reports (rewards, losses, fees, finalization, exit requests). */
-  accounting: Address;
-  /** Operators claim their commission (trETH) here with Merkle proofs. */
-  rewardsDistributor: Address;
-  rewardsDistributorImplementation: Address;
-  /** trETH-voting Governor; proposes to the timelock. */
-  governor: Address;
-}
-
-export interface Deployment {
-  chainId: number;
-  deployer: Address;
-  blockNumber: string;
-  contracts: ProtocolAddresses;
-  guardians: Address[];
-  guardianQuorum: number;
-  handover: Handover;
-}
+/** The deployment file's shape is the SDK's (`deployments/<chainId>.json`). */
+export type {
+  Deployment,
+  DeploymentContracts as ProtocolAddresses,
+  DeploymentHandover as Handover,
+} from "@tributary/sdk";
 
 async function hasCode(client: PublicClient, address: Address): Promise<boolean> {
   const code = await client.getCode({ address });

@@ -1,0 +1,84 @@
+import type { Address, Chain, Client, Transport } from "viem";
+import { DeploymentNotFoundError } from "./errors/base.js";
+import { deployments } from "./generated/deployments.js";
+
+/** Addresses of one deployment of the protocol. */
+export interface DeploymentContracts {
+  /** trETH: the token, the ERC-4626 vault and the ERC-7540 redemption entry point. */
+  token: Address;
+  weth: Address;
+  /** The beacon chain deposit contract. */
+  depositContract: Address;
+  operatorRegistry: Address;
+  operatorRegistryImplementation: Address;
+  depositSecurity: Address;
+  depositSecurityImplementation: Address;
+  /** Every validator's withdrawal address and fee recipient (withdrawals, priority fees, MEV). */
+  withdrawalVault: Address;
+  withdrawalVaultImplementation: Address;
+  timelock: Address;
+  /** ERC-721 withdrawal tickets. */
+  withdrawalQueue: Address;
+  /** Oracle committee: members agree on each frame's report hash. */
+  hashConsensus: Address;
+  /** Applies agreed reports (rewards, losses, fees, finalization, exit requests). */
+  accounting: Address;
+  /** Operators claim their commission (trETH) here with Merkle proofs. */
+  rewardsDistributor: Address;
+  rewardsDistributorImplementation: Address;
+  /** trETH-voting Governor. */
+  governor: Address;
+}
+
+/** Who holds what once the deployment is done. */
+export interface DeploymentHandover {
+  /** The deployer also proposes, cancels and executes on the timelock (development only). */
+  devAdmin: boolean;
+  /** Anyone executes a ready timelock operation (else the Governor only). */
+  openExecution: boolean;
+  /** Seconds. */
+  timelockDelay: string;
+  emergencyCommittee: Address;
+  treasury: Address;
+  /** Wei staked for the dead shares. */
+  seed: string;
+  /** The Governor's quorum floor, trETH wei. */
+  minimumQuorum: string;
+}
+
+/** A deployment as the deploy script writes it to `deployments/<chainId>.json`. */
+export interface Deployment {
+  chainId: number;
+  deployer: Address;
+  /** Block of the last deployment transaction, decimal: event scans start here. */
+  blockNumber: string;
+  contracts: DeploymentContracts;
+  guardians: Address[];
+  guardianQuorum: number;
+  handover: DeploymentHandover;
+}
+
+/** Parameter every action takes: the deployment to use, else the published one of the client's chain. */
+export interface DeploymentParameter {
+  deployment?: Deployment | undefined;
+}
+
+/**
+ * The deployment an action uses: the one passed in, else the published deployment of the client's
+ * chain. Throws `DeploymentNotFoundError` when there is neither.
+ */
+export function resolveDeployment(
+  client: Client<Transport, Chain | undefined>,
+  deployment?: Deployment | undefined,
+): Deployment {
+  if (deployment) return deployment;
+  const chainId = client.chain?.id;
+  const known = chainId === undefined ? undefined : deployments[chainId];
+  if (!known) throw new DeploymentNotFoundError({ chainId });
+  return known;
+}
+
+/** The published deployment on `chainId`, if any. */
+export function getDeployment(chainId: number): Deployment | undefined {
+  return deployments[chainId];
+}
