@@ -2,6 +2,13 @@
 // (the package has no side effects, so bundlers keep only that).
 
 export {
+  type BasisPart,
+  type EstimateWaitingTimeErrorType,
+  type EstimateWaitingTimeParameters,
+  type EstimateWaitingTimeReturnType,
+  estimateWaitingTime,
+} from "./actions/estimateWaitingTime.js";
+export {
   type GetRateErrorType,
   type GetRateParameters,
   type GetRateReturnType,

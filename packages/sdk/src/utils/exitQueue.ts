@@ -39,6 +39,16 @@ export const MAINNET_BEACON_SPEC: Readonly<BeaconSpec> = Object.freeze({
   EFFECTIVE_BALANCE_INCREMENT: 1_000_000_000n, // 1 ETH
 });
 
+/** The larger of two bigints (`Math.max` takes numbers only). */
+export function maxBig(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
+}
+
+/** The smaller of two bigints (`Math.min` takes numbers only). */
+export function minBig(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
+
 /** The spec's `FAR_FUTURE_EPOCH`: an exit epoch not set. */
 export const FAR_FUTURE_EPOCH = 2n ** 64n - 1n;
 
@@ -51,8 +61,7 @@ export function balanceChurnLimit(
   spec: BeaconSpec = MAINNET_BEACON_SPEC,
 ): bigint {
   const byStake = totalActiveBalance / spec.CHURN_LIMIT_QUOTIENT;
-  const churn =
-    byStake > spec.MIN_PER_EPOCH_CHURN_LIMIT_ELECTRA ? byStake : spec.MIN_PER_EPOCH_CHURN_LIMIT_ELECTRA;
+  const churn = maxBig(byStake, spec.MIN_PER_EPOCH_CHURN_LIMIT_ELECTRA);
   return churn - (churn % spec.EFFECTIVE_BALANCE_INCREMENT);
 }
 
@@ -65,9 +74,7 @@ export function activationExitChurnLimit(
   spec: BeaconSpec = MAINNET_BEACON_SPEC,
 ): bigint {
   const churn = balanceChurnLimit(totalActiveBalance, spec);
-  return churn < spec.MAX_PER_EPOCH_ACTIVATION_EXIT_CHURN_LIMIT
-    ? churn
-    : spec.MAX_PER_EPOCH_ACTIVATION_EXIT_CHURN_LIMIT;
+  return minBig(churn, spec.MAX_PER_EPOCH_ACTIVATION_EXIT_CHURN_LIMIT);
 }
 
 /** The beacon state's exit queue: `earliest_exit_epoch` and `exit_balance_to_consume` (gwei). */
@@ -123,7 +130,7 @@ export function sweepCycleSlots(
 ): bigint {
   const byPayload = ceilDiv(withdrawing, spec.MAX_WITHDRAWALS_PER_PAYLOAD);
   const byScan = ceilDiv(total, spec.MAX_VALIDATORS_PER_WITHDRAWALS_SWEEP);
-  return byPayload > byScan ? byPayload : byScan;
+  return maxBig(byPayload, byScan);
 }
 
 function ceilDiv(a: bigint, b: bigint): bigint {
