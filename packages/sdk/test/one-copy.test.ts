@@ -90,10 +90,12 @@ export function findCopies(text: string): string[] {
   for (const m of text.matchAll(/["'`]\s*(?:function|event|error)\s+(\w+)\s*\(/g)) {
     if (m[1] && PROTOCOL_NAMES.has(m[1])) found.push(`human-readable ABI item ${m[1]}`);
   }
-  // Canonical signatures written out to hash: "Name(type,type)".
+  // Canonical signatures written out to hash: "Name(type,type)". In backticks only with parameter
+  // types: docs name a view as `previous()` in prose.
   const type = String.raw`(?:u?int\d*|address|bool|bytes\d*|string|\([^"'\`]*\))(?:\[\d*\])*`;
-  const signature = new RegExp(String.raw`["'\`](\w+)\(((?:${type})(?:,${type})*)?\)["'\`]`, "g");
-  for (const m of text.matchAll(signature)) {
+  const quoted = new RegExp(String.raw`["'](\w+)\(((?:${type})(?:,${type})*)?\)["']`, "g");
+  const backticked = new RegExp(String.raw`\`(\w+)\(((?:${type})(?:,${type})*)\)\``, "g");
+  for (const m of [...text.matchAll(quoted), ...text.matchAll(backticked)]) {
     if (m[1] && PROTOCOL_NAMES.has(m[1])) found.push(`signature ${m[0].slice(1, -1)}`);
   }
   for (const m of text.matchAll(/0x[0-9a-fA-F]{40}(?![0-9a-fA-F])/g)) {
@@ -134,6 +136,11 @@ describe("one copy of the protocol's ABIs and addresses", () => {
       ["signature ConsensusReached(uint256,bytes32,uint256)"],
       "a signature written out to hash",
     );
+    assert.deepEqual(
+      findCopies("toBytes(`ConsensusReached(uint256,bytes32,uint256)`)"),
+      ["signature ConsensusReached(uint256,bytes32,uint256)"],
+      "a signature in a template literal",
+    );
     const deployer = mnemonicToAccount("test test test test test test test test test test test junk").address;
     const local = getContractAddress({ from: deployer, nonce: 3n });
     assert.deepEqual(findCopies(`const token = "${local}";`), [`deployment address ${local}`], "an address");
@@ -147,6 +154,11 @@ describe("one copy of the protocol's ABIs and addresses", () => {
       findCopies(`readContract(client, { abi: trETHAbi, functionName: "convertToAssets", args: [ONE] })`),
       [],
       "a call through the generated ABI",
+    );
+    assert.deepEqual(
+      findCopies("/** The rate: the accounting module's `shareRate()`. */"),
+      [],
+      "a view named in prose",
     );
   });
 
