@@ -18,20 +18,15 @@ import {
   withdrawalQueueAbi,
 } from "../generated/abis.js";
 import { beaconReader } from "../utils/beacon.js";
-import {
-  activationExitChurnLimit,
-  type ExitQueueState,
-  FAR_FUTURE_EPOCH,
-  MAINNET_BEACON_SPEC,
-  maxBig,
-  sweepCycleSlots,
-} from "../utils/exitQueue.js";
+import { beaconExits, type NamedExits } from "../utils/beaconExits.js";
+import { MAINNET_BEACON_SPEC, sweepCycleSlots } from "../utils/exitQueue.js";
 import { readMany } from "../utils/read.js";
 import { type ReportSchedule, slotAt } from "../utils/reportSchedule.js";
 import {
   type Arrival,
   type BasisPart,
   type ExitTerms,
+  namedExitsArrival,
   type PathResult,
   solvePath,
   VALIDATOR_BALANCE_WEI,
@@ -48,8 +43,6 @@ const INFLOW_REPORTS = 8;
  */
 const ASSUMED_SWEEP_VALIDATORS = 1_000_000n;
 const GWEI = 10n ** 9n;
-/** Validators the beacon node reports as active (their effective balances make the churn). */
-const ACTIVE_STATUSES = ["active_ongoing", "active_exiting", "active_slashed"];
 
 export type EstimateWaitingTimeParameters = DeploymentParameter & {
   /** A standard Beacon API endpoint; without it the mainnet spec and stated assumptions are used. */
@@ -311,80 +304,47 @@ export async function estimateWaitingTime(
     }
     const perDay = skimSeconds > 0n ? (skimWei * 86_400n) / skimSeconds : 0n;
 
+    // ---- the last exit list still within its deadline (Accounting.exitRequests, ExitRequestsSet)
+    const [listHash, listDeadline] = exitList;
+    let named: NamedExits | null = null;
+    if (listDeadline > now) {
+      const sets = await getContractEvents(client, {
+        address: c.accounting,
+        abi: accountingAbi,
+        eventName: "ExitRequestsSet",
+        fromBlock,
+        toBlock: block.number,
+      });
+      const set = sets.reverse().find((e) => e.args.exitRequestsHash === listHash);
+      if (set?.args.count) {
+        const setAt = (await getBlock(client, { blockNumber: set.blockNumber })).timestamp;
+        named = { count: set.args.count, setAt, deadline: listDeadline };
+      }
+    }
+
     // ---- beacon chain: exit queue, churn, sweep, the protocol's validators already exiting
     const inFlight: Arrival[] = [];
     let exits: ExitTerms;
     if (beaconUrl !== undefined) {
-      const beacon = beaconReader(beaconUrl, parameters.fetch);
-      const [genesis, { spec, fromNode }, headSlot, activeSet] = await Promise.all([
-        beacon.genesisTime(),
-        beacon.spec(),
-        beacon.headSlot(),
-        beacon.validatorsByStatus(ACTIVE_STATUSES),
-      ]);
-      const epoch = headSlot / spec.SLOTS_PER_EPOCH;
-      const totalActive = activeSet.reduce((sum, v) => sum + v.effectiveBalance, 0n);
-      const churn = activationExitChurnLimit(totalActive, spec);
-      let queue: ExitQueueState = { earliestExitEpoch: 0n, exitBalanceToConsume: 0n };
-      const exiting = activeSet.filter((v) => v.exitEpoch !== FAR_FUTURE_EPOCH && v.exitEpoch > epoch);
-      if (exiting.length > 0) {
-        const last = exiting.reduce((m, v) => maxBig(m, v.exitEpoch), 0n);
-        const used = exiting.filter((v) => v.exitEpoch === last).reduce((s, v) => s + v.effectiveBalance, 0n);
-        queue = { earliestExitEpoch: last, exitBalanceToConsume: used < churn ? churn - used : 0n };
-      }
-      const registrySize = activeSet.reduce((m, v) => (v.index >= m ? v.index + 1n : m), 0n);
-      const sweepSlots = sweepCycleSlots(BigInt(activeSet.length), registrySize, spec);
       const pubkeys = await depositedPubkeys(client, c.operatorRegistry, fromBlock, block.number);
-      const ours = await beacon.validatorsByPubkey(pubkeys);
-      const sweepSeconds = sweepSlots * spec.SECONDS_PER_SLOT;
-      const epochTime = (e: bigint) => genesis + e * spec.SLOTS_PER_EPOCH * spec.SECONDS_PER_SLOT;
-      let exitingCount = 0n;
-      for (const v of ours) {
-        if (v.exitEpoch === FAR_FUTURE_EPOCH || v.balance === 0n) continue;
-        exitingCount++;
-        const withdrawable = epochTime(v.withdrawableEpoch);
-        const from = maxBig(withdrawable, now);
-        inFlight.push({
-          amount: v.balance * GWEI,
-          earliest: from,
-          latest: from + sweepSeconds,
-          detail: `validator ${v.index} (exit epoch ${v.exitEpoch}, withdrawable epoch ${v.withdrawableEpoch})`,
-        });
-      }
-      exits = {
-        spec,
-        beaconGenesis: genesis,
-        queue,
-        churn,
-        sweepSlots,
+      const beacon = await beaconExits({
+        beacon: beaconReader(beaconUrl, parameters.fetch),
+        beaconUrl,
+        now,
+        pubkeys,
         exitDeadline: BigInt(limits.exitDeadline),
-        available: active > exitingCount ? active - exitingCount : 0n,
-      };
-      basis.push({
-        part: "beacon chain",
-        seconds: 0,
-        detail: `From ${beaconUrl} (head slot ${headSlot}, epoch ${epoch}; spec values ${
-          fromNode.length > 0 ? `from /eth/v1/config/spec` : "mainnet (the node gave none)"
-        }): ${activeSet.length} active validators with ${formatEther(totalActive * GWEI)} ETH effective balance, so an exit churn of ${formatEther(churn * GWEI)} ETH per epoch (get_activation_exit_churn_limit); ${exiting.length} validators already in the exit queue, the last exiting at epoch ${queue.earliestExitEpoch}; a sweep cycle of ${sweepSlots} slots (${activeSet.length} validators / MAX_WITHDRAWALS_PER_PAYLOAD, ${registrySize} / MAX_VALIDATORS_PER_WITHDRAWALS_SWEEP); ${ours.length} protocol validators found by pubkey (KeyAdded events), ${exitingCount} exiting with ETH still to come.`,
+        named,
+        chain: { genesisTime: schedule.genesisTime, secondsPerSlot: schedule.secondsPerSlot },
       });
+      exits = beacon.exits;
+      inFlight.push(...beacon.inFlight);
+      basis.push({ part: "beacon chain", seconds: 0, detail: beacon.detail });
     } else {
       const spec = { ...MAINNET_BEACON_SPEC, SECONDS_PER_SLOT: schedule.secondsPerSlot };
       spec.SLOTS_PER_EPOCH = schedule.slotsPerEpoch;
       const churn = spec.MAX_PER_EPOCH_ACTIVATION_EXIT_CHURN_LIMIT;
       const sweepSlots = sweepCycleSlots(ASSUMED_SWEEP_VALIDATORS, ASSUMED_SWEEP_VALIDATORS, spec);
-      const [listHash, deadline] = exitList;
-      let named = 0n;
-      if (deadline > now) {
-        const sets = await getContractEvents(client, {
-          address: c.accounting,
-          abi: accountingAbi,
-          eventName: "ExitRequestsSet",
-          fromBlock,
-          toBlock: block.number,
-        });
-        const set = sets.reverse().find((e) => e.args.exitRequestsHash === listHash);
-        named = set?.args.count ?? 0n;
-      }
+      const count = named?.count ?? 0n;
       exits = {
         spec,
         beaconGenesis: schedule.genesisTime,
@@ -392,26 +352,24 @@ export async function estimateWaitingTime(
         churn,
         sweepSlots,
         exitDeadline: BigInt(limits.exitDeadline),
-        available: active > named ? active - named : 0n,
+        available: active > count ? active - count : 0n,
       };
-      if (named > 0n) {
+      if (named) {
         // Named by the last report and due by its deadline: counted as exits still to come.
-        const firstEpoch = (now - schedule.genesisTime) / (spec.SLOTS_PER_EPOCH * spec.SECONDS_PER_SLOT);
-        const epochSeconds = spec.SLOTS_PER_EPOCH * spec.SECONDS_PER_SLOT;
-        const delay =
-          (spec.MAX_SEED_LOOKAHEAD + 1n + spec.MIN_VALIDATOR_WITHDRAWABILITY_DELAY) * epochSeconds;
-        const queueEpochs = (named * (VALIDATOR_BALANCE_WEI / GWEI) + churn - 1n) / churn;
-        inFlight.push({
-          amount: named * VALIDATOR_BALANCE_WEI,
-          earliest: schedule.genesisTime + (firstEpoch + 1n) * epochSeconds + delay,
-          latest: deadline + delay + queueEpochs * epochSeconds + sweepSlots * spec.SECONDS_PER_SLOT,
-          detail: `${named} validators named by the last report's exit list (deadline ${iso(deadline)})`,
-        });
+        inFlight.push(
+          namedExitsArrival(
+            exits,
+            named.count,
+            now,
+            named.deadline,
+            `${named.count} validators named by the last report's exit list (deadline ${iso(named.deadline)})`,
+          ),
+        );
       }
       basis.push({
         part: "beacon chain",
         seconds: 0,
-        detail: `No beacon node given: mainnet spec constants (Electra), the exit churn at its cap of ${formatEther(churn * GWEI)} ETH per epoch (mainnet's active balance is far above the 16.7M ETH where it binds), an empty beacon exit queue ahead (a real backlog adds to both bounds), a sweep cycle of ${sweepSlots} slots sized for about ${ASSUMED_SWEEP_VALIDATORS} validators, and validators already exiting unknown except the ${named} named by an exit list still within its deadline.`,
+        detail: `No beacon node given: mainnet spec constants (Electra), the exit churn at its cap of ${formatEther(churn * GWEI)} ETH per epoch (mainnet's active balance is far above the 16.7M ETH where it binds), an empty beacon exit queue ahead (a real backlog adds to both bounds), a sweep cycle of ${sweepSlots} slots sized for about ${ASSUMED_SWEEP_VALIDATORS} validators, validators already exiting unknown except the ${count} named by an exit list still within its deadline, and every active protocol validator (OperatorRegistry.totalActiveValidators) able to exit at once.`,
       });
     }
 
@@ -517,22 +475,38 @@ function describe(inp: WaitingTimeInputs, early: PathResult, late: PathResult): 
   }
   const plan = late.plan;
   if (plan) {
-    const t = inp.exits;
-    const epochSeconds = t.spec.SLOTS_PER_EPOCH * t.spec.SECONDS_PER_SLOT;
     const underWay = inp.inFlight.reduce((sum, a) => sum + a.amount, 0n);
-    const exitAt = t.beaconGenesis + plan.exitEpoch * epochSeconds;
     parts.push({
       part: "exits named",
       seconds: 0,
       detail: `The ETH falls short by ${formatEther(inp.need - inp.bufferMin - inp.vault - underWay)} ETH (counting only the reserved buffer, the vault and exits under way): that report names ${plan.wanted} validators (32 ETH each)${
         plan.validators < plan.wanted ? `, but only ${plan.validators} protocol validators can exit` : ""
-      }.${early.plan ? ` Earliest path: ${early.plan.validators} validators, named at ${iso(early.plan.namedAt)}, ETH in the vault at ${iso(early.plan.arrival)}.` : " Earliest path: no exits needed."}`,
+      }.${
+        !early.plan
+          ? " Earliest path: no exits needed."
+          : early.plan.validators === 0n
+            ? " Earliest path: no protocol validator can exit either."
+            : ` Earliest path: ${early.plan.validators} validators, named at ${iso(early.plan.namedAt)}, ETH in the vault at ${iso(early.plan.arrival)}.`
+      }`,
     });
+  }
+  if (plan && plan.validators > 0n) {
+    const t = inp.exits;
+    const epochSeconds = t.spec.SLOTS_PER_EPOCH * t.spec.SECONDS_PER_SLOT;
+    const exitAt = t.beaconGenesis + plan.exitEpoch * epochSeconds;
     parts.push({
       part: "operator exit deadline",
       seconds: Number(t.exitDeadline),
       detail: `Operators exit named validators within ${Number(t.exitDeadline) / 3600} hours (Accounting.limits().exitDeadline), after which anyone forces the exit through EIP-7002; 0 on the earliest path.`,
     });
+    const eligibleWait = plan.initiatedAt - (plan.namedAt + t.exitDeadline);
+    if (eligibleWait > 0n) {
+      parts.push({
+        part: "exit eligibility",
+        seconds: Number(eligibleWait),
+        detail: `The validators named include some active for less than SHARD_COMMITTEE_PERIOD (${t.spec.SHARD_COMMITTEE_PERIOD} epochs): they can exit from ${iso(plan.initiatedAt)}.`,
+      });
+    }
     parts.push({
       part: "beacon exit queue",
       seconds: Number(exitAt - plan.initiatedAt),
@@ -557,7 +531,7 @@ function describe(inp: WaitingTimeInputs, early: PathResult, late: PathResult): 
   parts.push({
     part: "finalizing report",
     seconds:
-      lateFinal && plan
+      lateFinal && plan && plan.validators > 0n
         ? Number(lateFinal.deadlineTime - plan.arrival)
         : lateFinal
           ? Number(lateFinal.deadlineTime - first.deadlineTime)

@@ -23,6 +23,8 @@ export interface BeaconSpec {
   CHURN_LIMIT_QUOTIENT: bigint;
   /** Gwei. */
   EFFECTIVE_BALANCE_INCREMENT: bigint;
+  /** Epochs a validator must be active before it may exit. */
+  SHARD_COMMITTEE_PERIOD: bigint;
 }
 
 /** Mainnet preset and configuration (consensus-specs, Electra). */
@@ -37,6 +39,7 @@ export const MAINNET_BEACON_SPEC: Readonly<BeaconSpec> = Object.freeze({
   MAX_PER_EPOCH_ACTIVATION_EXIT_CHURN_LIMIT: 256_000_000_000n, // 256 ETH
   CHURN_LIMIT_QUOTIENT: 65_536n,
   EFFECTIVE_BALANCE_INCREMENT: 1_000_000_000n, // 1 ETH
+  SHARD_COMMITTEE_PERIOD: 256n, // ~27.3 hours
 });
 
 /** The larger of two bigints (`Math.max` takes numbers only). */

@@ -58,6 +58,12 @@ export interface ExitTerms {
   exitDeadline: bigint;
   /** Protocol validators a report can still name. */
   available: bigint;
+  /**
+   * The epoch from which each of the `available` validators may exit (activation epoch +
+   * SHARD_COMMITTEE_PERIOD), ascending; when given, a plan's exits start no earlier than the epoch
+   * of the last validator it needs. Unknown (no beacon node): no such wait.
+   */
+  exitableEpochs?: readonly bigint[] | undefined;
 }
 
 export interface WaitingTimeInputs {
@@ -99,11 +105,11 @@ export interface PathResult {
   plan: ExitPlan | null;
 }
 
-function epochTime(t: ExitTerms, epoch: bigint): bigint {
+export function epochTime(t: ExitTerms, epoch: bigint): bigint {
   return t.beaconGenesis + epoch * t.spec.SLOTS_PER_EPOCH * t.spec.SECONDS_PER_SLOT;
 }
 
-function epochAt(t: ExitTerms, time: bigint): bigint {
+export function epochAt(t: ExitTerms, time: bigint): bigint {
   if (time <= t.beaconGenesis) return 0n;
   return (time - t.beaconGenesis) / (t.spec.SLOTS_PER_EPOCH * t.spec.SECONDS_PER_SLOT);
 }
@@ -125,7 +131,10 @@ export function solvePath(inp: WaitingTimeInputs, path: "earliest" | "latest"): 
     const wanted = (shortfall + VALIDATOR_BALANCE_WEI - 1n) / VALIDATOR_BALANCE_WEI;
     const validators = minBig(wanted, t.available);
     const namedAt = early ? max(inp.now, first.refTime) : max(inp.now, first.deadlineTime);
-    const initiatedAt = namedAt + (early ? 0n : t.exitDeadline);
+    let initiatedAt = namedAt + (early ? 0n : t.exitDeadline);
+    // Validators younger than SHARD_COMMITTEE_PERIOD cannot exit yet: the plan waits for the last it needs.
+    const exitable = validators > 0n ? t.exitableEpochs?.[Number(validators) - 1] : undefined;
+    if (exitable !== undefined) initiatedAt = max(initiatedAt, epochTime(t, exitable));
     const balances = Array.from({ length: Number(validators) }, () => VALIDATOR_BALANCE_WEI / GWEI);
     const { exitEpochs } = computeExitEpochs(t.queue, epochAt(t, initiatedAt), balances, t.churn, t.spec);
     const exitEpoch = exitEpochs.reduce(max, 0n);
@@ -148,4 +157,29 @@ export function solvePath(inp: WaitingTimeInputs, path: "earliest" | "latest"): 
     w = nextReport(inp.schedule, w);
   }
   return { time: null, first, finalizing: null, plan };
+}
+
+/**
+ * The ETH of `count` validators a report named for exit and not exiting yet: earliest, every one
+ * exits now; latest, at the operators' `deadline` (Unix seconds), then the withdrawability delay
+ * and, for the latest, a full sweep cycle. Each behind the beacon exit queue of `t`.
+ */
+export function namedExitsArrival(
+  t: ExitTerms,
+  count: bigint,
+  now: bigint,
+  deadline: bigint,
+  detail: string,
+): Arrival {
+  const balances = Array.from({ length: Number(count) }, () => VALIDATOR_BALANCE_WEI / GWEI);
+  const arrival = (at: bigint) => {
+    const { exitEpochs } = computeExitEpochs(t.queue, epochAt(t, at), balances, t.churn, t.spec);
+    return epochTime(t, exitEpochs.reduce(max, 0n) + t.spec.MIN_VALIDATOR_WITHDRAWABILITY_DELAY);
+  };
+  return {
+    amount: count * VALIDATOR_BALANCE_WEI,
+    earliest: arrival(now),
+    latest: arrival(max(now, deadline)) + t.sweepSlots * t.spec.SECONDS_PER_SLOT,
+    detail,
+  };
 }
