@@ -19,3 +19,21 @@ export async function readMany<const contracts extends readonly unknown[]>(
     ...(deployed ? {} : { deployless: true }),
   }) as Promise<MulticallReturnType<contracts, false>>;
 }
+
+/**
+ * `readMany` that keeps going past failed reads: each result is `{ status, result }` or
+ * `{ status: "failure", error }` (e.g. a view that reverts for an unknown id). One `eth_call`.
+ */
+export async function readManySettled<const contracts extends readonly unknown[]>(
+  client: Client<Transport, Chain | undefined>,
+  contracts: contracts,
+  blockNumber?: bigint,
+): Promise<MulticallReturnType<contracts, true>> {
+  const deployed = client.chain?.contracts?.multicall3?.address;
+  return multicall(client, {
+    contracts: contracts as unknown as readonly ContractFunctionParameters[],
+    allowFailure: true,
+    blockNumber,
+    ...(deployed ? {} : { deployless: true }),
+  }) as Promise<MulticallReturnType<contracts, true>>;
+}
