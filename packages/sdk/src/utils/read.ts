@@ -21,10 +21,11 @@ export async function readMany<const contracts extends readonly unknown[]>(
 }
 
 /**
- * `readMany` that keeps going past failed reads: each result is `{ status, result }` or
- * `{ status: "failure", error }` (e.g. a view that reverts for an unknown id). One `eth_call`.
+ * `readMany` that keeps going when a read reverts: each entry is `{ status: "success", result }`
+ * or `{ status: "failure", error }`, so one view that reverts in some state (e.g. the committee's
+ * current frame before the first frame) does not cost a second round trip for the others.
  */
-export async function readManySettled<const contracts extends readonly unknown[]>(
+export async function tryReadMany<const contracts extends readonly unknown[]>(
   client: Client<Transport, Chain | undefined>,
   contracts: contracts,
   blockNumber?: bigint,

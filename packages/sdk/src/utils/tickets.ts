@@ -3,7 +3,7 @@ import { getLogs } from "viem/actions";
 import type { Deployment } from "../deployment.js";
 import { toTributaryError } from "../errors/decode.js";
 import { withdrawalQueueAbi } from "../generated/abis.js";
-import { readManySettled } from "./read.js";
+import { tryReadMany } from "./read.js";
 
 /** A ticket as `getRequestStatus` reports it, with its id. */
 export interface TicketStatus {
@@ -52,7 +52,7 @@ export async function readTicketStatuses(
   ids: readonly bigint[],
 ): Promise<{ tickets: TicketStatus[]; lastFinalizedRequestId: bigint; paused: boolean }> {
   type Settled = { status: "success" | "failure"; result?: unknown; error?: unknown };
-  const [last, paused, ...statuses] = (await readManySettled(client, [
+  const [last, paused, ...statuses] = (await tryReadMany(client, [
     { address: queue, abi: withdrawalQueueAbi, functionName: "lastFinalizedRequestId" },
     { address: queue, abi: withdrawalQueueAbi, functionName: "isPaused" },
     ...ids.map(
