@@ -1,4 +1,4 @@
-import { type Address, type Hex, parseAbi, parseSignature } from "viem";
+import { type Address, type Hex, parseSignature } from "viem";
 import { getBlock, signTypedData } from "viem/actions";
 import type {
   DeploymentNotFoundErrorType,
@@ -8,17 +8,20 @@ import type {
 } from "../errors/base.js";
 import { InvalidArgumentError } from "../errors/base.js";
 import { withErrors } from "../errors/decode.js";
+import { trETHAbi } from "../generated/abis.js";
 import { readMany } from "../utils/read.js";
 import { accountOf, checkAddress, type WriteClient } from "../utils/write.js";
 
 /** Seconds a permit stays valid by default: one hour. */
 export const DEFAULT_PERMIT_SECONDS = 3_600n;
 
-/** The ERC-2612 and ERC-5267 views a permit needs. */
-const permitViewsAbi = parseAbi([
-  "function nonces(address owner) view returns (uint256)",
-  "function eip712Domain() view returns (bytes1 fields, string name, string version, uint256 chainId, address verifyingContract, bytes32 salt, uint256[] extensions)",
-]);
+/**
+ * The ERC-2612 and ERC-5267 views a permit needs, as trETH declares them (the standard signatures,
+ * so they read any token that has them).
+ */
+const permitViewsAbi = trETHAbi.filter(
+  (item) => item.type === "function" && (item.name === "nonces" || item.name === "eip712Domain"),
+);
 
 export type SignPermitParameters = {
   /** The ERC-2612 token (trETH, or a WETH with permit). */
