@@ -2,6 +2,54 @@
 // (the package has no side effects, so bundlers keep only that).
 
 export {
+  type AddKeysErrorType,
+  type AddKeysParameters,
+  type AddKeysReturnType,
+  addKeys,
+  estimateAddKeysGas,
+  type SimulateAddKeysReturnType,
+  simulateAddKeys,
+} from "./actions/addKeys.js";
+export {
+  type CastVoteErrorType,
+  type CastVoteParameters,
+  type CastVoteReturnType,
+  castVote,
+  estimateCastVoteGas,
+  type SimulateCastVoteReturnType,
+  simulateCastVote,
+  VOTE_SUPPORT,
+} from "./actions/castVote.js";
+export {
+  type ClaimErrorType,
+  type ClaimParameters,
+  type ClaimReturnType,
+  claim,
+  estimateClaimGas,
+  type SimulateClaimReturnType,
+  simulateClaim,
+} from "./actions/claim.js";
+export {
+  type ClaimAllErrorType,
+  type ClaimAllParameters,
+  type ClaimAllReturnType,
+  claimAll,
+  estimateClaimAllGas,
+  type SimulateClaimAllReturnType,
+  simulateClaimAll,
+} from "./actions/claimAll.js";
+export {
+  type ClaimCommissionErrorType,
+  type ClaimCommissionParameters,
+  type ClaimCommissionReturnType,
+  claimCommission,
+  commissionLeaf,
+  estimateClaimCommissionGas,
+  processProof,
+  type SimulateClaimCommissionReturnType,
+  simulateClaimCommission,
+} from "./actions/claimCommission.js";
+export {
   type ConvertToAssetsErrorType,
   type ConvertToAssetsParameters,
   type ConvertToAssetsReturnType,
@@ -13,6 +61,44 @@ export {
   type ConvertToSharesReturnType,
   convertToShares,
 } from "./actions/convertToShares.js";
+export {
+  type DelegateErrorType,
+  type DelegateParameters,
+  type DelegateReturnType,
+  delegate,
+  estimateDelegateGas,
+  type SimulateDelegateReturnType,
+  simulateDelegate,
+} from "./actions/delegate.js";
+export {
+  type DelegateBySigErrorType,
+  type DelegateBySigParameters,
+  type DelegateBySigReturnType,
+  delegateBySig,
+  estimateDelegateBySigGas,
+  type SignedDelegation,
+  type SimulateDelegateBySigReturnType,
+  signDelegation,
+  simulateDelegateBySig,
+} from "./actions/delegateBySig.js";
+export {
+  type DepositBondErrorType,
+  type DepositBondParameters,
+  type DepositBondReturnType,
+  depositBond,
+  estimateDepositBondGas,
+  type SimulateDepositBondReturnType,
+  simulateDepositBond,
+} from "./actions/depositBond.js";
+export {
+  type DepositWethErrorType,
+  type DepositWethParameters,
+  type DepositWethReturnType,
+  depositWeth,
+  estimateDepositWethGas,
+  type SimulateDepositWethReturnType,
+  simulateDepositWeth,
+} from "./actions/depositWeth.js";
 export {
   type BasisPart,
   type EstimateWaitingTimeErrorType,
@@ -82,6 +168,62 @@ export {
   type Ticket,
 } from "./actions/getTickets.js";
 export {
+  estimateRegisterOperatorGas,
+  type RegisterOperatorErrorType,
+  type RegisterOperatorParameters,
+  type RegisterOperatorReturnType,
+  registerOperator,
+  type SimulateRegisterOperatorReturnType,
+  simulateRegisterOperator,
+} from "./actions/registerOperator.js";
+export {
+  estimateRequestRedeemGas,
+  type RequestRedeemErrorType,
+  type RequestRedeemParameters,
+  type RequestRedeemReturnType,
+  requestRedeem,
+  type SimulateRequestRedeemReturnType,
+  simulateRequestRedeem,
+} from "./actions/requestRedeem.js";
+export {
+  estimateSetCommissionGas,
+  type SetCommissionErrorType,
+  type SetCommissionParameters,
+  type SetCommissionReturnType,
+  type SimulateSetCommissionReturnType,
+  setCommission,
+  simulateSetCommission,
+} from "./actions/setCommission.js";
+export {
+  DEFAULT_PERMIT_SECONDS,
+  type SignedPermit,
+  type SignPermitErrorType,
+  type SignPermitParameters,
+  type SignPermitReturnType,
+  signPermit,
+  supportsPermit,
+} from "./actions/signPermit.js";
+// Writes: each action sends one transaction (or the approval/permit it needs first) and has a
+// simulate and a gas estimate beside it.
+export {
+  estimateStakeGas,
+  type SimulateStakeReturnType,
+  type StakeErrorType,
+  type StakeParameters,
+  type StakeReturnType,
+  simulateStake,
+  stake,
+} from "./actions/stake.js";
+export {
+  estimateTransferTicketGas,
+  type SimulateTransferTicketReturnType,
+  simulateTransferTicket,
+  type TransferTicketErrorType,
+  type TransferTicketParameters,
+  type TransferTicketReturnType,
+  transferTicket,
+} from "./actions/transferTicket.js";
+export {
   type Deployment,
   type DeploymentContracts,
   type DeploymentHandover,
@@ -105,4 +247,12 @@ export {
   isContractError,
 } from "./errors/contract.js";
 export { toTributaryError } from "./errors/decode.js";
+export {
+  InsufficientFundsError,
+  type InsufficientFundsErrorType,
+  NothingToClaimError,
+  type NothingToClaimErrorType,
+} from "./errors/precheck.js";
+export { errorSentences } from "./errors/sentences.js";
 export type { Operator } from "./utils/operators.js";
+export type { ContractCall, WriteClient, WriteRequest } from "./utils/write.js";
