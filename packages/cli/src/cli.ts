@@ -55,7 +55,7 @@ program
   )
   .option("--json", "print only machine-readable JSON (amounts in wei, as decimal strings)", false)
   .option("-y, --yes", "send transactions without asking", false)
-  .showHelpAfterError("(run tributary --help for usage)")
+  .showHelpAfterError(json ? false : "(run tributary --help for usage)")
   .addHelpText(
     "after",
     `
@@ -71,6 +71,16 @@ Examples (local chain from \`npm start\`):
   tributary --dev-account 5 claim --all`,
   );
 
+// Set before the commands are made: they copy these settings from the program.
+program.exitOverride();
+if (json) {
+  program.configureOutput({
+    outputError: (message) =>
+      process.stderr.write(
+        `${JSON.stringify({ error: { name: "UsageError", message: message.replace(/^error: /, "").trim(), exitCode: ExitCode.usage } })}\n`,
+      ),
+  });
+}
 program
   .command("stake")
   .description("stake ETH for trETH")
@@ -94,6 +104,7 @@ program
   .argument("[requestId...]", "ticket ids to claim")
   .option("--all", "claim every claimable ticket of the account", false)
   .option("--receiver <address>", "who receives the ETH (default: the account)")
+  .option("--weth", "pay WETH instead of ETH (several tickets then go in one transaction)", false)
   .action((ids: string[], _options, command: Command) =>
     run(async () => (await import("./commands/claim.js")).claim(ids, optionsOf(command)), true),
   );
@@ -155,15 +166,6 @@ program
     run(async () => (await import("./commands/oracle.js")).oracleStatus(optionsOf(command))),
   );
 
-program.exitOverride();
-if (json) {
-  program.configureOutput({
-    outputError: (message) =>
-      process.stderr.write(
-        `${JSON.stringify({ error: { name: "UsageError", message: message.replace(/^error: /, "").trim(), exitCode: ExitCode.usage } })}\n`,
-      ),
-  });
-}
 try {
   await program.parseAsync();
 } catch (error) {

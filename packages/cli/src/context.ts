@@ -2,7 +2,7 @@
  * What a command runs against: a client on the RPC endpoint (JSON-RPC batching on, so that
  * concurrent reads share one round trip), the chain id checked against --chain, and the deployment.
  */
-import { type Deployment, InvalidArgumentError, RpcError, toTributaryError } from "@tributary/sdk";
+import { type Deployment, RpcError, toTributaryError } from "@tributary/sdk";
 import { loadDeployment } from "@tributary/sdk/node";
 import { type Chain, createPublicClient, http, type PublicClient, type Transport } from "viem";
 import { refused, usageError } from "./exit.js";
@@ -50,8 +50,15 @@ function parseRpcUrl(text: string): string {
   return text;
 }
 
-/** Connects: one `eth_chainId` round trip, then the deployment from --deployment or deployments/. */
-export async function connect(options: GlobalOptions): Promise<Context> {
+/**
+ * Connects: one `eth_chainId` round trip, checked against --chain; then `beforeDeployment` (the
+ * account, so that a development key is refused on a public chain before anything else); then the
+ * deployment from --deployment or deployments/.
+ */
+export async function connect(
+  options: GlobalOptions,
+  beforeDeployment?: (chainId: number) => Promise<void>,
+): Promise<Context> {
   const rpcUrl = parseRpcUrl(options.rpcUrl);
   const expected = options.chain === undefined ? undefined : parseChainId(options.chain);
   // Two quick retries: enough for a hiccup, short enough that a node that is down is said so at once.
@@ -66,6 +73,7 @@ export async function connect(options: GlobalOptions): Promise<Context> {
   if (expected !== undefined && chainId !== expected) {
     throw refused(`Wrong network: ${rpcUrl} is chain ${chainId}, but --chain asks for chain ${expected}.`);
   }
+  await beforeDeployment?.(chainId);
   let deployment: Deployment;
   if (options.deployment) {
     deployment = loadDeployment({ file: options.deployment });
@@ -80,9 +88,4 @@ export async function connect(options: GlobalOptions): Promise<Context> {
   const chain = chainOf(chainId, rpcUrl);
   const client = createPublicClient({ chain, transport }) as PublicClient<Transport, Chain>;
   return { options, rpcUrl, chain, client, transport, deployment };
-}
-
-/** Throws the SDK's InvalidArgumentError for an option that needs a value it lacks. */
-export function requireArgument(value: unknown, argument: string, sentence: string): void {
-  if (value === undefined) throw new InvalidArgumentError(argument, sentence);
 }

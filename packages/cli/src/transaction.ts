@@ -29,8 +29,11 @@ export interface SignerContext extends Context {
 
 /** Connects and resolves the signing account. */
 export async function connectSigner(options: GlobalOptions): Promise<SignerContext> {
-  const context = await connect(options);
-  const account = await resolveAccount(options, context.chain.id);
+  let account: LocalAccount | undefined;
+  const context = await connect(options, async (chainId) => {
+    account = await resolveAccount(options, chainId);
+  });
+  if (!account) throw new Error("unreachable: connect resolves the account before returning");
   const wallet = createWalletClient({ account, chain: context.chain, transport: context.transport });
   return { ...context, account, wallet };
 }
@@ -42,17 +45,23 @@ export interface PlannedTransaction {
   to: { name: string; address: Address };
   /** ETH sent with it, wei. */
   value: bigint;
+  /** Transactions it takes (a claim of several tickets in ETH is one per ticket). */
+  transactions?: number;
   /** The SDK's estimate (it simulates the call: a refusal by the protocol throws here, before anything is sent). */
   estimateGas(): Promise<bigint>;
-  /** The SDK's write: returns the hash. */
-  send(): Promise<Hash>;
+  /** The SDK's write: the hash, or the hashes in the order sent. */
+  send(): Promise<Hash | readonly Hash[]>;
 }
 
 export interface SentTransaction {
-  hash: Hash;
+  hashes: Hash[];
+  receipts: TransactionReceipt[];
+  /** The last receipt (the only one, mostly). */
   receipt: TransactionReceipt;
   gasEstimate: bigint;
-  /** gasUsed x effectiveGasPrice, wei. */
+  /** Gas used by all of them. */
+  gasUsed: bigint;
+  /** Sum of gasUsed x effectiveGasPrice, wei. */
   fee: bigint;
 }
 
@@ -70,8 +79,10 @@ export async function execute(context: SignerContext, tx: PlannedTransaction): P
       `${account.address} holds ${formatEth(balance)} ETH, less than the ${formatEth(tx.value + maxFee)} ETH this needs (${formatEth(tx.value)} ETH sent and up to ${formatEth(maxFee)} ETH of gas).`,
     );
   }
+  const count = tx.transactions ?? 1;
   const preview = [
     tx.description,
+    ...(count > 1 ? [`  sent as     ${count} transactions, one after the other`] : []),
     `  from        ${account.address}`,
     `  to          ${tx.to.name} ${tx.to.address}`,
     `  ETH value   ${formatEth(tx.value)} ETH`,
@@ -88,31 +99,55 @@ export async function execute(context: SignerContext, tx: PlannedTransaction): P
     if (!(await confirm("Send?"))) throw refused("Not sent: you declined.");
   }
   progress.sent = true;
-  const hash = await tx.send();
-  const receipt = await withSpinner(
-    `Waiting for ${hash} to be included`,
-    client.waitForTransactionReceipt({ hash }),
-  );
-  if (receipt.status !== "success") {
-    throw refused(`The transaction ${hash} reverted in block ${receipt.blockNumber}.`);
+  const sent = await tx.send();
+  const hashes = typeof sent === "string" ? [sent] : [...sent];
+  const receipts: TransactionReceipt[] = [];
+  for (const hash of hashes) {
+    const receipt = await withSpinner(
+      `Waiting for ${hash} to be included`,
+      client.waitForTransactionReceipt({ hash }),
+    );
+    if (receipt.status !== "success") {
+      throw refused(`The transaction ${hash} reverted in block ${receipt.blockNumber}.`);
+    }
+    receipts.push(receipt);
   }
-  return { hash, receipt, gasEstimate, fee: receipt.gasUsed * receipt.effectiveGasPrice };
+  const receipt = receipts.at(-1);
+  if (!receipt) throw new Error("the write returned no transaction hash");
+  return {
+    hashes,
+    receipts,
+    receipt,
+    gasEstimate,
+    gasUsed: receipts.reduce((sum, r) => sum + r.gasUsed, 0n),
+    fee: receipts.reduce((sum, r) => sum + r.gasUsed * r.effectiveGasPrice, 0n),
+  };
+}
+
+/** Every log of every receipt. */
+export function logsOf(sent: SentTransaction) {
+  return sent.receipts.flatMap((r) => r.logs);
 }
 
 /** The JSON every write command prints about its transaction. */
 export function transactionJson(sent: SentTransaction) {
   return {
-    hash: sent.hash,
+    hash: sent.receipt.transactionHash,
+    ...(sent.hashes.length > 1 ? { hashes: sent.hashes } : {}),
     from: sent.receipt.from,
     blockNumber: sent.receipt.blockNumber,
     gasEstimate: sent.gasEstimate,
-    gasUsed: sent.receipt.gasUsed,
+    gasUsed: sent.gasUsed,
     effectiveGasPrice: sent.receipt.effectiveGasPrice,
     fee: sent.fee,
   };
 }
 
-/** "in block 123, gas 55,670 (fee 0.000055 ETH)". */
+/** "in block 123, gas 55,670 (fee 0.000055 ETH)"; for several: "in 2 transactions up to block 124, ...". */
 export function inclusionWords(sent: SentTransaction): string {
-  return `in block ${sent.receipt.blockNumber}, gas ${formatInt(sent.receipt.gasUsed)} (fee ${formatEth(sent.fee)} ETH)`;
+  const where =
+    sent.receipts.length > 1
+      ? `in ${sent.receipts.length} transactions up to block ${sent.receipt.blockNumber}`
+      : `in block ${sent.receipt.blockNumber}`;
+  return `${where}, gas ${formatInt(sent.gasUsed)} (fee ${formatEth(sent.fee)} ETH)`;
 }

@@ -86,7 +86,12 @@ export async function decryptKeystore(
     const r = numberField(params, "r", file);
     const p = numberField(params, "p", file);
     // scrypt needs 128 * n * r bytes; node's default cap (32 MiB) is below the standard n = 2^18.
-    derived = await scryptAsync(secret, salt, dklen, { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 });
+    try {
+      derived = await scryptAsync(secret, salt, dklen, { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 });
+    } catch (cause) {
+      // OpenSSL also refuses n >= 2^(16 r), e.g. n = 2^18 with r = 1.
+      throw invalid(file, `its scrypt parameters (n ${n}, r ${r}, p ${p}) are refused: ${(cause as Error).message}`);
+    }
   } else {
     if (params.prf !== "hmac-sha256")
       throw invalid(file, `pbkdf2 prf ${String(params.prf)} is not hmac-sha256`);

@@ -6,7 +6,7 @@ import { formatEth } from "../format.js";
 import type { GlobalOptions } from "../options.js";
 import { output } from "../output.js";
 import { parseAmount } from "../parse.js";
-import { connectSigner, execute, inclusionWords, transactionJson } from "../transaction.js";
+import { connectSigner, execute, inclusionWords, logsOf, transactionJson } from "../transaction.js";
 
 /**
  * `tributary unstake <trETH|all>`: requests the redemption of trETH (ERC-7540 `requestRedeem`);
@@ -41,7 +41,7 @@ export async function unstake(amountText: string, options: GlobalOptions): Promi
     estimateGas: () => estimateRequestRedeemGas(wallet, parameters),
     send: () => requestRedeem(wallet, parameters),
   });
-  const [request] = parseEventLogs({ abi: trETHAbi, logs: sent.receipt.logs, eventName: "RedeemRequest" });
+  const [request] = parseEventLogs({ abi: trETHAbi, logs: logsOf(sent), eventName: "RedeemRequest" });
   const requestId = request?.args.requestId;
   output(
     options,
