@@ -2,11 +2,77 @@
 // (the package has no side effects, so bundlers keep only that).
 
 export {
+  type ConvertToAssetsErrorType,
+  type ConvertToAssetsParameters,
+  type ConvertToAssetsReturnType,
+  convertToAssets,
+} from "./actions/convertToAssets.js";
+export {
+  type ConvertToSharesErrorType,
+  type ConvertToSharesParameters,
+  type ConvertToSharesReturnType,
+  convertToShares,
+} from "./actions/convertToShares.js";
+export {
+  type AprPoint,
+  type AprReport,
+  type AprWindow,
+  type GetAprErrorType,
+  type GetAprParameters,
+  type GetAprReturnType,
+  getApr,
+  SECONDS_PER_YEAR,
+} from "./actions/getApr.js";
+export {
+  type CommitteeMember,
+  type GetCommitteeErrorType,
+  type GetCommitteeParameters,
+  type GetCommitteeReturnType,
+  getCommittee,
+} from "./actions/getCommittee.js";
+export {
+  type GetOperatorErrorType,
+  type GetOperatorParameters,
+  type GetOperatorReturnType,
+  getOperator,
+} from "./actions/getOperator.js";
+export {
+  type GetOperatorsErrorType,
+  type GetOperatorsParameters,
+  type GetOperatorsReturnType,
+  getOperators,
+} from "./actions/getOperators.js";
+export {
+  type GetPositionErrorType,
+  type GetPositionParameters,
+  type GetPositionReturnType,
+  getPosition,
+} from "./actions/getPosition.js";
+export {
+  type GetQueueStateErrorType,
+  type GetQueueStateParameters,
+  type GetQueueStateReturnType,
+  getQueueState,
+} from "./actions/getQueueState.js";
+export {
   type GetRateErrorType,
   type GetRateParameters,
   type GetRateReturnType,
   getRate,
 } from "./actions/getRate.js";
+export {
+  type GetStakeLimitErrorType,
+  type GetStakeLimitParameters,
+  type GetStakeLimitReturnType,
+  getStakeLimit,
+} from "./actions/getStakeLimit.js";
+export {
+  type GetTicketsErrorType,
+  type GetTicketsParameters,
+  type GetTicketsReturnType,
+  getTickets,
+  type Ticket,
+} from "./actions/getTickets.js";
 export {
   type Deployment,
   type DeploymentContracts,
@@ -31,3 +97,4 @@ export {
   isContractError,
 } from "./errors/contract.js";
 export { toTributaryError } from "./errors/decode.js";
+export type { Operator } from "./utils/operators.js";

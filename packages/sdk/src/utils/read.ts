@@ -19,3 +19,22 @@ export async function readMany<const contracts extends readonly unknown[]>(
     ...(deployed ? {} : { deployless: true }),
   }) as Promise<MulticallReturnType<contracts, false>>;
 }
+
+/**
+ * `readMany` that keeps going when a read reverts: each entry is `{ status: "success", result }`
+ * or `{ status: "failure", error }`, so one view that reverts in some state (e.g. the committee's
+ * current frame before the first frame) does not cost a second round trip for the others.
+ */
+export async function tryReadMany<const contracts extends readonly unknown[]>(
+  client: Client<Transport, Chain | undefined>,
+  contracts: contracts,
+  blockNumber?: bigint,
+): Promise<MulticallReturnType<contracts, true>> {
+  const deployed = client.chain?.contracts?.multicall3?.address;
+  return multicall(client, {
+    contracts: contracts as unknown as readonly ContractFunctionParameters[],
+    allowFailure: true,
+    blockNumber,
+    ...(deployed ? {} : { deployless: true }),
+  }) as Promise<MulticallReturnType<contracts, true>>;
+}
