@@ -50,7 +50,7 @@ export async function status(addressText: string | undefined, options: StatusOpt
       `Rate             1 trETH = ${formatEth(rate.ethPerTrETH)} ETH`,
       `APR              7-day ${percentOr(apr.apr7d)}, 30-day ${percentOr(apr.apr30d)}, since inception ${percentOr(apr.aprSinceInception)}`,
       `                 method: ${apr.method}`,
-      `Stake limit      ${limit.paused ? "staking is paused" : `${formatEth(limit.available)} ETH can be staked now (daily cap ${formatEth(limit.dailyCap)} ETH)`}`,
+      `Stake limit      ${limit.paused ? "staking is paused" : limit.unlimited ? "none (no daily cap)" : `${formatEth(limit.available)} ETH can be staked now (daily cap ${formatEth(limit.dailyCap)} ETH, refilling over the day)`}`,
     ];
     if (waits.length) lines.push("Pending tickets");
     for (const wait of waits) {
