@@ -6,7 +6,7 @@
  *
  *   npm run bench -w @tributary/cli            (last line: JSON)
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, request } from "node:http";
 import { tmpdir } from "node:os";
@@ -28,13 +28,25 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-/** Wall time of one run of the binary, ms; fails loudly if the run fails. */
-function timeRun(args: string[]): number {
-  const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`tributary ${args.join(" ")} failed: ${result.stderr}`);
-  return ms;
+/**
+ * Wall time of one run of the binary, ms (spawned asynchronously: the counting proxy runs in this
+ * process); fails loudly if the run fails.
+ */
+function timeRun(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once("error", reject);
+    child.once("close", (code) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (code !== 0) reject(new Error(`tributary ${args.join(" ")} failed: ${stderr}`));
+      else resolve(ms);
+    });
+  });
 }
 
 /** A proxy in front of the node that counts HTTP requests and the JSON-RPC calls in them. */
@@ -64,7 +76,8 @@ async function countingProxy(target: string) {
   };
 }
 
-const help = Array.from({ length: HELP_RUNS }, () => timeRun(["--help"]));
+const help: number[] = [];
+for (let i = 0; i < HELP_RUNS; i++) help.push(await timeRun(["--help"]));
 
 const t = await startTestProtocol();
 try {
@@ -101,7 +114,7 @@ try {
   let perRun = { requests: 0, calls: 0 };
   for (let i = 0; i < STATUS_RUNS; i++) {
     const before = { ...proxy.counts };
-    status.push(timeRun(args));
+    status.push(await timeRun(args));
     perRun = { requests: proxy.counts.requests - before.requests, calls: proxy.counts.calls - before.calls };
   }
   await proxy.close();
