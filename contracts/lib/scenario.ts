@@ -1,3 +1,4 @@
+import { depositContractAbi } from "@tributary/sdk/abis";
 import {
   type Abi,
   type AbiParameter,
@@ -216,7 +217,7 @@ export class Scenario {
       const counts = ids.map(() => 1n);
       const depositRoot = await this.read<Hex>(
         this.contracts.depositContract,
-        depositRootAbi,
+        depositContractAbi,
         "get_deposit_root",
       );
       const nonce = await this.read<bigint>(depositSecurity, this.abis.security, "depositNonce");
@@ -391,13 +392,3 @@ export class Scenario {
     return this.read<bigint>(withdrawalQueue, loadArtifact("WithdrawalQueue").abi, "lastRequestId");
   }
 }
-
-const depositRootAbi = [
-  {
-    type: "function",
-    name: "get_deposit_root",
-    stateMutability: "view",
-    inputs: [],
-    outputs: [{ type: "bytes32" }],
-  },
-] as const satisfies Abi;

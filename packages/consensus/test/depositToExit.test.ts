@@ -4,11 +4,11 @@ import { getClient } from "@lodestar/api";
 import { DOMAIN_DEPOSIT, DOMAIN_VOLUNTARY_EXIT, SLOTS_PER_EPOCH } from "@lodestar/params";
 import { computeDomain, computeSigningRoot, interopSecretKey, ZERO_HASH } from "@lodestar/state-transition";
 import { type fulu, ssz } from "@lodestar/types";
+import { depositContractAbi } from "@tributary/sdk/abis";
 import { createWalletClient, http, publicActions } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { DEVNET_TIMING, MAINNET_DEPOSIT_CONTRACT } from "../src/config.js";
-import { depositContractArtifact } from "../src/el/depositContract.js";
 import { JsonRpcExecutionLayer } from "../src/el/jsonRpcExecution.js";
 import { httpTransport } from "../src/el/rpc.js";
 import { createLogger } from "../src/log.js";
@@ -63,7 +63,6 @@ describe("deposit on the EVM to full withdrawal on the EVM", () => {
       chain: foundry,
       transport: http(anvil.url),
     }).extend(publicActions);
-    const abi = depositContractArtifact().abi as never;
     const api = getClient({ baseUrl: t.node.apiUrl ?? "" }, { config });
 
     const spec = (await api.config.getSpec()).value();
@@ -89,7 +88,7 @@ describe("deposit on the EVM to full withdrawal on the EVM", () => {
       const root = ssz.phase0.DepositData.hashTreeRoot({ ...message, signature });
       const hash = await wallet.writeContract({
         address: MAINNET_DEPOSIT_CONTRACT,
-        abi,
+        abi: depositContractAbi,
         functionName: "deposit",
         args: [hex(pubkey), hex(withdrawalCredentials), hex(signature), hex(root)],
         value: BigInt(AMOUNT_GWEI) * GWEI,

@@ -14,6 +14,13 @@ export {
   convertToShares,
 } from "./actions/convertToShares.js";
 export {
+  type BasisPart,
+  type EstimateWaitingTimeErrorType,
+  type EstimateWaitingTimeParameters,
+  type EstimateWaitingTimeReturnType,
+  estimateWaitingTime,
+} from "./actions/estimateWaitingTime.js";
+export {
   type AprPoint,
   type AprReport,
   type AprWindow,
@@ -54,6 +61,7 @@ export {
   type GetQueueStateReturnType,
   getQueueState,
 } from "./actions/getQueueState.js";
+
 export {
   type GetRateErrorType,
   type GetRateParameters,

@@ -7,7 +7,8 @@ const TREE_DEPTH = 32;
 /** Storage layout of DepositContract.sol: branch[32] at 0..31, deposit_count at 32, zero_hashes[32] at 33..64. */
 const ZERO_HASHES_FIRST_SLOT = 33;
 
-type Artifact = { deployedBytecode: Hex; abi: unknown[] };
+/** Runtime code only: callers take the ABI from the SDK (`depositContractAbi` from `@tributary/sdk/abis`). */
+type Artifact = { deployedBytecode: Hex };
 
 let artifact: Artifact | undefined;
 
