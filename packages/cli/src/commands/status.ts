@@ -55,11 +55,13 @@ export async function status(addressText: string | undefined, options: StatusOpt
     if (waits.length) lines.push("Pending tickets");
     for (const wait of waits) {
       const ticket = pending.find((t) => t.requestId === wait.requestId);
-      lines.push(
-        `  #${wait.requestId}  ${formatEth(ticket?.assets ?? 0n)} ETH, claimable in ${formatDuration(wait.minSeconds)} to ${formatDuration(wait.maxSeconds)} (${formatTime(wait.earliest)} to ${formatTime(wait.latest)})`,
-      );
-      for (const part of wait.basis)
-        lines.push(`      ${part.part}: ${formatDuration(part.seconds)}, ${part.detail}`);
+      const range = Number.isFinite(wait.maxSeconds)
+        ? `claimable in ${formatDuration(wait.minSeconds)} to ${formatDuration(wait.maxSeconds)} (${formatTime(wait.earliest)} to ${formatTime(wait.latest)})`
+        : `claimable in ${formatDuration(wait.minSeconds)} at the earliest; no upper bound found from the data`;
+      lines.push(`  #${wait.requestId}  ${formatEth(ticket?.assets ?? 0n)} ETH, ${range}`);
+      for (const part of wait.basis) {
+        lines.push(`      ${part.part}${part.seconds ? ` (+${formatDuration(part.seconds)})` : ""}: ${part.detail}`);
+      }
     }
     if (finalized.length) {
       lines.push(
