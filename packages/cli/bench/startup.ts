@@ -60,7 +60,10 @@ async function countingProxy(target: string) {
       const body = Buffer.concat(chunks);
       counts.requests++;
       const parsed = JSON.parse(body.toString()) as unknown;
-      counts.calls += Array.isArray(parsed) ? parsed.length : 1;
+      const calls = (Array.isArray(parsed) ? parsed : [parsed]) as { method: string }[];
+      counts.calls += calls.length;
+      // BENCH_TRACE=1 prints the methods of each round trip.
+      if (process.env.BENCH_TRACE) console.log(`  round trip: ${calls.map((c) => c.method).join(", ")}`);
       const upstream = request(target, { method: "POST", headers: { "content-type": "application/json" } }, (up) => {
         res.writeHead(up.statusCode ?? 502, { "content-type": "application/json" });
         up.pipe(res);

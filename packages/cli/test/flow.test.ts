@@ -85,6 +85,21 @@ describe("tributary: stake, status, unstake, claim", () => {
     assert.equal(out.stakeLimit.paused, false, "staking open");
   });
 
+  it("delegates the votes to the account itself", async () => {
+    const result = await t.cli([...account, "--json", "--yes", "delegate", user]);
+    assert.equal(result.code, 0, show(result));
+    const out = parseJson<{ action: string; delegatee: string; votes: string }>(result);
+    assert.equal(out.delegatee, user, "delegatee");
+    const votes = await t.local.publicClient.readContract({
+      address: t.deployment.contracts.token,
+      abi: trETHAbi,
+      functionName: "getVotes",
+      args: [user],
+    });
+    assert.equal(votes, await trETH(), "voting power = balance");
+    assert.equal(BigInt(out.votes), votes, "the votes it reported");
+  });
+
   it("unstakes into tickets, with an estimated wait for each", async () => {
     const shares = await trETH();
     const result = await t.cli([...account, "--yes", "unstake", "0.5"]);
