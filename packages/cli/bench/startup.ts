@@ -64,10 +64,14 @@ async function countingProxy(target: string) {
       counts.calls += calls.length;
       // BENCH_TRACE=1 prints the methods of each round trip.
       if (process.env.BENCH_TRACE) console.log(`  round trip: ${calls.map((c) => c.method).join(", ")}`);
-      const upstream = request(target, { method: "POST", headers: { "content-type": "application/json" } }, (up) => {
-        res.writeHead(up.statusCode ?? 502, { "content-type": "application/json" });
-        up.pipe(res);
-      });
+      const upstream = request(
+        target,
+        { method: "POST", headers: { "content-type": "application/json" } },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, { "content-type": "application/json" });
+          up.pipe(res);
+        },
+      );
       upstream.end(body);
     });
   });

@@ -57,7 +57,11 @@ describe("tributary: accounts", () => {
       env: { TRIBUTARY_KEYSTORE_PASSWORD: PASSWORD },
     });
     assert.equal(result.code, 0, show(result));
-    assert.equal(parseJson<{ from: string }>(result).from.toLowerCase(), address.toLowerCase(), "signed by it");
+    assert.equal(
+      parseJson<{ from: string }>(result).from.toLowerCase(),
+      address.toLowerCase(),
+      "signed by it",
+    );
     assert.ok(!`${result.stdout}${result.stderr}`.includes(key.slice(2)), "the key is not printed");
   });
 

@@ -71,9 +71,22 @@ describe("tributary: bad input gets a sentence, an exit code, and nothing is sen
     );
     const other = join(t.dir, "5.json");
     writeFileSync(other, JSON.stringify({ ...t.deployment, chainId: 5 }));
-    const result = await runCli(["--rpc-url", t.local.url, "--deployment", other, ...account, "--yes", "stake", "1"]);
+    const result = await runCli([
+      "--rpc-url",
+      t.local.url,
+      "--deployment",
+      other,
+      ...account,
+      "--yes",
+      "stake",
+      "1",
+    ]);
     assert.equal(result.code, 3, show(result));
-    assert.match(result.stderr, /the deployment .*5\.json is for chain 5, but .* is chain 31337/, show(result));
+    assert.match(
+      result.stderr,
+      /the deployment .*5\.json is for chain 5, but .* is chain 31337/,
+      show(result),
+    );
   });
 
   it("above the stake limit, with the amount available", async () => {
@@ -86,7 +99,9 @@ describe("tributary: bad input gets a sentence, an exit code, and nothing is sen
     await refuses(
       [...account, "--yes", "stake", "150"],
       3,
-      new RegExp(`above the stake limit: ${formatEther(available).replace(".", "\\.")} ETH can be staked now`),
+      new RegExp(
+        `above the stake limit: ${formatEther(available).replace(".", "\\.")} ETH can be staked now`,
+      ),
     );
   });
 
@@ -96,7 +111,11 @@ describe("tributary: bad input gets a sentence, an exit code, and nothing is sen
     const requested = await t.cli([...account, "--yes", "--json", "unstake", "0.5"]);
     assert.equal(requested.code, 0, show(requested));
     const { requestId } = JSON.parse(requested.stdout) as { requestId: string };
-    await refuses([...account, "--yes", "claim", requestId], 3, new RegExp(`request ${requestId} is not finalized yet`));
+    await refuses(
+      [...account, "--yes", "claim", requestId],
+      3,
+      new RegExp(`request ${requestId} is not finalized yet`),
+    );
     await refuses([...account, "--yes", "claim", "--all"], 3, /no claimable ticket|no finalized ticket/);
   });
 
@@ -108,11 +127,17 @@ describe("tributary: bad input gets a sentence, an exit code, and nothing is sen
     const port = await freePort();
     const result = await runCli(["--rpc-url", `http://127.0.0.1:${port}`, ...account, "--yes", "stake", "1"]);
     assert.equal(result.code, 4, show(result));
-    assert.match(result.stderr, new RegExp(`The RPC endpoint http://127.0.0.1:${port} did not answer`), show(result));
+    assert.match(
+      result.stderr,
+      new RegExp(`The RPC endpoint http://127.0.0.1:${port} did not answer`),
+      show(result),
+    );
     const json = await runCli(["--json", "--rpc-url", `http://127.0.0.1:${port}`, "status", user]);
     assert.equal(json.code, 4, show(json));
     assert.equal(json.stdout, "", "nothing on stdout");
-    const error = JSON.parse(json.stderr) as { error: { name: string; retryable: boolean; exitCode: number } };
+    const error = JSON.parse(json.stderr) as {
+      error: { name: string; retryable: boolean; exitCode: number };
+    };
     assert.equal(error.error.name, "RpcError", "the SDK's RpcError");
     assert.equal(error.error.retryable, true, "retryable");
     assert.equal(error.error.exitCode, 4, "exit code in the JSON");

@@ -32,11 +32,17 @@ describe("decryptKeystore", () => {
   });
 
   it("tells a wrong password by the MAC", async () => {
-    await assert.rejects(decryptKeystore(PBKDF2_VECTOR, "wrong", "v.json"), /Wrong password for the keystore v\.json/);
+    await assert.rejects(
+      decryptKeystore(PBKDF2_VECTOR, "wrong", "v.json"),
+      /Wrong password for the keystore v\.json/,
+    );
   });
 
   it("names what is wrong with a malformed file", async () => {
-    await assert.rejects(decryptKeystore({ version: 1 }, "x", "a.json"), /a\.json is not a usable .*no crypto section/);
+    await assert.rejects(
+      decryptKeystore({ version: 1 }, "x", "a.json"),
+      /a\.json is not a usable .*no crypto section/,
+    );
     const other = { ...PBKDF2_VECTOR, crypto: { ...PBKDF2_VECTOR.crypto, cipher: "aes-128-cbc" } };
     await assert.rejects(decryptKeystore(other, "x", "b.json"), /cipher aes-128-cbc is not aes-128-ctr/);
   });

@@ -90,7 +90,10 @@ export async function decryptKeystore(
       derived = await scryptAsync(secret, salt, dklen, { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 });
     } catch (cause) {
       // OpenSSL also refuses n >= 2^(16 r), e.g. n = 2^18 with r = 1.
-      throw invalid(file, `its scrypt parameters (n ${n}, r ${r}, p ${p}) are refused: ${(cause as Error).message}`);
+      throw invalid(
+        file,
+        `its scrypt parameters (n ${n}, r ${r}, p ${p}) are refused: ${(cause as Error).message}`,
+      );
     }
   } else {
     if (params.prf !== "hmac-sha256")

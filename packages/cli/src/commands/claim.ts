@@ -33,7 +33,13 @@ export async function claim(idTexts: string[], options: ClaimOptions): Promise<v
   const asWeth = options.weth;
   const common = { receiver: to, asWeth, deployment };
 
-  let plan: { ids: bigint[]; total: bigint; transactions: number; estimateGas(): Promise<bigint>; send(): Promise<Hash | readonly Hash[]> };
+  let plan: {
+    ids: bigint[];
+    total: bigint;
+    transactions: number;
+    estimateGas(): Promise<bigint>;
+    send(): Promise<Hash | readonly Hash[]>;
+  };
   if (options.all) {
     const simulated = await simulateClaimAll(wallet, common);
     plan = {
@@ -86,7 +92,11 @@ export async function claim(idTexts: string[], options: ClaimOptions): Promise<v
     estimateGas: plan.estimateGas,
     send: plan.send,
   });
-  const events = parseEventLogs({ abi: withdrawalQueueAbi, logs: logsOf(sent), eventName: "WithdrawalClaimed" });
+  const events = parseEventLogs({
+    abi: withdrawalQueueAbi,
+    logs: logsOf(sent),
+    eventName: "WithdrawalClaimed",
+  });
   const paid = events.length ? events.reduce((sum, log) => sum + log.args.assets, 0n) : plan.total;
   const paidIds = events.length ? events.map((log) => log.args.requestId) : plan.ids;
   output(

@@ -60,7 +60,9 @@ export async function status(addressText: string | undefined, options: StatusOpt
         : `claimable in ${formatDuration(wait.minSeconds)} at the earliest; no upper bound found from the data`;
       lines.push(`  #${wait.requestId}  ${formatEth(ticket?.assets ?? 0n)} ETH, ${range}`);
       for (const part of wait.basis) {
-        lines.push(`      ${part.part}${part.seconds ? ` (+${formatDuration(part.seconds)})` : ""}: ${part.detail}`);
+        lines.push(
+          `      ${part.part}${part.seconds ? ` (+${formatDuration(part.seconds)})` : ""}: ${part.detail}`,
+        );
       }
     }
     if (finalized.length) {
