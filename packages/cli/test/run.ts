@@ -21,7 +21,7 @@ export interface CliChain extends TestProtocol {
   deploymentFile: string;
   dir: string;
   /** Runs `tributary --rpc-url <chain> --deployment <file> ...args`. */
-  cli(args: string[], options?: { env?: Record<string, string>; global?: boolean }): Promise<CliResult>;
+  cli(args: string[], options?: { env?: Record<string, string> }): Promise<CliResult>;
 }
 
 /** Runs the binary with `args` and no terminal (stdin closed, output piped). */
