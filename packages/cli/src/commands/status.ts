@@ -1,0 +1,76 @@
+import { estimateWaitingTime, getApr, getPosition, getRate, getStakeLimit } from "@tributary/sdk";
+import { zeroAddress } from "viem";
+import { connect } from "../context.js";
+import { formatDuration, formatEth, formatPercent, formatTime } from "../format.js";
+import type { GlobalOptions } from "../options.js";
+import { output } from "../output.js";
+import { parseAddress } from "../parse.js";
+import { subjectOf } from "./who.js";
+
+type StatusOptions = GlobalOptions & { beaconUrl?: string };
+
+const percentOr = (value: number | null, missing = "n/a") =>
+  value === null ? missing : formatPercent(value);
+
+/**
+ * `tributary status [address]`: the position (trETH, its ETH value, voting power, tickets), the
+ * rate, the APR with its method, the estimated wait of each pending ticket and the stake limit.
+ * Reads go out together (JSON-RPC batching, multicall in the SDK): a handful of round trips.
+ */
+export async function status(addressText: string | undefined, options: StatusOptions): Promise<void> {
+  // Check the address before connecting: a malformed one is a usage error whatever the node says.
+  if (addressText !== undefined) parseAddress(addressText, "address");
+  const context = await connect(options);
+  const { client, deployment } = context;
+  const address = await subjectOf(addressText, context);
+  const [position, rate, apr, limit] = await Promise.all([
+    getPosition(client, { address, deployment }),
+    getRate(client, { deployment }),
+    getApr(client, { deployment }),
+    getStakeLimit(client, { deployment }),
+  ]);
+  const pending = position.tickets.filter((t) => t.status === "pending");
+  const waits = await Promise.all(
+    pending.map(async (ticket) => ({
+      requestId: ticket.requestId,
+      ...(await estimateWaitingTime(client, {
+        requestId: ticket.requestId,
+        deployment,
+        ...(options.beaconUrl ? { beaconUrl: options.beaconUrl } : {}),
+      })),
+    })),
+  );
+  const finalized = position.tickets.filter((t) => t.status === "finalized");
+  const text = () => {
+    const lines = [
+      `${address}`,
+      `  trETH          ${formatEth(position.shares)} (worth ${formatEth(position.assets)} ETH)`,
+      `  voting power   ${formatEth(position.votes)} trETH (${position.delegate === zeroAddress ? "not delegated: `tributary delegate <your address>` to vote" : `delegated to ${position.delegate}`})`,
+      `  tickets        ${pending.length} pending (${formatEth(position.pending)} ETH), ${finalized.length} claimable (${formatEth(position.claimable)} ETH)`,
+      `Rate             1 trETH = ${formatEth(rate.ethPerTrETH)} ETH`,
+      `APR              7-day ${percentOr(apr.apr7d)}, 30-day ${percentOr(apr.apr30d)}, since inception ${percentOr(apr.aprSinceInception)}`,
+      `                 method: ${apr.method}`,
+      `Stake limit      ${limit.paused ? "staking is paused" : limit.unlimited ? "none (no daily cap)" : `${formatEth(limit.available)} ETH can be staked now (daily cap ${formatEth(limit.dailyCap)} ETH, refilling over the day)`}`,
+    ];
+    if (waits.length) lines.push("Pending tickets");
+    for (const wait of waits) {
+      const ticket = pending.find((t) => t.requestId === wait.requestId);
+      const range = Number.isFinite(wait.maxSeconds)
+        ? `claimable in ${formatDuration(wait.minSeconds)} to ${formatDuration(wait.maxSeconds)} (${formatTime(wait.earliest)} to ${formatTime(wait.latest)})`
+        : `claimable in ${formatDuration(wait.minSeconds)} at the earliest; no upper bound found from the data`;
+      lines.push(`  #${wait.requestId}  ${formatEth(ticket?.assets ?? 0n)} ETH, ${range}`);
+      for (const part of wait.basis) {
+        lines.push(
+          `      ${part.part}${part.seconds ? ` (+${formatDuration(part.seconds)})` : ""}: ${part.detail}`,
+        );
+      }
+    }
+    if (finalized.length) {
+      lines.push(
+        `Claimable: ${finalized.map((t) => `#${t.requestId}`).join(", ")} (\`tributary claim --all\`)`,
+      );
+    }
+    return lines.join("\n");
+  };
+  output(options, text, { address, position, rate, apr, stakeLimit: limit, waits });
+}
