@@ -11,7 +11,7 @@ import {
 import { ContractError } from "../errors/contract.js";
 import { withErrors } from "../errors/decode.js";
 import { InsufficientFundsError, type InsufficientFundsErrorType } from "../errors/precheck.js";
-import { operatorRegistryAbi } from "../generated/abis.js";
+import * as operatorRegistryAbi from "../generated/operatorRegistry.js";
 import { checkOperatorId, readOperator } from "../utils/operator.js";
 import { readMany } from "../utils/read.js";
 import {
@@ -95,7 +95,7 @@ async function prepareAddKeys(client: WriteClient, parameters: AddKeysParameters
   const [[topUp]] = await readMany(client, [
     {
       address: operatorRegistry,
-      abi: operatorRegistryAbi,
+      abi: operatorRegistryAbi.bondTopUp,
       functionName: "bondTopUp",
       args: [operatorId, BigInt(count)],
     },
@@ -110,7 +110,7 @@ async function prepareAddKeys(client: WriteClient, parameters: AddKeysParameters
     before: [],
     call: {
       address: operatorRegistry,
-      abi: operatorRegistryAbi,
+      abi: operatorRegistryAbi.addKeys,
       functionName: "addKeys",
       args: [operatorId, parameters.pubkeys, parameters.signatures],
       value: bond,

@@ -9,7 +9,7 @@ import {
 } from "../errors/base.js";
 import { ContractError } from "../errors/contract.js";
 import { withErrors } from "../errors/decode.js";
-import { governorAbi } from "../generated/abis.js";
+import * as governorAbi from "../generated/governor.js";
 import { readMany } from "../utils/read.js";
 import {
   accountOf,
@@ -68,8 +68,13 @@ async function prepareCastVote(client: WriteClient, parameters: CastVoteParamete
   const { governor } = resolveDeployment(client, parameters.deployment).contracts;
   const { proposalId, reason } = parameters;
   const [state, voted] = await readMany(client, [
-    { address: governor, abi: governorAbi, functionName: "state", args: [proposalId] },
-    { address: governor, abi: governorAbi, functionName: "hasVoted", args: [proposalId, account.address] },
+    { address: governor, abi: governorAbi.state, functionName: "state", args: [proposalId] },
+    {
+      address: governor,
+      abi: governorAbi.hasVoted,
+      functionName: "hasVoted",
+      args: [proposalId, account.address],
+    },
   ] as const);
   if (state !== ACTIVE) {
     throw new ContractError("GovernorUnexpectedProposalState", {
@@ -84,10 +89,15 @@ async function prepareCastVote(client: WriteClient, parameters: CastVoteParamete
     before: [],
     call:
       reason === undefined
-        ? { address: governor, abi: governorAbi, functionName: "castVote", args: [proposalId, support] }
+        ? {
+            address: governor,
+            abi: governorAbi.castVote,
+            functionName: "castVote",
+            args: [proposalId, support],
+          }
         : {
             address: governor,
-            abi: governorAbi,
+            abi: governorAbi.castVoteWithReason,
             functionName: "castVoteWithReason",
             args: [proposalId, support, reason],
           },

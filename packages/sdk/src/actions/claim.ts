@@ -9,7 +9,8 @@ import {
 } from "../errors/base.js";
 import { ContractError } from "../errors/contract.js";
 import { withErrors } from "../errors/decode.js";
-import { trETHAbi, withdrawalQueueAbi } from "../generated/abis.js";
+import * as trETHAbi from "../generated/trETH.js";
+import * as withdrawalQueueAbi from "../generated/withdrawalQueue.js";
 import { readMany } from "../utils/read.js";
 import { readTicketStatuses, type TicketStatus } from "../utils/tickets.js";
 import {
@@ -91,15 +92,20 @@ export async function prepareClaimOne(
   const id = ticket.requestId;
   const mine = ticket.controller.toLowerCase() === account.address.toLowerCase();
   const [batch, approved, approvedForAll, operator] = await readMany(client, [
-    { address: queue, abi: withdrawalQueueAbi, functionName: "findBatch", args: [id] },
-    { address: queue, abi: withdrawalQueueAbi, functionName: "getApproved", args: [id] },
+    { address: queue, abi: withdrawalQueueAbi.findBatch, functionName: "findBatch", args: [id] },
+    { address: queue, abi: withdrawalQueueAbi.getApproved, functionName: "getApproved", args: [id] },
     {
       address: queue,
-      abi: withdrawalQueueAbi,
+      abi: withdrawalQueueAbi.isApprovedForAll,
       functionName: "isApprovedForAll",
       args: [ticket.controller, account.address],
     },
-    { address: token, abi: trETHAbi, functionName: "isOperator", args: [ticket.controller, account.address] },
+    {
+      address: token,
+      abi: trETHAbi.isOperator,
+      functionName: "isOperator",
+      args: [ticket.controller, account.address],
+    },
   ] as const);
   if (!mine && approved.toLowerCase() !== account.address.toLowerCase() && !approvedForAll && !operator) {
     throw new ContractError("WithdrawalQueueNotHolder", {
@@ -109,7 +115,7 @@ export async function prepareClaimOne(
     });
   }
   const [previous] = await readMany(client, [
-    { address: queue, abi: withdrawalQueueAbi, functionName: "getRecord", args: [batch - 1n] },
+    { address: queue, abi: withdrawalQueueAbi.getRecord, functionName: "getRecord", args: [batch - 1n] },
   ] as const);
   // The window of the request is the record before the batch unless that record opened after it.
   const hint = previous.firstRequestId > id;
@@ -119,11 +125,16 @@ export async function prepareClaimOne(
     call: hint
       ? {
           address: queue,
-          abi: withdrawalQueueAbi,
+          abi: withdrawalQueueAbi.claimWithHint,
           functionName: "claimWithHint",
           args: [id, receiver, asWeth, batch],
         }
-      : { address: queue, abi: withdrawalQueueAbi, functionName: "claim", args: [id, receiver, asWeth] },
+      : {
+          address: queue,
+          abi: withdrawalQueueAbi.claim,
+          functionName: "claim",
+          args: [id, receiver, asWeth],
+        },
   };
 }
 
@@ -192,7 +203,12 @@ export async function prepareRedeemTickets(
   }
   if (controller.toLowerCase() !== account.address.toLowerCase()) {
     const [operator] = await readMany(client, [
-      { address: token, abi: trETHAbi, functionName: "isOperator", args: [controller, account.address] },
+      {
+        address: token,
+        abi: trETHAbi.isOperator,
+        functionName: "isOperator",
+        args: [controller, account.address],
+      },
     ] as const);
     if (!operator) {
       throw new ContractError("WithdrawalQueueNotHolder", {
@@ -208,7 +224,7 @@ export async function prepareRedeemTickets(
     before: [],
     call: {
       address: token,
-      abi: trETHAbi,
+      abi: trETHAbi.redeem,
       functionName: "redeem",
       args: [shares, receiver, controller, tickets.map((t) => t.requestId)],
     },

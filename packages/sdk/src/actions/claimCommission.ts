@@ -9,7 +9,8 @@ import type {
 } from "../errors/base.js";
 import { ContractError } from "../errors/contract.js";
 import { withErrors } from "../errors/decode.js";
-import { accountingAbi, rewardsDistributorAbi } from "../generated/abis.js";
+import * as accountingAbi from "../generated/accounting.js";
+import * as rewardsDistributorAbi from "../generated/rewardsDistributor.js";
 import { checkOperatorId } from "../utils/operator.js";
 import { readMany } from "../utils/read.js";
 import {
@@ -88,8 +89,13 @@ async function prepareClaimCommission(client: WriteClient, parameters: ClaimComm
   const { cumulativeShares, proof } = parameters;
   const { rewardsDistributor, accounting } = resolveDeployment(client, parameters.deployment).contracts;
   const [root, claimed] = await readMany(client, [
-    { address: accounting, abi: accountingAbi, functionName: "rewardsRoot" },
-    { address: rewardsDistributor, abi: rewardsDistributorAbi, functionName: "claimed", args: [operatorId] },
+    { address: accounting, abi: accountingAbi.rewardsRoot, functionName: "rewardsRoot" },
+    {
+      address: rewardsDistributor,
+      abi: rewardsDistributorAbi.claimed,
+      functionName: "claimed",
+      args: [operatorId],
+    },
   ] as const);
   const reached = processProof(commissionLeaf(operatorId, account, cumulativeShares), proof);
   if (reached.slice(0, ROOT_PREFIX_HEX).toLowerCase() !== root.slice(0, ROOT_PREFIX_HEX).toLowerCase()) {
@@ -103,7 +109,7 @@ async function prepareClaimCommission(client: WriteClient, parameters: ClaimComm
     before: [],
     call: {
       address: rewardsDistributor,
-      abi: rewardsDistributorAbi,
+      abi: rewardsDistributorAbi.claim,
       functionName: "claim",
       args: [operatorId, account, cumulativeShares, proof],
     },

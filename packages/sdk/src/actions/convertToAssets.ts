@@ -7,7 +7,7 @@ import type {
   UnknownErrorType,
 } from "../errors/base.js";
 import { withErrors } from "../errors/decode.js";
-import { trETHAbi } from "../generated/abis.js";
+import * as trETHAbi from "../generated/trETH.js";
 import { readMany } from "../utils/read.js";
 import { checkAmount } from "../utils/validate.js";
 
@@ -46,7 +46,9 @@ export async function convertToAssets(
   return withErrors(async () => {
     const [assets] = await readMany(
       client,
-      [{ address: token, abi: trETHAbi, functionName: "convertToAssets", args: [shares] }] as const,
+      [
+        { address: token, abi: trETHAbi.convertToAssets, functionName: "convertToAssets", args: [shares] },
+      ] as const,
       parameters.blockNumber,
     );
     return assets;

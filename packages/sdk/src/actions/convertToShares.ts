@@ -7,7 +7,7 @@ import type {
   UnknownErrorType,
 } from "../errors/base.js";
 import { withErrors } from "../errors/decode.js";
-import { trETHAbi } from "../generated/abis.js";
+import * as trETHAbi from "../generated/trETH.js";
 import { readMany } from "../utils/read.js";
 import { checkAmount } from "../utils/validate.js";
 
@@ -45,7 +45,9 @@ export async function convertToShares(
   return withErrors(async () => {
     const [shares] = await readMany(
       client,
-      [{ address: token, abi: trETHAbi, functionName: "convertToShares", args: [assets] }] as const,
+      [
+        { address: token, abi: trETHAbi.convertToShares, functionName: "convertToShares", args: [assets] },
+      ] as const,
       parameters.blockNumber,
     );
     return shares;

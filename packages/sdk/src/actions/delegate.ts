@@ -8,7 +8,7 @@ import type {
 } from "../errors/base.js";
 import type { ContractError } from "../errors/contract.js";
 import { withErrors } from "../errors/decode.js";
-import { trETHAbi } from "../generated/abis.js";
+import * as trETHAbi from "../generated/trETH.js";
 import {
   accountOf,
   checkAddress,
@@ -44,7 +44,7 @@ function prepareDelegate(client: WriteClient, parameters: DelegateParameters): P
   return {
     account,
     before: [],
-    call: { address: token, abi: trETHAbi, functionName: "delegate", args: [delegatee] },
+    call: { address: token, abi: trETHAbi.delegate, functionName: "delegate", args: [delegatee] },
   };
 }
 

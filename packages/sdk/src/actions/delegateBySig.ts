@@ -9,7 +9,7 @@ import type {
 } from "../errors/base.js";
 import type { ContractError } from "../errors/contract.js";
 import { withErrors } from "../errors/decode.js";
-import { trETHAbi } from "../generated/abis.js";
+import * as trETHAbi from "../generated/trETH.js";
 import { readMany } from "../utils/read.js";
 import {
   accountOf,
@@ -80,8 +80,8 @@ export async function signDelegation(
   const { token } = resolveDeployment(client, parameters.deployment).contracts;
   return withErrors(async () => {
     const [[, name, version, chainId, verifyingContract], nonce] = await readMany(client, [
-      { address: token, abi: trETHAbi, functionName: "eip712Domain" },
-      { address: token, abi: trETHAbi, functionName: "nonces", args: [account.address] },
+      { address: token, abi: trETHAbi.eip712Domain, functionName: "eip712Domain" },
+      { address: token, abi: trETHAbi.nonces, functionName: "nonces", args: [account.address] },
     ] as const);
     const expiry =
       parameters.expiry ??
@@ -120,7 +120,7 @@ async function prepareDelegateBySig(client: WriteClient, parameters: DelegateByS
     before: [],
     call: {
       address: token,
-      abi: trETHAbi,
+      abi: trETHAbi.delegateBySig,
       functionName: "delegateBySig",
       args: [d.delegatee, d.nonce, d.expiry, d.v, d.r, d.s],
     },

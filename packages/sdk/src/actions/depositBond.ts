@@ -10,7 +10,7 @@ import type {
 import type { ContractError } from "../errors/contract.js";
 import { withErrors } from "../errors/decode.js";
 import { InsufficientFundsError, type InsufficientFundsErrorType } from "../errors/precheck.js";
-import { operatorRegistryAbi } from "../generated/abis.js";
+import * as operatorRegistryAbi from "../generated/operatorRegistry.js";
 import { checkOperatorId, readOperator } from "../utils/operator.js";
 import {
   accountOf,
@@ -67,7 +67,7 @@ async function prepareDepositBond(client: WriteClient, parameters: DepositBondPa
     before: [],
     call: {
       address: operatorRegistry,
-      abi: operatorRegistryAbi,
+      abi: operatorRegistryAbi.depositBond,
       functionName: "depositBond",
       args: [operatorId],
       value: amount,

@@ -9,7 +9,8 @@ import {
 } from "../errors/base.js";
 import { ContractError } from "../errors/contract.js";
 import { withErrors } from "../errors/decode.js";
-import { trETHAbi, wethAbi } from "../generated/abis.js";
+import * as trETHAbi from "../generated/trETH.js";
+import * as wethAbi from "../generated/weth.js";
 import { readMany } from "../utils/read.js";
 import {
   accountOf,
@@ -75,10 +76,10 @@ async function prepareDepositWeth(client: WriteClient, parameters: DepositWethPa
   const receiver = checkAddress("receiver", parameters.receiver ?? account.address);
   const { token, weth } = resolveDeployment(client, parameters.deployment).contracts;
   const [paused, [available], balance, allowance] = await readMany(client, [
-    { address: token, abi: trETHAbi, functionName: "isStakingPaused" },
-    { address: token, abi: trETHAbi, functionName: "stakeLimit" },
-    { address: weth, abi: wethAbi, functionName: "balanceOf", args: [account.address] },
-    { address: weth, abi: wethAbi, functionName: "allowance", args: [account.address, token] },
+    { address: token, abi: trETHAbi.isStakingPaused, functionName: "isStakingPaused" },
+    { address: token, abi: trETHAbi.stakeLimit, functionName: "stakeLimit" },
+    { address: weth, abi: wethAbi.balanceOf, functionName: "balanceOf", args: [account.address] },
+    { address: weth, abi: wethAbi.allowance, functionName: "allowance", args: [account.address, token] },
   ] as const);
   if (paused) throw new ContractError("TrETHStakingIsPaused", {});
   if (amount > available)
@@ -99,23 +100,21 @@ async function prepareDepositWeth(client: WriteClient, parameters: DepositWethPa
       const p = await signPermit(client, { token: weth, spender: token, value: amount });
       before.push({
         address: weth,
-        abi: permitAbi,
+        abi: trETHAbi.permit,
         functionName: "permit",
         args: [p.owner, p.spender, p.value, p.deadline, p.v, p.r, p.s],
       });
     }
   } else if (allowance < amount) {
-    before.push({ address: weth, abi: wethAbi, functionName: "approve", args: [token, amount] });
+    before.push({ address: weth, abi: wethAbi.approve, functionName: "approve", args: [token, amount] });
   }
   const prepared: PreparedWrite = {
     account,
     before,
-    call: { address: token, abi: trETHAbi, functionName: "deposit", args: [amount, receiver] },
+    call: { address: token, abi: trETHAbi.deposit, functionName: "deposit", args: [amount, receiver] },
   };
   return prepared;
 }
-
-const permitAbi = trETHAbi.filter((item) => item.type === "function" && item.name === "permit");
 
 /**
  * Deposits `amount` wei of WETH into trETH (ERC-4626 `deposit`), which unwraps it and mints trETH

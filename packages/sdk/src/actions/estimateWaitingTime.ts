@@ -10,13 +10,11 @@ import {
 } from "../errors/base.js";
 import type { ContractError } from "../errors/contract.js";
 import { withErrors } from "../errors/decode.js";
-import {
-  accountingAbi,
-  hashConsensusAbi,
-  operatorRegistryAbi,
-  trETHAbi,
-  withdrawalQueueAbi,
-} from "../generated/abis.js";
+import * as accountingAbi from "../generated/accounting.js";
+import * as hashConsensusAbi from "../generated/hashConsensus.js";
+import * as operatorRegistryAbi from "../generated/operatorRegistry.js";
+import * as trETHAbi from "../generated/trETH.js";
+import * as withdrawalQueueAbi from "../generated/withdrawalQueue.js";
 import { beaconReader } from "../utils/beacon.js";
 import { beaconExits, type NamedExits } from "../utils/beaconExits.js";
 import { MAINNET_BEACON_SPEC, sweepCycleSlots } from "../utils/exitQueue.js";
@@ -137,26 +135,38 @@ export async function estimateWaitingTime(
     const [chainConfig, frameConfig, lastProcessedRefSlot, limits, exitList, shareRate] = await readMany(
       client,
       [
-        { address: c.hashConsensus, abi: hashConsensusAbi, functionName: "getChainConfig" },
-        { address: c.hashConsensus, abi: hashConsensusAbi, functionName: "getFrameConfig" },
-        { address: c.accounting, abi: accountingAbi, functionName: "lastProcessedRefSlot" },
-        { address: c.accounting, abi: accountingAbi, functionName: "limits" },
-        { address: c.accounting, abi: accountingAbi, functionName: "exitRequests" },
-        { address: c.accounting, abi: accountingAbi, functionName: "shareRate" },
+        { address: c.hashConsensus, abi: hashConsensusAbi.getChainConfig, functionName: "getChainConfig" },
+        { address: c.hashConsensus, abi: hashConsensusAbi.getFrameConfig, functionName: "getFrameConfig" },
+        {
+          address: c.accounting,
+          abi: accountingAbi.lastProcessedRefSlot,
+          functionName: "lastProcessedRefSlot",
+        },
+        { address: c.accounting, abi: accountingAbi.limits, functionName: "limits" },
+        { address: c.accounting, abi: accountingAbi.exitRequests, functionName: "exitRequests" },
+        { address: c.accounting, abi: accountingAbi.shareRate, functionName: "shareRate" },
       ] as const,
       block.number,
     );
     const [buffered, reserve, lastRequestId, lastFinalized, active, shareValue] = await readMany(
       client,
       [
-        { address: c.token, abi: trETHAbi, functionName: "bufferedEther" },
-        { address: c.token, abi: trETHAbi, functionName: "withdrawalReserve" },
-        { address: c.withdrawalQueue, abi: withdrawalQueueAbi, functionName: "lastRequestId" },
-        { address: c.withdrawalQueue, abi: withdrawalQueueAbi, functionName: "lastFinalizedRequestId" },
-        { address: c.operatorRegistry, abi: operatorRegistryAbi, functionName: "totalActiveValidators" },
+        { address: c.token, abi: trETHAbi.bufferedEther, functionName: "bufferedEther" },
+        { address: c.token, abi: trETHAbi.withdrawalReserve, functionName: "withdrawalReserve" },
+        { address: c.withdrawalQueue, abi: withdrawalQueueAbi.lastRequestId, functionName: "lastRequestId" },
+        {
+          address: c.withdrawalQueue,
+          abi: withdrawalQueueAbi.lastFinalizedRequestId,
+          functionName: "lastFinalizedRequestId",
+        },
+        {
+          address: c.operatorRegistry,
+          abi: operatorRegistryAbi.totalActiveValidators,
+          functionName: "totalActiveValidators",
+        },
         {
           address: c.token,
-          abi: trETHAbi,
+          abi: trETHAbi.convertToAssets,
           functionName: "convertToAssets",
           args: [unit === "shares" && amount !== undefined ? amount : 0n],
         },
@@ -190,7 +200,7 @@ export async function estimateWaitingTime(
         [
           {
             address: c.withdrawalQueue,
-            abi: withdrawalQueueAbi,
+            abi: withdrawalQueueAbi.getRequestStatus,
             functionName: "getRequestStatus",
             args: [requestId],
           },
@@ -224,7 +234,7 @@ export async function estimateWaitingTime(
         [
           {
             address: c.withdrawalQueue,
-            abi: withdrawalQueueAbi,
+            abi: withdrawalQueueAbi.finalizationCost,
             functionName: "finalizationCost",
             args: [requestId, shareRate],
           },
@@ -234,7 +244,7 @@ export async function estimateWaitingTime(
       need = cost;
       const [event] = await getContractEvents(client, {
         address: c.token,
-        abi: trETHAbi,
+        abi: trETHAbi.RedeemRequest,
         eventName: "RedeemRequest",
         args: { requestId },
         fromBlock,
@@ -259,7 +269,7 @@ export async function estimateWaitingTime(
           [
             {
               address: c.withdrawalQueue,
-              abi: withdrawalQueueAbi,
+              abi: withdrawalQueueAbi.finalizationCost,
               functionName: "finalizationCost",
               args: [lastRequestId, shareRate],
             },
@@ -283,7 +293,7 @@ export async function estimateWaitingTime(
     const windowBlocks = BigInt(INFLOW_REPORTS) * (frameSeconds / schedule.secondsPerSlot);
     const rebased = await getContractEvents(client, {
       address: c.token,
-      abi: trETHAbi,
+      abi: trETHAbi.Rebased,
       eventName: "Rebased",
       fromBlock: block.number > fromBlock + windowBlocks ? block.number - windowBlocks : fromBlock,
       toBlock: block.number,
@@ -310,7 +320,7 @@ export async function estimateWaitingTime(
     if (listDeadline > now) {
       const sets = await getContractEvents(client, {
         address: c.accounting,
-        abi: accountingAbi,
+        abi: accountingAbi.ExitRequestsSet,
         eventName: "ExitRequestsSet",
         fromBlock,
         toBlock: block.number,
@@ -380,7 +390,7 @@ export async function estimateWaitingTime(
     basis.push({
       part: "ETH available",
       seconds: 0,
-      detail: `Buffer ${formatEther(buffered)} ETH (trETH.bufferedEther), of which ${formatEther(bufferMin)} ETH stays for withdrawals whatever the depositor does (withdrawalReserve ${formatEther(reserve)} ETH for unfinalized requests, plus what is left of the rest after whole 32 ETH deposits; only the earliest bound counts the whole buffer); vault ${formatEther(vault)} ETH (pulled by the next report; EL rewards above the per-report rate limit may wait for a later one); expected vault inflow ${formatEther(perDay)} ETH/day from the last ${Math.max(recent.length - 1, 0)} reports' pulls (trETH Rebased events; earliest bound only).`,
+      detail: `Buffer ${formatEther(buffered)} ETH (trETHAbi.bufferedEther), of which ${formatEther(bufferMin)} ETH stays for withdrawals whatever the depositor does (withdrawalReserve ${formatEther(reserve)} ETH for unfinalized requests, plus what is left of the rest after whole 32 ETH deposits; only the earliest bound counts the whole buffer); vault ${formatEther(vault)} ETH (pulled by the next report; EL rewards above the per-report rate limit may wait for a later one); expected vault inflow ${formatEther(perDay)} ETH/day from the last ${Math.max(recent.length - 1, 0)} reports' pulls (trETH Rebased events; earliest bound only).`,
     });
 
     const inputs: WaitingTimeInputs = {
@@ -424,7 +434,7 @@ async function depositedPubkeys(
 ): Promise<string[]> {
   const added = await getContractEvents(client, {
     address: registry,
-    abi: operatorRegistryAbi,
+    abi: operatorRegistryAbi.KeyAdded,
     eventName: "KeyAdded",
     fromBlock,
     toBlock,
@@ -442,7 +452,7 @@ async function depositedPubkeys(
     client,
     ids.map((id) => ({
       address: registry,
-      abi: operatorRegistryAbi,
+      abi: operatorRegistryAbi.getOperator,
       functionName: "getOperator" as const,
       args: [id] as const,
     })),

@@ -3,12 +3,12 @@ import { getBlock } from "viem/actions";
 import { type DeploymentParameter, resolveDeployment } from "../deployment.js";
 import type { DeploymentNotFoundErrorType, RpcErrorType, UnknownErrorType } from "../errors/base.js";
 import { withErrors } from "../errors/decode.js";
-import { accountingAbi } from "../generated/abis.js";
+import * as accountingAbi from "../generated/accounting.js";
 import { accountingModules } from "../utils/accounting.js";
 import { blockTimes, scanLogs } from "../utils/logs.js";
 import { SHARE_RATE_SCALE } from "../utils/rate.js";
 
-const reportEvent = getAbiItem({ abi: accountingAbi, name: "ReportApplied" });
+const reportEvent = getAbiItem({ abi: accountingAbi.ReportApplied, name: "ReportApplied" });
 
 /** Seconds in the year APRs are quoted per: 365 days. */
 export const SECONDS_PER_YEAR = 365n * 86_400n;

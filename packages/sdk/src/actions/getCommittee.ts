@@ -12,12 +12,13 @@ import { getBlock } from "viem/actions";
 import { type DeploymentParameter, resolveDeployment } from "../deployment.js";
 import type { DeploymentNotFoundErrorType, RpcErrorType, UnknownErrorType } from "../errors/base.js";
 import { withErrors } from "../errors/decode.js";
-import { accountingAbi, hashConsensusAbi } from "../generated/abis.js";
+import * as accountingAbi from "../generated/accounting.js";
+import * as hashConsensusAbi from "../generated/hashConsensus.js";
 import { accountingModules } from "../utils/accounting.js";
 import { blockTimes, scanLogs } from "../utils/logs.js";
 import { readMany, tryReadMany } from "../utils/read.js";
 
-const reportEvent = getAbiItem({ abi: accountingAbi, name: "ReportApplied" });
+const reportEvent = getAbiItem({ abi: accountingAbi.ReportApplied, name: "ReportApplied" });
 
 export type CommitteeMember = {
   address: Address;
@@ -107,14 +108,18 @@ export async function getCommittee(
     const [latest, reads, modules] = await Promise.all([
       getBlock(client, { blockTag: "latest" }),
       tryReadMany(client, [
-        { address: hc, abi: hashConsensusAbi, functionName: "getMembers" },
-        { address: hc, abi: hashConsensusAbi, functionName: "getQuorum" },
-        { address: hc, abi: hashConsensusAbi, functionName: "getConsensusVersion" },
-        { address: hc, abi: hashConsensusAbi, functionName: "getChainConfig" },
-        { address: hc, abi: hashConsensusAbi, functionName: "getFrameConfig" },
-        { address: accounting, abi: accountingAbi, functionName: "lastProcessedRefSlot" },
-        { address: hc, abi: hashConsensusAbi, functionName: "getCurrentFrame" },
-        { address: hc, abi: hashConsensusAbi, functionName: "getConsensusReport" },
+        { address: hc, abi: hashConsensusAbi.getMembers, functionName: "getMembers" },
+        { address: hc, abi: hashConsensusAbi.getQuorum, functionName: "getQuorum" },
+        { address: hc, abi: hashConsensusAbi.getConsensusVersion, functionName: "getConsensusVersion" },
+        { address: hc, abi: hashConsensusAbi.getChainConfig, functionName: "getChainConfig" },
+        { address: hc, abi: hashConsensusAbi.getFrameConfig, functionName: "getFrameConfig" },
+        {
+          address: accounting,
+          abi: accountingAbi.lastProcessedRefSlot,
+          functionName: "lastProcessedRefSlot",
+        },
+        { address: hc, abi: hashConsensusAbi.getCurrentFrame, functionName: "getCurrentFrame" },
+        { address: hc, abi: hashConsensusAbi.getConsensusReport, functionName: "getConsensusReport" },
       ] as const),
       accountingModules(client, deployment),
     ]);
@@ -141,7 +146,11 @@ export async function getCommittee(
       ? deployedLastRefSlot
       : (
           await readMany(client, [
-            { address: module, abi: accountingAbi, functionName: "lastProcessedRefSlot" },
+            {
+              address: module,
+              abi: accountingAbi.lastProcessedRefSlot,
+              functionName: "lastProcessedRefSlot",
+            },
           ] as const)
         )[0];
     const [states, logs] = await Promise.all([
@@ -149,7 +158,12 @@ export async function getCommittee(
         client,
         members.map(
           (member) =>
-            ({ address: hc, abi: hashConsensusAbi, functionName: "getMemberState", args: [member] }) as const,
+            ({
+              address: hc,
+              abi: hashConsensusAbi.getMemberState,
+              functionName: "getMemberState",
+              args: [member],
+            }) as const,
         ),
       ),
       lastProcessedRefSlot === 0n

@@ -2,7 +2,7 @@ import type { Chain, Client, Transport } from "viem";
 import { type DeploymentParameter, resolveDeployment } from "../deployment.js";
 import type { DeploymentNotFoundErrorType, RpcErrorType, UnknownErrorType } from "../errors/base.js";
 import { withErrors } from "../errors/decode.js";
-import { operatorRegistryAbi } from "../generated/abis.js";
+import * as operatorRegistryAbi from "../generated/operatorRegistry.js";
 import { type Operator, readOperators } from "../utils/operators.js";
 import { readMany } from "../utils/read.js";
 
@@ -35,7 +35,9 @@ export async function getOperators(
   return withErrors(async () => {
     const [count] = await readMany(
       client,
-      [{ address: operatorRegistry, abi: operatorRegistryAbi, functionName: "operatorCount" }] as const,
+      [
+        { address: operatorRegistry, abi: operatorRegistryAbi.operatorCount, functionName: "operatorCount" },
+      ] as const,
       parameters.blockNumber,
     );
     const ids = Array.from({ length: Number(count) }, (_, i) => BigInt(i));

@@ -7,7 +7,7 @@ import type {
   UnknownErrorType,
 } from "../errors/base.js";
 import { withErrors } from "../errors/decode.js";
-import { trETHAbi } from "../generated/abis.js";
+import * as trETHAbi from "../generated/trETH.js";
 import { toAssetsDown } from "../utils/rate.js";
 import { readMany } from "../utils/read.js";
 import { checkAddress } from "../utils/validate.js";
@@ -65,11 +65,11 @@ export async function getPosition(
   return withErrors(async () => {
     const [[shares, votes, delegate, totalAssets, totalSupply], tickets] = await Promise.all([
       readMany(client, [
-        { address: token, abi: trETHAbi, functionName: "balanceOf", args: [address] },
-        { address: token, abi: trETHAbi, functionName: "getVotes", args: [address] },
-        { address: token, abi: trETHAbi, functionName: "delegates", args: [address] },
-        { address: token, abi: trETHAbi, functionName: "totalAssets" },
-        { address: token, abi: trETHAbi, functionName: "totalSupply" },
+        { address: token, abi: trETHAbi.balanceOf, functionName: "balanceOf", args: [address] },
+        { address: token, abi: trETHAbi.getVotes, functionName: "getVotes", args: [address] },
+        { address: token, abi: trETHAbi.delegates, functionName: "delegates", args: [address] },
+        { address: token, abi: trETHAbi.totalAssets, functionName: "totalAssets" },
+        { address: token, abi: trETHAbi.totalSupply, functionName: "totalSupply" },
       ] as const),
       getTickets(client, {
         owner: address,

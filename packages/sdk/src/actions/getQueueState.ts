@@ -2,7 +2,8 @@ import type { Chain, Client, Transport } from "viem";
 import { type DeploymentParameter, resolveDeployment } from "../deployment.js";
 import type { DeploymentNotFoundErrorType, RpcErrorType, UnknownErrorType } from "../errors/base.js";
 import { withErrors } from "../errors/decode.js";
-import { trETHAbi, withdrawalQueueAbi } from "../generated/abis.js";
+import * as trETHAbi from "../generated/trETH.js";
+import * as withdrawalQueueAbi from "../generated/withdrawalQueue.js";
 import { toAssetsDown } from "../utils/rate.js";
 import { readMany } from "../utils/read.js";
 
@@ -66,14 +67,18 @@ export async function getQueueState(
     ] = await readMany(
       client,
       [
-        { address: queue, abi: withdrawalQueueAbi, functionName: "lastRequestId" },
-        { address: queue, abi: withdrawalQueueAbi, functionName: "lastFinalizedRequestId" },
-        { address: queue, abi: withdrawalQueueAbi, functionName: "unfinalizedShares" },
-        { address: queue, abi: withdrawalQueueAbi, functionName: "isPaused" },
-        { address: token, abi: trETHAbi, functionName: "bufferedEther" },
-        { address: token, abi: trETHAbi, functionName: "withdrawalReserve" },
-        { address: token, abi: trETHAbi, functionName: "totalAssets" },
-        { address: token, abi: trETHAbi, functionName: "totalSupply" },
+        { address: queue, abi: withdrawalQueueAbi.lastRequestId, functionName: "lastRequestId" },
+        {
+          address: queue,
+          abi: withdrawalQueueAbi.lastFinalizedRequestId,
+          functionName: "lastFinalizedRequestId",
+        },
+        { address: queue, abi: withdrawalQueueAbi.unfinalizedShares, functionName: "unfinalizedShares" },
+        { address: queue, abi: withdrawalQueueAbi.isPaused, functionName: "isPaused" },
+        { address: token, abi: trETHAbi.bufferedEther, functionName: "bufferedEther" },
+        { address: token, abi: trETHAbi.withdrawalReserve, functionName: "withdrawalReserve" },
+        { address: token, abi: trETHAbi.totalAssets, functionName: "totalAssets" },
+        { address: token, abi: trETHAbi.totalSupply, functionName: "totalSupply" },
       ] as const,
       parameters.blockNumber,
     );

@@ -2,7 +2,7 @@ import type { Chain, Client, Transport } from "viem";
 import { type DeploymentParameter, resolveDeployment } from "../deployment.js";
 import type { DeploymentNotFoundErrorType, RpcErrorType, UnknownErrorType } from "../errors/base.js";
 import { withErrors } from "../errors/decode.js";
-import { trETHAbi } from "../generated/abis.js";
+import * as trETHAbi from "../generated/trETH.js";
 import { readMany } from "../utils/read.js";
 
 /** One trETH in wei: the unit the rate is quoted per. */
@@ -46,10 +46,10 @@ export async function getRate(
     const [ethPerTrETH, trETHPerEth, totalAssets, totalSupply] = await readMany(
       client,
       [
-        { address: token, abi: trETHAbi, functionName: "convertToAssets", args: [ONE] },
-        { address: token, abi: trETHAbi, functionName: "convertToShares", args: [ONE] },
-        { address: token, abi: trETHAbi, functionName: "totalAssets" },
-        { address: token, abi: trETHAbi, functionName: "totalSupply" },
+        { address: token, abi: trETHAbi.convertToAssets, functionName: "convertToAssets", args: [ONE] },
+        { address: token, abi: trETHAbi.convertToShares, functionName: "convertToShares", args: [ONE] },
+        { address: token, abi: trETHAbi.totalAssets, functionName: "totalAssets" },
+        { address: token, abi: trETHAbi.totalSupply, functionName: "totalSupply" },
       ] as const,
       parameters.blockNumber,
     );

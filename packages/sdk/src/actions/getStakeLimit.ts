@@ -2,7 +2,7 @@ import { type Chain, type Client, maxUint256, type Transport, zeroAddress } from
 import { type DeploymentParameter, resolveDeployment } from "../deployment.js";
 import type { DeploymentNotFoundErrorType, RpcErrorType, UnknownErrorType } from "../errors/base.js";
 import { withErrors } from "../errors/decode.js";
-import { trETHAbi } from "../generated/abis.js";
+import * as trETHAbi from "../generated/trETH.js";
 import { readMany } from "../utils/read.js";
 
 export type GetStakeLimitParameters = DeploymentParameter & {
@@ -50,9 +50,9 @@ export async function getStakeLimit(
     const [[available, dailyCap], paused, maxStake] = await readMany(
       client,
       [
-        { address: token, abi: trETHAbi, functionName: "stakeLimit" },
-        { address: token, abi: trETHAbi, functionName: "isStakingPaused" },
-        { address: token, abi: trETHAbi, functionName: "maxDeposit", args: [zeroAddress] },
+        { address: token, abi: trETHAbi.stakeLimit, functionName: "stakeLimit" },
+        { address: token, abi: trETHAbi.isStakingPaused, functionName: "isStakingPaused" },
+        { address: token, abi: trETHAbi.maxDeposit, functionName: "maxDeposit", args: [zeroAddress] },
       ] as const,
       parameters.blockNumber,
     );

@@ -16,14 +16,15 @@ import type {
   UnknownErrorType,
 } from "../errors/base.js";
 import { withErrors } from "../errors/decode.js";
-import { trETHAbi, withdrawalQueueAbi } from "../generated/abis.js";
+import * as trETHAbi from "../generated/trETH.js";
+import * as withdrawalQueueAbi from "../generated/withdrawalQueue.js";
 import { blockTimes, scanLogs } from "../utils/logs.js";
 import { pendingAssets, shareRateOf } from "../utils/rate.js";
 import { readMany } from "../utils/read.js";
 import { checkAddress } from "../utils/validate.js";
 
-const transferEvent = getAbiItem({ abi: withdrawalQueueAbi, name: "Transfer" });
-const claimedEvent = getAbiItem({ abi: withdrawalQueueAbi, name: "WithdrawalClaimed" });
+const transferEvent = getAbiItem({ abi: withdrawalQueueAbi.Transfer, name: "Transfer" });
+const claimedEvent = getAbiItem({ abi: withdrawalQueueAbi.WithdrawalClaimed, name: "WithdrawalClaimed" });
 
 /** One withdrawal request: an ERC-721 ticket of the withdrawal queue. */
 export type Ticket = {
@@ -109,13 +110,13 @@ export async function getTickets(
     const unminted = ids.filter((id) => !minted.has(id));
     const [reads, claims, mints] = await Promise.all([
       readMany(client, [
-        { address: token, abi: trETHAbi, functionName: "totalAssets" },
-        { address: token, abi: trETHAbi, functionName: "totalSupply" },
+        { address: token, abi: trETHAbi.totalAssets, functionName: "totalAssets" },
+        { address: token, abi: trETHAbi.totalSupply, functionName: "totalSupply" },
         ...ids.map(
           (id) =>
             ({
               address: queue,
-              abi: withdrawalQueueAbi,
+              abi: withdrawalQueueAbi.getRequestStatus,
               functionName: "getRequestStatus",
               args: [id],
             }) as const,

@@ -11,7 +11,7 @@ import {
 import type { ContractError } from "../errors/contract.js";
 import { withErrors } from "../errors/decode.js";
 import { InsufficientFundsError, type InsufficientFundsErrorType } from "../errors/precheck.js";
-import { operatorRegistryAbi } from "../generated/abis.js";
+import * as operatorRegistryAbi from "../generated/operatorRegistry.js";
 import { checkCommission } from "../utils/operator.js";
 import { readMany } from "../utils/read.js";
 import {
@@ -70,7 +70,11 @@ async function prepareRegisterOperator(client: WriteClient, parameters: Register
   }
   const { operatorRegistry } = resolveDeployment(client, parameters.deployment).contracts;
   const [maxBps] = await readMany(client, [
-    { address: operatorRegistry, abi: operatorRegistryAbi, functionName: "maxCommissionBps" },
+    {
+      address: operatorRegistry,
+      abi: operatorRegistryAbi.maxCommissionBps,
+      functionName: "maxCommissionBps",
+    },
   ] as const);
   const commissionBps = checkCommission(parameters.commissionBps, maxBps);
   await checkEth(client, account.address, parameters.bond);
@@ -79,7 +83,7 @@ async function prepareRegisterOperator(client: WriteClient, parameters: Register
     before: [],
     call: {
       address: operatorRegistry,
-      abi: operatorRegistryAbi,
+      abi: operatorRegistryAbi.registerOperator,
       functionName: "registerOperator",
       args: [rewardAddress, commissionBps],
       value: parameters.bond,

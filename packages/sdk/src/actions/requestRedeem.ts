@@ -9,7 +9,8 @@ import {
 } from "../errors/base.js";
 import { ContractError } from "../errors/contract.js";
 import { withErrors } from "../errors/decode.js";
-import { trETHAbi, withdrawalQueueAbi } from "../generated/abis.js";
+import * as trETHAbi from "../generated/trETH.js";
+import * as withdrawalQueueAbi from "../generated/withdrawalQueue.js";
 import { readMany } from "../utils/read.js";
 import {
   accountOf,
@@ -72,10 +73,10 @@ async function prepareRequestRedeem(client: WriteClient, parameters: RequestRede
   const controller = checkAddress("controller", parameters.controller ?? owner);
   const { token, withdrawalQueue } = resolveDeployment(client, parameters.deployment).contracts;
   const [paused, balance, allowance, operator] = await readMany(client, [
-    { address: withdrawalQueue, abi: withdrawalQueueAbi, functionName: "isPaused" },
-    { address: token, abi: trETHAbi, functionName: "balanceOf", args: [owner] },
-    { address: token, abi: trETHAbi, functionName: "allowance", args: [owner, account.address] },
-    { address: token, abi: trETHAbi, functionName: "isOperator", args: [owner, account.address] },
+    { address: withdrawalQueue, abi: withdrawalQueueAbi.isPaused, functionName: "isPaused" },
+    { address: token, abi: trETHAbi.balanceOf, functionName: "balanceOf", args: [owner] },
+    { address: token, abi: trETHAbi.allowance, functionName: "allowance", args: [owner, account.address] },
+    { address: token, abi: trETHAbi.isOperator, functionName: "isOperator", args: [owner, account.address] },
   ] as const);
   if (paused) throw new ContractError("WithdrawalQueuePaused", {});
   if (balance < shares)
@@ -110,7 +111,7 @@ async function prepareRequestRedeem(client: WriteClient, parameters: RequestRede
     }
     before.push({
       address: token,
-      abi: trETHAbi,
+      abi: trETHAbi.permit,
       functionName: "permit",
       args: [p.owner, p.spender, p.value, p.deadline, p.v, p.r, p.s],
     });
@@ -118,7 +119,12 @@ async function prepareRequestRedeem(client: WriteClient, parameters: RequestRede
   const prepared: PreparedWrite = {
     account,
     before,
-    call: { address: token, abi: trETHAbi, functionName: "requestRedeem", args: [shares, controller, owner] },
+    call: {
+      address: token,
+      abi: trETHAbi.requestRedeem,
+      functionName: "requestRedeem",
+      args: [shares, controller, owner],
+    },
   };
   return prepared;
 }

@@ -8,7 +8,7 @@ import type {
 } from "../errors/base.js";
 import type { ContractError } from "../errors/contract.js";
 import { withErrors } from "../errors/decode.js";
-import { operatorRegistryAbi } from "../generated/abis.js";
+import * as operatorRegistryAbi from "../generated/operatorRegistry.js";
 import { checkCommission, checkOperatorId, readOperator } from "../utils/operator.js";
 import {
   accountOf,
@@ -55,7 +55,7 @@ async function prepareSetCommission(client: WriteClient, parameters: SetCommissi
     before: [],
     call: {
       address: operatorRegistry,
-      abi: operatorRegistryAbi,
+      abi: operatorRegistryAbi.setCommission,
       functionName: "setCommission",
       args: [operatorId, commissionBps],
     },

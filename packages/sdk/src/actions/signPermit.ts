@@ -8,7 +8,7 @@ import type {
 } from "../errors/base.js";
 import { InvalidArgumentError } from "../errors/base.js";
 import { withErrors } from "../errors/decode.js";
-import { trETHAbi } from "../generated/abis.js";
+import * as trETHAbi from "../generated/trETH.js";
 import { readMany } from "../utils/read.js";
 import { accountOf, checkAddress, type WriteClient } from "../utils/write.js";
 
@@ -19,9 +19,7 @@ export const DEFAULT_PERMIT_SECONDS = 3_600n;
  * The ERC-2612 and ERC-5267 views a permit needs, as trETH declares them (the standard signatures,
  * so they read any token that has them).
  */
-const permitViewsAbi = trETHAbi.filter(
-  (item) => item.type === "function" && (item.name === "nonces" || item.name === "eip712Domain"),
-);
+const permitViewsAbi = [...trETHAbi.nonces, ...trETHAbi.eip712Domain] as const;
 
 export type SignPermitParameters = {
   /** The ERC-2612 token (trETH, or a WETH with permit). */

@@ -10,7 +10,7 @@ import type {
 import { ContractError } from "../errors/contract.js";
 import { withErrors } from "../errors/decode.js";
 import { InsufficientFundsError, type InsufficientFundsErrorType } from "../errors/precheck.js";
-import { trETHAbi } from "../generated/abis.js";
+import * as trETHAbi from "../generated/trETH.js";
 import { readMany } from "../utils/read.js";
 import {
   accountOf,
@@ -62,8 +62,8 @@ async function prepareStake(client: WriteClient, parameters: StakeParameters) {
   const { token } = resolveDeployment(client, parameters.deployment).contracts;
   const [[paused, [available]], balance] = await Promise.all([
     readMany(client, [
-      { address: token, abi: trETHAbi, functionName: "isStakingPaused" },
-      { address: token, abi: trETHAbi, functionName: "stakeLimit" },
+      { address: token, abi: trETHAbi.isStakingPaused, functionName: "isStakingPaused" },
+      { address: token, abi: trETHAbi.stakeLimit, functionName: "stakeLimit" },
     ] as const),
     getBalance(client, { address: account.address }),
   ]);
@@ -76,7 +76,7 @@ async function prepareStake(client: WriteClient, parameters: StakeParameters) {
   const prepared: PreparedWrite = {
     account,
     before: [],
-    call: { address: token, abi: trETHAbi, functionName: "stake", args: [receiver], value: amount },
+    call: { address: token, abi: trETHAbi.stake, functionName: "stake", args: [receiver], value: amount },
   };
   return { prepared, balance };
 }

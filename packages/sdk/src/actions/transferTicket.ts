@@ -9,7 +9,7 @@ import {
 } from "../errors/base.js";
 import { ContractError } from "../errors/contract.js";
 import { withErrors } from "../errors/decode.js";
-import { withdrawalQueueAbi } from "../generated/abis.js";
+import * as withdrawalQueueAbi from "../generated/withdrawalQueue.js";
 import { readMany } from "../utils/read.js";
 import { readTicketStatuses } from "../utils/tickets.js";
 import {
@@ -72,10 +72,15 @@ async function prepareTransferTicket(client: WriteClient, parameters: TransferTi
   const holder = ticket.controller;
   if (holder.toLowerCase() !== account.address.toLowerCase()) {
     const [approved, approvedForAll] = await readMany(client, [
-      { address: queue, abi: withdrawalQueueAbi, functionName: "getApproved", args: [ticket.requestId] },
       {
         address: queue,
-        abi: withdrawalQueueAbi,
+        abi: withdrawalQueueAbi.getApproved,
+        functionName: "getApproved",
+        args: [ticket.requestId],
+      },
+      {
+        address: queue,
+        abi: withdrawalQueueAbi.isApprovedForAll,
         functionName: "isApprovedForAll",
         args: [holder, account.address],
       },
@@ -93,7 +98,7 @@ async function prepareTransferTicket(client: WriteClient, parameters: TransferTi
     before: [],
     call: {
       address: queue,
-      abi: withdrawalQueueAbi,
+      abi: [...withdrawalQueueAbi.transferFrom, ...withdrawalQueueAbi.safeTransferFrom],
       functionName: parameters.safe === false ? "transferFrom" : "safeTransferFrom",
       args: [holder, to, ticket.requestId],
     },

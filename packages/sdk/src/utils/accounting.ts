@@ -1,6 +1,7 @@
 import { type Address, type Chain, type Client, isAddressEqual, type Transport, zeroAddress } from "viem";
 import type { Deployment } from "../deployment.js";
-import { accountingAbi, trETHAbi } from "../generated/abis.js";
+import * as accountingAbi from "../generated/accounting.js";
+import * as trETHAbi from "../generated/trETH.js";
 import { readMany } from "./read.js";
 
 /** Most accounting modules followed back through `previous()` (each step costs a round trip). */
@@ -21,8 +22,8 @@ export async function accountingModules(
   const [current, previousOfDeployed] = await readMany(
     client,
     [
-      { address: token, abi: trETHAbi, functionName: "accountingModule" },
-      { address: accounting, abi: accountingAbi, functionName: "previous" },
+      { address: token, abi: trETHAbi.accountingModule, functionName: "accountingModule" },
+      { address: accounting, abi: accountingAbi.previous, functionName: "previous" },
     ] as const,
     blockNumber,
   );
@@ -38,7 +39,7 @@ export async function accountingModules(
     } else {
       const [before] = await readMany(
         client,
-        [{ address: module, abi: accountingAbi, functionName: "previous" }] as const,
+        [{ address: module, abi: accountingAbi.previous, functionName: "previous" }] as const,
         blockNumber,
       );
       module = before;

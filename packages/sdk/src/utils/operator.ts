@@ -1,7 +1,7 @@
 import type { Account, Address } from "viem";
 import { InvalidArgumentError } from "../errors/base.js";
 import { ContractError } from "../errors/contract.js";
-import { operatorRegistryAbi } from "../generated/abis.js";
+import * as operatorRegistryAbi from "../generated/operatorRegistry.js";
 import { readMany } from "./read.js";
 import type { WriteClient } from "./write.js";
 
@@ -48,8 +48,13 @@ export async function readOperator(
   manager: boolean,
 ) {
   const [operator, maxCommissionBps] = await readMany(client, [
-    { address: registry, abi: operatorRegistryAbi, functionName: "getOperator", args: [operatorId] },
-    { address: registry, abi: operatorRegistryAbi, functionName: "maxCommissionBps" },
+    {
+      address: registry,
+      abi: operatorRegistryAbi.getOperator,
+      functionName: "getOperator",
+      args: [operatorId],
+    },
+    { address: registry, abi: operatorRegistryAbi.maxCommissionBps, functionName: "maxCommissionBps" },
   ] as const);
   if (manager && operator.manager.toLowerCase() !== account.address.toLowerCase()) {
     throw new ContractError("OperatorRegistryNotManager", { operatorId, caller: account.address });

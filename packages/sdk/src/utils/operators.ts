@@ -1,5 +1,5 @@
 import type { Address, Chain, Client, Transport } from "viem";
-import { operatorRegistryAbi } from "../generated/abis.js";
+import * as operatorRegistryAbi from "../generated/operatorRegistry.js";
 import { readMany } from "./read.js";
 
 /** One node operator as the registry holds it, with its bond valued now. */
@@ -38,11 +38,11 @@ export async function readOperators(
 ): Promise<Operator[]> {
   const per = (id: bigint) =>
     [
-      { address: registry, abi: operatorRegistryAbi, functionName: "getOperator", args: [id] },
-      { address: registry, abi: operatorRegistryAbi, functionName: "commissionOf", args: [id] },
-      { address: registry, abi: operatorRegistryAbi, functionName: "bondValue", args: [id] },
-      { address: registry, abi: operatorRegistryAbi, functionName: "requiredBond", args: [id] },
-      { address: registry, abi: operatorRegistryAbi, functionName: "bondTopUp", args: [id, 0n] },
+      { address: registry, abi: operatorRegistryAbi.getOperator, functionName: "getOperator", args: [id] },
+      { address: registry, abi: operatorRegistryAbi.commissionOf, functionName: "commissionOf", args: [id] },
+      { address: registry, abi: operatorRegistryAbi.bondValue, functionName: "bondValue", args: [id] },
+      { address: registry, abi: operatorRegistryAbi.requiredBond, functionName: "requiredBond", args: [id] },
+      { address: registry, abi: operatorRegistryAbi.bondTopUp, functionName: "bondTopUp", args: [id, 0n] },
     ] as const;
   const results = await readMany(client, ids.flatMap(per), blockNumber);
   return ids.map((operatorId, i) => {

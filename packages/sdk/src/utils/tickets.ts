@@ -2,7 +2,7 @@ import { type Address, type Chain, type Client, parseAbiItem, type Transport } f
 import { getLogs } from "viem/actions";
 import type { Deployment } from "../deployment.js";
 import { toTributaryError } from "../errors/decode.js";
-import { withdrawalQueueAbi } from "../generated/abis.js";
+import * as withdrawalQueueAbi from "../generated/withdrawalQueue.js";
 import { tryReadMany } from "./read.js";
 
 /** A ticket as `getRequestStatus` reports it, with its id. */
@@ -53,11 +53,20 @@ export async function readTicketStatuses(
 ): Promise<{ tickets: TicketStatus[]; lastFinalizedRequestId: bigint; paused: boolean }> {
   type Settled = { status: "success" | "failure"; result?: unknown; error?: unknown };
   const [last, paused, ...statuses] = (await tryReadMany(client, [
-    { address: queue, abi: withdrawalQueueAbi, functionName: "lastFinalizedRequestId" },
-    { address: queue, abi: withdrawalQueueAbi, functionName: "isPaused" },
+    {
+      address: queue,
+      abi: withdrawalQueueAbi.lastFinalizedRequestId,
+      functionName: "lastFinalizedRequestId",
+    },
+    { address: queue, abi: withdrawalQueueAbi.isPaused, functionName: "isPaused" },
     ...ids.map(
       (id) =>
-        ({ address: queue, abi: withdrawalQueueAbi, functionName: "getRequestStatus", args: [id] }) as const,
+        ({
+          address: queue,
+          abi: withdrawalQueueAbi.getRequestStatus,
+          functionName: "getRequestStatus",
+          args: [id],
+        }) as const,
     ),
   ])) as unknown as [Settled, Settled, ...Settled[]];
   if (last.status === "failure") throw toTributaryError(last.error);
