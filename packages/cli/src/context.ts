@@ -2,7 +2,8 @@
  * What a command runs against: a client on the RPC endpoint (JSON-RPC batching on, so that
  * concurrent reads share one round trip), the chain id checked against --chain, and the deployment.
  */
-import { type Deployment, RpcError, toTributaryError } from "@tributary/sdk";
+import { type Deployment, RpcError } from "@tributary/sdk";
+import { toTributaryError } from "@tributary/sdk/errors";
 import { loadDeployment } from "@tributary/sdk/node";
 import { type Chain, createPublicClient, http, type PublicClient, type Transport } from "viem";
 import { refused, usageError } from "./exit.js";

@@ -1,12 +1,11 @@
 import {
   BaseError,
-  ContractError,
   DeploymentNotFoundError,
   InvalidArgumentError,
   RpcError,
-  toTributaryError,
   UnknownError,
 } from "@tributary/sdk";
+import { ContractError, toTributaryError } from "@tributary/sdk/errors";
 import { CliError, ExitCode, type ExitCodeValue } from "./exit.js";
 import { toJson } from "./format.js";
 import { progress } from "./state.js";

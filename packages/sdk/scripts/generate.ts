@@ -85,8 +85,10 @@ function abisFile(): string {
     lines.push(`export const ${exportName} = ${JSON.stringify(abi)} as const;`, "");
   }
   const all = [...errors.values()].sort((a, b) => signature(a).localeCompare(signature(b)));
-  lines.push("/** Every custom error of the protocol's contracts, once each (for decoding reverts). */");
-  lines.push(`export const protocolErrorsAbi = ${JSON.stringify(all)} as const;`, "");
+  lines.push(
+    "/** Every custom error of the protocol's contracts, once each, without `internalType` (for decoding reverts). */",
+  );
+  lines.push(`export const protocolErrorsAbi = ${JSON.stringify(lean(all))} as const;`, "");
   return lines.join("\n");
 }
 

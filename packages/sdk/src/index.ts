@@ -239,20 +239,15 @@ export {
   RpcError,
   UnknownError,
 } from "./errors/base.js";
-export {
-  ContractError,
-  type ContractErrorArgs,
-  type ContractErrorName,
-  decodeContractError,
-  isContractError,
-} from "./errors/contract.js";
-export { toTributaryError } from "./errors/decode.js";
+// The class, the decoder and the sentences are `@tributary/sdk/errors` (loaded by the actions on
+// their first failure); the type and the check are here.
+export type { ContractError, ContractErrorArgs, ContractErrorName } from "./errors/contract.js";
 export {
   InsufficientFundsError,
   type InsufficientFundsErrorType,
   NothingToClaimError,
   type NothingToClaimErrorType,
 } from "./errors/precheck.js";
-export { errorSentences } from "./errors/sentences.js";
+export { isContractError } from "./errors/refusal.js";
 export type { Operator } from "./utils/operators.js";
 export type { ContractCall, WriteClient, WriteRequest } from "./utils/write.js";

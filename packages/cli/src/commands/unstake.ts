@@ -1,5 +1,6 @@
-import { ContractError, convertToAssets, estimateRequestRedeemGas, requestRedeem } from "@tributary/sdk";
+import { convertToAssets, estimateRequestRedeemGas, requestRedeem } from "@tributary/sdk";
 import { trETHAbi } from "@tributary/sdk/abis";
+import { ContractError } from "@tributary/sdk/errors";
 import { parseEventLogs } from "viem";
 import { refused } from "../exit.js";
 import { formatEth } from "../format.js";

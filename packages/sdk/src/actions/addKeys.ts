@@ -8,9 +8,10 @@ import {
   type RpcErrorType,
   type UnknownErrorType,
 } from "../errors/base.js";
-import { ContractError } from "../errors/contract.js";
-import { withErrors } from "../errors/decode.js";
+import type { ContractError } from "../errors/contract.js";
 import { InsufficientFundsError, type InsufficientFundsErrorType } from "../errors/precheck.js";
+import { Refusal } from "../errors/refusal.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as operatorRegistryAbi from "../generated/operatorRegistry.js";
 import { checkOperatorId, readOperator } from "../utils/operator.js";
 import { readMany } from "../utils/read.js";
@@ -102,7 +103,7 @@ async function prepareAddKeys(client: WriteClient, parameters: AddKeysParameters
   ] as const);
   const bond = parameters.bond ?? topUp;
   if (bond < topUp) {
-    throw new ContractError("OperatorRegistryInsufficientBond", { operatorId, bond, required: topUp });
+    throw new Refusal("OperatorRegistryInsufficientBond", { operatorId, bond, required: topUp });
   }
   await checkEth(client, account.address, bond);
   const prepared: PreparedWrite = {

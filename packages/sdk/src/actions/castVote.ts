@@ -7,8 +7,9 @@ import {
   type RpcErrorType,
   type UnknownErrorType,
 } from "../errors/base.js";
-import { ContractError } from "../errors/contract.js";
-import { withErrors } from "../errors/decode.js";
+import type { ContractError } from "../errors/contract.js";
+import { Refusal } from "../errors/refusal.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as governorAbi from "../generated/governor.js";
 import { readMany } from "../utils/read.js";
 import {
@@ -77,13 +78,13 @@ async function prepareCastVote(client: WriteClient, parameters: CastVoteParamete
     },
   ] as const);
   if (state !== ACTIVE) {
-    throw new ContractError("GovernorUnexpectedProposalState", {
+    throw new Refusal("GovernorUnexpectedProposalState", {
       proposalId,
       current: BigInt(state),
       expectedStates: numberToHex(1n << BigInt(ACTIVE), { size: 32 }),
     });
   }
-  if (voted) throw new ContractError("GovernorAlreadyCastVote", { voter: account.address });
+  if (voted) throw new Refusal("GovernorAlreadyCastVote", { voter: account.address });
   return {
     account,
     before: [],

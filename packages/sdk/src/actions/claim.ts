@@ -7,8 +7,9 @@ import {
   type RpcErrorType,
   type UnknownErrorType,
 } from "../errors/base.js";
-import { ContractError } from "../errors/contract.js";
-import { withErrors } from "../errors/decode.js";
+import type { ContractError } from "../errors/contract.js";
+import { Refusal } from "../errors/refusal.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as trETHAbi from "../generated/trETH.js";
 import * as withdrawalQueueAbi from "../generated/withdrawalQueue.js";
 import { readMany } from "../utils/read.js";
@@ -64,10 +65,9 @@ export type ClaimErrorType =
 
 /** Refuses (with the queue's own error) a ticket that is claimed or not finalized yet. */
 export function checkClaimable(ticket: TicketStatus, lastFinalizedRequestId: bigint): void {
-  if (ticket.claimed)
-    throw new ContractError("WithdrawalQueueAlreadyClaimed", { requestId: ticket.requestId });
+  if (ticket.claimed) throw new Refusal("WithdrawalQueueAlreadyClaimed", { requestId: ticket.requestId });
   if (!ticket.finalized) {
-    throw new ContractError("WithdrawalQueueNotFinalized", {
+    throw new Refusal("WithdrawalQueueNotFinalized", {
       requestId: ticket.requestId,
       lastFinalizedRequestId,
     });
@@ -108,7 +108,7 @@ export async function prepareClaimOne(
     },
   ] as const);
   if (!mine && approved.toLowerCase() !== account.address.toLowerCase() && !approvedForAll && !operator) {
-    throw new ContractError("WithdrawalQueueNotHolder", {
+    throw new Refusal("WithdrawalQueueNotHolder", {
       requestId: id,
       caller: account.address,
       holder: ticket.controller,
@@ -171,7 +171,7 @@ async function prepareClaim(client: WriteClient, parameters: ClaimParameters): P
     deployment.contracts.withdrawalQueue,
     ids,
   );
-  if (paused) throw new ContractError("WithdrawalQueuePaused", {});
+  if (paused) throw new Refusal("WithdrawalQueuePaused", {});
   for (const ticket of tickets) checkClaimable(ticket, lastFinalizedRequestId);
   const [first] = tickets as [TicketStatus];
   if (tickets.length === 1) return prepareClaimOne(client, account, deployment, first, receiver, asWeth);
@@ -211,7 +211,7 @@ export async function prepareRedeemTickets(
       },
     ] as const);
     if (!operator) {
-      throw new ContractError("WithdrawalQueueNotHolder", {
+      throw new Refusal("WithdrawalQueueNotHolder", {
         requestId: (tickets[0] as TicketStatus).requestId,
         caller: account.address,
         holder: controller,

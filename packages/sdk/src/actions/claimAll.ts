@@ -6,9 +6,10 @@ import type {
   RpcErrorType,
   UnknownErrorType,
 } from "../errors/base.js";
-import { ContractError } from "../errors/contract.js";
-import { withErrors } from "../errors/decode.js";
+import type { ContractError } from "../errors/contract.js";
 import { NothingToClaimError, type NothingToClaimErrorType } from "../errors/precheck.js";
+import { Refusal } from "../errors/refusal.js";
+import { withErrors } from "../errors/withErrors.js";
 import { readTicketStatuses, ticketIdsReceived } from "../utils/tickets.js";
 import {
   accountOf,
@@ -77,7 +78,7 @@ async function prepareClaimAll(client: WriteClient, parameters: ClaimAllParamete
       pending: mine.filter((t) => !t.finalized).map((t) => t.requestId),
     });
   }
-  if (paused) throw new ContractError("WithdrawalQueuePaused", {});
+  if (paused) throw new Refusal("WithdrawalQueuePaused", {});
   const prepared: PreparedWrite[] =
     asWeth && claimable.length > 1
       ? [await prepareRedeemTickets(client, account, deployment, claimable, receiver)]

@@ -7,8 +7,9 @@ import type {
   RpcErrorType,
   UnknownErrorType,
 } from "../errors/base.js";
-import { ContractError } from "../errors/contract.js";
-import { withErrors } from "../errors/decode.js";
+import type { ContractError } from "../errors/contract.js";
+import { Refusal } from "../errors/refusal.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as accountingAbi from "../generated/accounting.js";
 import * as rewardsDistributorAbi from "../generated/rewardsDistributor.js";
 import { checkOperatorId } from "../utils/operator.js";
@@ -99,10 +100,10 @@ async function prepareClaimCommission(client: WriteClient, parameters: ClaimComm
   ] as const);
   const reached = processProof(commissionLeaf(operatorId, account, cumulativeShares), proof);
   if (reached.slice(0, ROOT_PREFIX_HEX).toLowerCase() !== root.slice(0, ROOT_PREFIX_HEX).toLowerCase()) {
-    throw new ContractError("RewardsDistributorInvalidProof", { operatorId, account, cumulativeShares });
+    throw new Refusal("RewardsDistributorInvalidProof", { operatorId, account, cumulativeShares });
   }
   if (cumulativeShares <= claimed) {
-    throw new ContractError("RewardsDistributorNothingToClaim", { operatorId, cumulativeShares, claimed });
+    throw new Refusal("RewardsDistributorNothingToClaim", { operatorId, cumulativeShares, claimed });
   }
   const prepared: PreparedWrite = {
     account: sender,

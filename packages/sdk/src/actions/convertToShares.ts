@@ -6,7 +6,7 @@ import type {
   RpcErrorType,
   UnknownErrorType,
 } from "../errors/base.js";
-import { withErrors } from "../errors/decode.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as trETHAbi from "../generated/trETH.js";
 import { readMany } from "../utils/read.js";
 import { checkAmount } from "../utils/validate.js";

@@ -8,7 +8,7 @@ import type {
   UnknownErrorType,
 } from "../errors/base.js";
 import type { ContractError } from "../errors/contract.js";
-import { withErrors } from "../errors/decode.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as trETHAbi from "../generated/trETH.js";
 import { readMany } from "../utils/read.js";
 import {

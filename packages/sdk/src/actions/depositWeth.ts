@@ -7,8 +7,9 @@ import {
   type RpcErrorType,
   type UnknownErrorType,
 } from "../errors/base.js";
-import { ContractError } from "../errors/contract.js";
-import { withErrors } from "../errors/decode.js";
+import type { ContractError } from "../errors/contract.js";
+import { Refusal } from "../errors/refusal.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as trETHAbi from "../generated/trETH.js";
 import * as wethAbi from "../generated/weth.js";
 import { readMany } from "../utils/read.js";
@@ -81,11 +82,10 @@ async function prepareDepositWeth(client: WriteClient, parameters: DepositWethPa
     { address: weth, abi: wethAbi.balanceOf, functionName: "balanceOf", args: [account.address] },
     { address: weth, abi: wethAbi.allowance, functionName: "allowance", args: [account.address, token] },
   ] as const);
-  if (paused) throw new ContractError("TrETHStakingIsPaused", {});
-  if (amount > available)
-    throw new ContractError("TrETHStakeLimitExceeded", { requested: amount, available });
+  if (paused) throw new Refusal("TrETHStakingIsPaused", {});
+  if (amount > available) throw new Refusal("TrETHStakeLimitExceeded", { requested: amount, available });
   if (balance < amount) {
-    throw new ContractError("WETHInsufficientBalance", { account: account.address, balance, needed: amount });
+    throw new Refusal("WETHInsufficientBalance", { account: account.address, balance, needed: amount });
   }
   const before: ContractCall[] = [];
   if (parameters.permit) {

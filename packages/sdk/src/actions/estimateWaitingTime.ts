@@ -9,7 +9,7 @@ import {
   type UnknownErrorType,
 } from "../errors/base.js";
 import type { ContractError } from "../errors/contract.js";
-import { withErrors } from "../errors/decode.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as accountingAbi from "../generated/accounting.js";
 import * as hashConsensusAbi from "../generated/hashConsensus.js";
 import * as operatorRegistryAbi from "../generated/operatorRegistry.js";

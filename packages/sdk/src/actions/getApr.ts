@@ -2,7 +2,7 @@ import { type Chain, type Client, getAbiItem, type Transport } from "viem";
 import { getBlock } from "viem/actions";
 import { type DeploymentParameter, resolveDeployment } from "../deployment.js";
 import type { DeploymentNotFoundErrorType, RpcErrorType, UnknownErrorType } from "../errors/base.js";
-import { withErrors } from "../errors/decode.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as accountingAbi from "../generated/accounting.js";
 import { accountingModules } from "../utils/accounting.js";
 import { blockTimes, scanLogs } from "../utils/logs.js";

@@ -11,7 +11,7 @@ import {
 import { getBlock } from "viem/actions";
 import { type DeploymentParameter, resolveDeployment } from "../deployment.js";
 import type { DeploymentNotFoundErrorType, RpcErrorType, UnknownErrorType } from "../errors/base.js";
-import { withErrors } from "../errors/decode.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as accountingAbi from "../generated/accounting.js";
 import * as hashConsensusAbi from "../generated/hashConsensus.js";
 import { accountingModules } from "../utils/accounting.js";

@@ -1,7 +1,7 @@
 import type { Chain, Client, Transport } from "viem";
 import { type DeploymentParameter, resolveDeployment } from "../deployment.js";
 import type { DeploymentNotFoundErrorType, RpcErrorType, UnknownErrorType } from "../errors/base.js";
-import { withErrors } from "../errors/decode.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as operatorRegistryAbi from "../generated/operatorRegistry.js";
 import { type Operator, readOperators } from "../utils/operators.js";
 import { readMany } from "../utils/read.js";

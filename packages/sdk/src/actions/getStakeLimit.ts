@@ -1,7 +1,7 @@
 import { type Chain, type Client, maxUint256, type Transport, zeroAddress } from "viem";
 import { type DeploymentParameter, resolveDeployment } from "../deployment.js";
 import type { DeploymentNotFoundErrorType, RpcErrorType, UnknownErrorType } from "../errors/base.js";
-import { withErrors } from "../errors/decode.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as trETHAbi from "../generated/trETH.js";
 import { readMany } from "../utils/read.js";
 

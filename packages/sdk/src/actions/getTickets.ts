@@ -15,7 +15,7 @@ import type {
   RpcErrorType,
   UnknownErrorType,
 } from "../errors/base.js";
-import { withErrors } from "../errors/decode.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as trETHAbi from "../generated/trETH.js";
 import * as withdrawalQueueAbi from "../generated/withdrawalQueue.js";
 import { blockTimes, scanLogs } from "../utils/logs.js";

@@ -9,8 +9,8 @@ import {
   type UnknownErrorType,
 } from "../errors/base.js";
 import type { ContractError } from "../errors/contract.js";
-import { withErrors } from "../errors/decode.js";
 import { InsufficientFundsError, type InsufficientFundsErrorType } from "../errors/precheck.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as operatorRegistryAbi from "../generated/operatorRegistry.js";
 import { checkCommission } from "../utils/operator.js";
 import { readMany } from "../utils/read.js";

@@ -7,8 +7,9 @@ import {
   type RpcErrorType,
   type UnknownErrorType,
 } from "../errors/base.js";
-import { ContractError } from "../errors/contract.js";
-import { withErrors } from "../errors/decode.js";
+import type { ContractError } from "../errors/contract.js";
+import { Refusal } from "../errors/refusal.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as trETHAbi from "../generated/trETH.js";
 import * as withdrawalQueueAbi from "../generated/withdrawalQueue.js";
 import { readMany } from "../utils/read.js";
@@ -78,15 +79,15 @@ async function prepareRequestRedeem(client: WriteClient, parameters: RequestRede
     { address: token, abi: trETHAbi.allowance, functionName: "allowance", args: [owner, account.address] },
     { address: token, abi: trETHAbi.isOperator, functionName: "isOperator", args: [owner, account.address] },
   ] as const);
-  if (paused) throw new ContractError("WithdrawalQueuePaused", {});
+  if (paused) throw new Refusal("WithdrawalQueuePaused", {});
   if (balance < shares)
-    throw new ContractError("ERC20InsufficientBalance", { sender: owner, balance, needed: shares });
+    throw new Refusal("ERC20InsufficientBalance", { sender: owner, balance, needed: shares });
   const before: ContractCall[] = [];
   const self = owner.toLowerCase() === account.address.toLowerCase();
   if (!self && !operator && allowance < shares) {
     const p = parameters.permit;
     if (!p) {
-      throw new ContractError("ERC20InsufficientAllowance", {
+      throw new Refusal("ERC20InsufficientAllowance", {
         spender: account.address,
         allowance,
         needed: shares,

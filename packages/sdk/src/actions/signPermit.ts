@@ -7,7 +7,7 @@ import type {
   UnknownErrorType,
 } from "../errors/base.js";
 import { InvalidArgumentError } from "../errors/base.js";
-import { withErrors } from "../errors/decode.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as trETHAbi from "../generated/trETH.js";
 import { readMany } from "../utils/read.js";
 import { accountOf, checkAddress, type WriteClient } from "../utils/write.js";

@@ -7,9 +7,10 @@ import type {
   RpcErrorType,
   UnknownErrorType,
 } from "../errors/base.js";
-import { ContractError } from "../errors/contract.js";
-import { withErrors } from "../errors/decode.js";
+import type { ContractError } from "../errors/contract.js";
 import { InsufficientFundsError, type InsufficientFundsErrorType } from "../errors/precheck.js";
+import { Refusal } from "../errors/refusal.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as trETHAbi from "../generated/trETH.js";
 import { readMany } from "../utils/read.js";
 import {
@@ -67,9 +68,8 @@ async function prepareStake(client: WriteClient, parameters: StakeParameters) {
     ] as const),
     getBalance(client, { address: account.address }),
   ]);
-  if (paused) throw new ContractError("TrETHStakingIsPaused", {});
-  if (amount > available)
-    throw new ContractError("TrETHStakeLimitExceeded", { requested: amount, available });
+  if (paused) throw new Refusal("TrETHStakingIsPaused", {});
+  if (amount > available) throw new Refusal("TrETHStakeLimitExceeded", { requested: amount, available });
   if (balance < amount) {
     throw new InsufficientFundsError({ account: account.address, balance, value: amount, gasCost: 0n });
   }

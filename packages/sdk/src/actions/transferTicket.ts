@@ -7,8 +7,9 @@ import {
   type RpcErrorType,
   type UnknownErrorType,
 } from "../errors/base.js";
-import { ContractError } from "../errors/contract.js";
-import { withErrors } from "../errors/decode.js";
+import type { ContractError } from "../errors/contract.js";
+import { Refusal } from "../errors/refusal.js";
+import { withErrors } from "../errors/withErrors.js";
 import * as withdrawalQueueAbi from "../generated/withdrawalQueue.js";
 import { readMany } from "../utils/read.js";
 import { readTicketStatuses } from "../utils/tickets.js";
@@ -66,9 +67,8 @@ async function prepareTransferTicket(client: WriteClient, parameters: TransferTi
   const {
     tickets: [ticket],
   } = await readTicketStatuses(client, queue, [parameters.requestId]);
-  if (!ticket) throw new ContractError("WithdrawalQueueUnknownRequest", { requestId: parameters.requestId });
-  if (ticket.claimed)
-    throw new ContractError("WithdrawalQueueAlreadyClaimed", { requestId: ticket.requestId });
+  if (!ticket) throw new Refusal("WithdrawalQueueUnknownRequest", { requestId: parameters.requestId });
+  if (ticket.claimed) throw new Refusal("WithdrawalQueueAlreadyClaimed", { requestId: ticket.requestId });
   const holder = ticket.controller;
   if (holder.toLowerCase() !== account.address.toLowerCase()) {
     const [approved, approvedForAll] = await readMany(client, [
@@ -86,7 +86,7 @@ async function prepareTransferTicket(client: WriteClient, parameters: TransferTi
       },
     ] as const);
     if (approved.toLowerCase() !== account.address.toLowerCase() && !approvedForAll) {
-      throw new ContractError("WithdrawalQueueNotHolder", {
+      throw new Refusal("WithdrawalQueueNotHolder", {
         requestId: ticket.requestId,
         caller: account.address,
         holder,

@@ -54,14 +54,6 @@ export class ContractError<name extends ContractErrorName = ContractErrorName> e
   }
 }
 
-/** True when `error` is the protocol's custom error `name` (then its `args` are typed). */
-export function isContractError<name extends ContractErrorName>(
-  error: unknown,
-  name: name,
-): error is ContractError<name> {
-  return error instanceof ContractError && error.errorName === name;
-}
-
 /** Decodes revert data against every custom error of the protocol; undefined when it is none of them. */
 export function decodeContractError(data: Hex, cause?: unknown): ContractError | undefined {
   try {

@@ -1,63 +1,21 @@
-import {
-  HttpRequestError,
-  RpcRequestError,
-  TimeoutError,
-  UserRejectedRequestError,
-  BaseError as ViemBaseError,
-  WebSocketRequestError,
-} from "viem";
-import { BaseError, RpcError, UnknownError } from "./base.js";
-import { decodeContractError, revertDataOf } from "./contract.js";
-
-/** JSON-RPC codes that mean "try again later": limit exceeded, internal error, resource unavailable. */
-const RETRYABLE_RPC_CODES = new Set([-32005, -32603, -32002, 429]);
+import { BaseError, UnknownError } from "./base.js";
+import { ContractError, decodeContractError, revertDataOf } from "./contract.js";
+import { Refusal } from "./refusal.js";
+import { transportError } from "./rpc.js";
 
 /**
- * Turns whatever a call threw into an SDK error: a protocol custom error into a `ContractError`
- * with its values and sentence; a transport failure (unreachable node, timeout, 5xx, rate limit)
- * into a retryable `RpcError`; an SDK error passes through; anything else becomes `UnknownError`
- * with the cause kept.
+ * Turns whatever a call threw into an SDK error: a protocol custom error (a revert, or a
+ * pre-check's refusal) into a `ContractError` with its values and sentence; a transport failure
+ * (unreachable node, timeout, 5xx, rate limit) into a retryable `RpcError`; an SDK error passes
+ * through; anything else becomes `UnknownError` with the cause kept.
  */
 export function toTributaryError(error: unknown): BaseError {
   if (error instanceof BaseError) return error;
+  if (error instanceof Refusal) return new ContractError(error.errorName, error.args as never);
   const data = revertDataOf(error);
   if (data) {
     const decoded = decodeContractError(data, error);
     if (decoded) return decoded;
   }
-  if (error instanceof ViemBaseError) {
-    const transport = error.walk(
-      (e) => e instanceof HttpRequestError || e instanceof TimeoutError || e instanceof WebSocketRequestError,
-    ) as HttpRequestError | TimeoutError | undefined;
-    if (transport) {
-      const status = (transport as HttpRequestError).status;
-      if (status === undefined || status >= 429 || transport instanceof TimeoutError) {
-        return new RpcError({
-          url: (transport as HttpRequestError).url,
-          cause: error,
-          details: transport.shortMessage,
-        });
-      }
-    }
-    const rpc = error.walk((e) => e instanceof RpcRequestError) as RpcRequestError | undefined;
-    if (rpc && RETRYABLE_RPC_CODES.has(rpc.code)) {
-      return new RpcError({ url: rpc.url, cause: error, details: rpc.shortMessage });
-    }
-    if (error.walk((e) => e instanceof UserRejectedRequestError)) {
-      return new BaseError("The wallet rejected the request.", { cause: error });
-    }
-  }
-  if (error instanceof Error && /ECONNREFUSED|fetch failed|ENOTFOUND|socket hang up/.test(error.message)) {
-    return new RpcError({ cause: error });
-  }
-  return new UnknownError(error);
-}
-
-/** Runs `fn` and rethrows what it throws as an SDK error. */
-export async function withErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw toTributaryError(error);
-  }
+  return transportError(error) ?? new UnknownError(error);
 }

@@ -7,9 +7,10 @@ import { getRate } from "../actions/getRate.js";
 import { stake } from "../actions/stake.js";
 import type { Deployment } from "../deployment.js";
 import { protocolErrorsAbi, trETHAbi } from "../generated/abis.js";
-import { ContractError, isContractError } from "./contract.js";
-import { withErrors } from "./decode.js";
+import { ContractError } from "./contract.js";
+import { isContractError } from "./refusal.js";
 import { errorSentences } from "./sentences.js";
+import { withErrors } from "./withErrors.js";
 
 /** A sample value of each ABI type, to build every sentence once. */
 function sample(type: string): unknown {

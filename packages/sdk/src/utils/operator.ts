@@ -1,6 +1,6 @@
 import type { Account, Address } from "viem";
 import { InvalidArgumentError } from "../errors/base.js";
-import { ContractError } from "../errors/contract.js";
+import { Refusal } from "../errors/refusal.js";
 import * as operatorRegistryAbi from "../generated/operatorRegistry.js";
 import { readMany } from "./read.js";
 import type { WriteClient } from "./write.js";
@@ -27,7 +27,7 @@ export function checkCommission(commissionBps: number, maxBps: number): number {
     );
   }
   if (commissionBps > maxBps) {
-    throw new ContractError("OperatorRegistryCommissionTooHigh", {
+    throw new Refusal("OperatorRegistryCommissionTooHigh", {
       commissionBps: BigInt(commissionBps),
       maxBps: BigInt(maxBps),
     });
@@ -57,7 +57,7 @@ export async function readOperator(
     { address: registry, abi: operatorRegistryAbi.maxCommissionBps, functionName: "maxCommissionBps" },
   ] as const);
   if (manager && operator.manager.toLowerCase() !== account.address.toLowerCase()) {
-    throw new ContractError("OperatorRegistryNotManager", { operatorId, caller: account.address });
+    throw new Refusal("OperatorRegistryNotManager", { operatorId, caller: account.address });
   }
   return { operator, maxCommissionBps };
 }

@@ -1,7 +1,6 @@
 import { type Address, type Chain, type Client, parseAbiItem, type Transport } from "viem";
 import { getLogs } from "viem/actions";
 import type { Deployment } from "../deployment.js";
-import { toTributaryError } from "../errors/decode.js";
 import * as withdrawalQueueAbi from "../generated/withdrawalQueue.js";
 import { tryReadMany } from "./read.js";
 
@@ -69,10 +68,10 @@ export async function readTicketStatuses(
         }) as const,
     ),
   ])) as unknown as [Settled, Settled, ...Settled[]];
-  if (last.status === "failure") throw toTributaryError(last.error);
-  if (paused.status === "failure") throw toTributaryError(paused.error);
+  if (last.status === "failure") throw last.error;
+  if (paused.status === "failure") throw paused.error;
   const tickets = statuses.map((s, i) => {
-    if (s.status === "failure") throw toTributaryError(s.error);
+    if (s.status === "failure") throw s.error;
     const r = s.result as {
       controller: Address;
       shares: bigint;
