@@ -2,25 +2,27 @@
  * Startup and read latency of the real binary: the median wall time of `tributary --help`, and of
  * `tributary status` against a local chain with the real deployment (a position with a pending
  * ticket, so that every part of status runs), through a counting proxy that tells how many HTTP
- * round trips and JSON-RPC calls status makes.
+ * round trips and JSON-RPC calls status makes; then status again with REMOTE_RTT_MS added to each
+ * round trip, as a node across the internet would (status_remote_ms: what the round trips cost).
  *
- *   npm run bench -w @tributary/cli            (last line: JSON)
+ *   npm run bench -w @tributary/cli            (last line: JSON; BENCH_TRACE=1 prints each round trip)
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { trETHAbi } from "@tributary/sdk/abis";
 import { parseEther } from "viem";
-import { freePort } from "../../../contracts/lib/bench.js";
 import { startTestProtocol } from "../../sdk/test/harness.js";
+import { countingProxy } from "../test/rpcProxy.js";
 
 const BIN = fileURLToPath(new URL("../bin/tributary.js", import.meta.url));
 const HELP_RUNS = 20;
 const STATUS_RUNS = 10;
 const USER = 8;
+/** Round-trip time added for status_remote_ms: a node some distance away over the internet. */
+const REMOTE_RTT_MS = 50;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -47,40 +49,6 @@ function timeRun(args: string[]): Promise<number> {
       else resolve(ms);
     });
   });
-}
-
-/** A proxy in front of the node that counts HTTP requests and the JSON-RPC calls in them. */
-async function countingProxy(target: string) {
-  const counts = { requests: 0, calls: 0 };
-  const port = await freePort();
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      counts.requests++;
-      const parsed = JSON.parse(body.toString()) as unknown;
-      const calls = (Array.isArray(parsed) ? parsed : [parsed]) as { method: string }[];
-      counts.calls += calls.length;
-      // BENCH_TRACE=1 prints the methods of each round trip.
-      if (process.env.BENCH_TRACE) console.log(`  round trip: ${calls.map((c) => c.method).join(", ")}`);
-      const upstream = request(
-        target,
-        { method: "POST", headers: { "content-type": "application/json" } },
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, { "content-type": "application/json" });
-          up.pipe(res);
-        },
-      );
-      upstream.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    counts,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 const help: number[] = [];
@@ -115,8 +83,16 @@ try {
   const dir = mkdtempSync(join(tmpdir(), "tributary-bench-"));
   const deployment = join(dir, "deployment.json");
   writeFileSync(deployment, JSON.stringify(t.deployment));
-  const proxy = await countingProxy(t.local.url);
-  const args = ["--rpc-url", proxy.url, "--deployment", deployment, "status", wallet.account.address];
+  const proxy = await countingProxy(t.local.url, { trace: Boolean(process.env.BENCH_TRACE) });
+  const statusArgs = (url: string) => [
+    "--rpc-url",
+    url,
+    "--deployment",
+    deployment,
+    "status",
+    wallet.account.address,
+  ];
+  const args = statusArgs(proxy.url);
   const status: number[] = [];
   let perRun = { requests: 0, calls: 0 };
   for (let i = 0; i < STATUS_RUNS; i++) {
@@ -125,16 +101,24 @@ try {
     perRun = { requests: proxy.counts.requests - before.requests, calls: proxy.counts.calls - before.calls };
   }
   await proxy.close();
+  const remote = await countingProxy(t.local.url, { latencyMs: REMOTE_RTT_MS });
+  const statusRemote: number[] = [];
+  for (let i = 0; i < STATUS_RUNS; i++) statusRemote.push(await timeRun(statusArgs(remote.url)));
+  await remote.close();
   const result = {
     help_ms: Math.round(median(help) * 10) / 10,
     status_ms: Math.round(median(status) * 10) / 10,
     status_rpc_requests: perRun.requests,
     status_rpc_calls: perRun.calls,
+    status_remote_ms: Math.round(median(statusRemote) * 10) / 10,
   };
   console.log(`tributary --help   median ${result.help_ms} ms over ${HELP_RUNS} runs (bar: 150 ms)`);
   console.log(`tributary status   median ${result.status_ms} ms over ${STATUS_RUNS} runs (bar: 1,000 ms)`);
   console.log(
     `                   ${result.status_rpc_requests} HTTP round trips carrying ${result.status_rpc_calls} JSON-RPC calls`,
+  );
+  console.log(
+    `tributary status   median ${result.status_remote_ms} ms with ${REMOTE_RTT_MS} ms added to each round trip`,
   );
   console.log(JSON.stringify(result));
 } finally {

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { trETHAbi } from "@tributary/sdk/abis";
 import { type Address, parseEther } from "viem";
-import { type CliChain, parseJson, show, startCliChain } from "./run.js";
+import { countingProxy } from "./rpcProxy.js";
+import { type CliChain, parseJson, runCli, show, startCliChain } from "./run.js";
 
 /** Development account of the person using the CLI here (5 and 7 are the scenario's). */
 const USER = 8;
@@ -128,6 +129,25 @@ describe("tributary: stake, status, unstake, claim", () => {
       "a waiting time for each pending ticket",
     );
     for (const wait of waits) assert.ok(wait.maxSeconds >= wait.minSeconds, "a range");
+    // The shared state read once beside the position; both tickets' own reads in one round trip.
+    const proxy = await countingProxy(t.local.url);
+    try {
+      const counted = await runCli([
+        ...account,
+        "--rpc-url",
+        proxy.url,
+        "--deployment",
+        t.deploymentFile,
+        "status",
+      ]);
+      assert.equal(counted.code, 0, show(counted));
+      assert.ok(
+        proxy.counts.requests <= 4,
+        `status with two pending tickets in at most 4 round trips: ${JSON.stringify(proxy.counts.trips)}`,
+      );
+    } finally {
+      await proxy.close();
+    }
     const human = await t.cli([...account, "status"]);
     assert.match(human.stdout, /Pending tickets/, show(human));
     assert.match(human.stdout, new RegExp(`#${requestIds[0]} .*claimable in`), show(human));

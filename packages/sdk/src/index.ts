@@ -168,6 +168,15 @@ export {
   type Ticket,
 } from "./actions/getTickets.js";
 export {
+  type GetWaitingTimeStateErrorType,
+  type GetWaitingTimeStateParameters,
+  type GetWaitingTimeStateReturnType,
+  getWaitingTimeState,
+  type WaitingTimeBeaconTerms,
+  type WaitingTimeChainState,
+  type WaitingTimeState,
+} from "./actions/getWaitingTimeState.js";
+export {
   estimateRegisterOperatorGas,
   type RegisterOperatorErrorType,
   type RegisterOperatorParameters,

@@ -1,4 +1,12 @@
-import { estimateWaitingTime, getApr, getPosition, getRate, getStakeLimit } from "@tributary/sdk";
+import {
+  estimateWaitingTime,
+  getApr,
+  getPosition,
+  getRate,
+  getStakeLimit,
+  getWaitingTimeState,
+  type WaitingTimeState,
+} from "@tributary/sdk";
 import { zeroAddress } from "viem";
 import { connect } from "../context.js";
 import { formatDuration, formatEth, formatPercent, formatTime } from "../format.js";
@@ -15,7 +23,10 @@ const percentOr = (value: number | null, missing = "n/a") =>
 /**
  * `tributary status [address]`: the position (trETH, its ETH value, voting power, tickets), the
  * rate, the APR with its method, the estimated wait of each pending ticket and the stake limit.
- * Reads go out together (JSON-RPC batching, multicall in the SDK): a handful of round trips.
+ * Reads go out together (JSON-RPC batching, multicall in the SDK), and what every waiting time
+ * reads (the queue, buffer, vault, frame schedule: `getWaitingTimeState`) is read once for all
+ * pending tickets, beside the position: four round trips with a pending ticket, the connection's
+ * included.
  */
 export async function status(addressText: string | undefined, options: StatusOptions): Promise<void> {
   // Check the address before connecting: a malformed one is a usage error whatever the node says.
@@ -23,6 +34,13 @@ export async function status(addressText: string | undefined, options: StatusOpt
   const context = await connect(options);
   const { client, deployment } = context;
   const address = await subjectOf(addressText, context);
+  const { beaconUrl } = options;
+  const readState = () => getWaitingTimeState(client, { deployment, ...(beaconUrl ? { beaconUrl } : {}) });
+  // Without a beacon node the state costs a few calls in the same round trips as the position:
+  // read it beside it. A beacon node's reads are heavier: only once a pending ticket needs them.
+  const early: Promise<WaitingTimeState> | undefined = beaconUrl ? undefined : readState();
+  // Not needed when no ticket is pending: a failure then is not the command's.
+  early?.catch(() => undefined);
   const [position, rate, apr, limit] = await Promise.all([
     getPosition(client, { address, deployment }),
     getRate(client, { deployment }),
@@ -30,14 +48,15 @@ export async function status(addressText: string | undefined, options: StatusOpt
     getStakeLimit(client, { deployment }),
   ]);
   const pending = position.tickets.filter((t) => t.status === "pending");
+  let state = pending.length ? await (early ?? readState()) : undefined;
+  // A ticket newer than the state's block (requested while the reads were out): read it again.
+  if (state && pending.some((t) => t.requestId > (state as WaitingTimeState).lastRequestId)) {
+    state = await readState();
+  }
   const waits = await Promise.all(
     pending.map(async (ticket) => ({
       requestId: ticket.requestId,
-      ...(await estimateWaitingTime(client, {
-        requestId: ticket.requestId,
-        deployment,
-        ...(options.beaconUrl ? { beaconUrl: options.beaconUrl } : {}),
-      })),
+      ...(await estimateWaitingTime(client, { requestId: ticket.requestId, deployment, state })),
     })),
   );
   const finalized = position.tickets.filter((t) => t.status === "finalized");

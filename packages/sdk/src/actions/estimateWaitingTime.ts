@@ -1,5 +1,5 @@
-import { type Chain, type Client, formatEther, type Hex, type Transport } from "viem";
-import { getBalance, getBlock, getContractEvents } from "viem/actions";
+import { type Chain, type Client, formatEther, isAddressEqual, type Transport } from "viem";
+import { getContractEvents } from "viem/actions";
 import { type DeploymentParameter, resolveDeployment } from "../deployment.js";
 import {
   type DeploymentNotFoundErrorType,
@@ -10,36 +10,27 @@ import {
 } from "../errors/base.js";
 import type { ContractError } from "../errors/contract.js";
 import { withErrors } from "../errors/withErrors.js";
-import * as accountingAbi from "../generated/accounting.js";
-import * as hashConsensusAbi from "../generated/hashConsensus.js";
-import * as operatorRegistryAbi from "../generated/operatorRegistry.js";
 import * as trETHAbi from "../generated/trETH.js";
 import * as withdrawalQueueAbi from "../generated/withdrawalQueue.js";
-import { beaconReader } from "../utils/beacon.js";
-import { beaconExits, type NamedExits } from "../utils/beaconExits.js";
-import { MAINNET_BEACON_SPEC, sweepCycleSlots } from "../utils/exitQueue.js";
-import { readMany } from "../utils/read.js";
-import { type ReportSchedule, slotAt } from "../utils/reportSchedule.js";
+import { blockTimes } from "../utils/logs.js";
+import { tryReadMany } from "../utils/read.js";
+import { slotAt } from "../utils/reportSchedule.js";
 import {
-  type Arrival,
   type BasisPart,
-  type ExitTerms,
-  namedExitsArrival,
   type PathResult,
   solvePath,
   VALIDATOR_BALANCE_WEI,
   type WaitingTimeInputs,
 } from "../utils/waitingTime.js";
+import {
+  iso,
+  readWaitingTimeBeaconTerms,
+  readWaitingTimeChainState,
+  type WaitingTimeState,
+} from "../utils/waitingTimeState.js";
 
 export type { BasisPart } from "../utils/waitingTime.js";
 
-/** Reports whose vault pulls give the recent inflow (skimmed rewards, EL rewards). */
-const INFLOW_REPORTS = 8;
-/**
- * Without a beacon node, the sweep is sized for a mainnet-scale registry: about a million
- * validators owed a withdrawal (mainnet had ~1.0-1.1 million active validators in 2025).
- */
-const ASSUMED_SWEEP_VALIDATORS = 1_000_000n;
 const GWEI = 10n ** 9n;
 
 export type EstimateWaitingTimeParameters = DeploymentParameter & {
@@ -47,6 +38,12 @@ export type EstimateWaitingTimeParameters = DeploymentParameter & {
   beaconUrl?: string | undefined;
   /** The fetch used for the Beacon API (default: the global one). */
   fetch?: typeof fetch | undefined;
+  /**
+   * The state every estimate shares, read beforehand by `getWaitingTimeState` (with its own
+   * `beaconUrl`): estimating several requests then reads only each request's own data, pinned to
+   * the state's block. Without it, the state is read here.
+   */
+  state?: WaitingTimeState | undefined;
 } & (
     | {
         /** An existing withdrawal request. */
@@ -106,6 +103,9 @@ export type EstimateWaitingTimeErrorType =
  * const wait = await estimateWaitingTime(client, { requestId: 1n, deployment });
  * console.log(`${wait.minSeconds / 3600}-${wait.maxSeconds / 3600} hours`);
  * for (const { part, detail } of wait.basis) console.log(`${part}: ${detail}`);
+ * // Several requests: read the shared state once.
+ * const state = await getWaitingTimeState(client, { deployment });
+ * const waits = await Promise.all([1n, 2n].map((requestId) => estimateWaitingTime(client, { requestId, deployment, state })));
  */
 export async function estimateWaitingTime(
   client: Client<Transport, Chain | undefined>,
@@ -127,65 +127,29 @@ export async function estimateWaitingTime(
   if (beaconUrl !== undefined && !/^https?:\/\/\S+$/.test(beaconUrl)) {
     throw new InvalidArgumentError("beaconUrl", `The beacon URL must be http(s)://...; got ${beaconUrl}.`);
   }
+  const { state } = parameters;
+  if (state && beaconUrl !== undefined && state.beacon.beaconUrl !== beaconUrl) {
+    throw new InvalidArgumentError(
+      "beaconUrl",
+      `The state was read ${state.beacon.beaconUrl ? `from the beacon node at ${state.beacon.beaconUrl}` : "without a beacon node"}, not from ${beaconUrl}: pass the same beaconUrl to getWaitingTimeState.`,
+    );
+  }
   const deployment = resolveDeployment(client, parameters.deployment);
+  if (state && !isAddressEqual(state.withdrawalQueue, deployment.contracts.withdrawalQueue)) {
+    throw new InvalidArgumentError(
+      "state",
+      `The state was read for the withdrawal queue ${state.withdrawalQueue}, not this deployment's ${deployment.contracts.withdrawalQueue}.`,
+    );
+  }
   const c = deployment.contracts;
   return withErrors(async () => {
-    const block = await getBlock(client);
-    const now = block.timestamp;
-    const [chainConfig, frameConfig, lastProcessedRefSlot, limits, exitList, shareRate] = await readMany(
-      client,
-      [
-        { address: c.hashConsensus, abi: hashConsensusAbi.getChainConfig, functionName: "getChainConfig" },
-        { address: c.hashConsensus, abi: hashConsensusAbi.getFrameConfig, functionName: "getFrameConfig" },
-        {
-          address: c.accounting,
-          abi: accountingAbi.lastProcessedRefSlot,
-          functionName: "lastProcessedRefSlot",
-        },
-        { address: c.accounting, abi: accountingAbi.limits, functionName: "limits" },
-        { address: c.accounting, abi: accountingAbi.exitRequests, functionName: "exitRequests" },
-        { address: c.accounting, abi: accountingAbi.shareRate, functionName: "shareRate" },
-      ] as const,
-      block.number,
-    );
-    const [buffered, reserve, lastRequestId, lastFinalized, active, shareValue] = await readMany(
-      client,
-      [
-        { address: c.token, abi: trETHAbi.bufferedEther, functionName: "bufferedEther" },
-        { address: c.token, abi: trETHAbi.withdrawalReserve, functionName: "withdrawalReserve" },
-        { address: c.withdrawalQueue, abi: withdrawalQueueAbi.lastRequestId, functionName: "lastRequestId" },
-        {
-          address: c.withdrawalQueue,
-          abi: withdrawalQueueAbi.lastFinalizedRequestId,
-          functionName: "lastFinalizedRequestId",
-        },
-        {
-          address: c.operatorRegistry,
-          abi: operatorRegistryAbi.totalActiveValidators,
-          functionName: "totalActiveValidators",
-        },
-        {
-          address: c.token,
-          abi: trETHAbi.convertToAssets,
-          functionName: "convertToAssets",
-          args: [unit === "shares" && amount !== undefined ? amount : 0n],
-        },
-      ] as const,
-      block.number,
-    );
-    const vault = await getBalance(client, { address: c.withdrawalVault, blockNumber: block.number });
-    const schedule: ReportSchedule = {
-      slotsPerEpoch: chainConfig[0],
-      secondsPerSlot: chainConfig[1],
-      genesisTime: chainConfig[2],
-      initialEpoch: frameConfig[0],
-      epochsPerFrame: frameConfig[1],
-      lastProcessedRefSlot,
-    };
+    const chain = state ?? (await readWaitingTimeChainState(client, deployment));
+    const { now, schedule, shareRate, lastRequestId, blockNumber } = chain;
+    const lastFinalized = chain.lastFinalizedRequestId;
     const fromBlock = BigInt(deployment.blockNumber);
     const basis: BasisPart[] = [];
 
-    // ---- the request and the queue ahead
+    // ---- the request and the queue ahead: its status, its cost and its event read together
     let need: bigint;
     let requestSlot: bigint;
     if (requestId !== undefined) {
@@ -195,18 +159,38 @@ export async function estimateWaitingTime(
           `Request ${requestId} does not exist: the last request is ${lastRequestId}.`,
         );
       }
-      const status = await readMany(
-        client,
-        [
-          {
-            address: c.withdrawalQueue,
-            abi: withdrawalQueueAbi.getRequestStatus,
-            functionName: "getRequestStatus",
-            args: [requestId],
-          },
-        ] as const,
-        block.number,
-      ).then(([s]) => s);
+      const queue = c.withdrawalQueue;
+      const [[statusRead, costRead], [event]] = await Promise.all([
+        // finalizationCost reverts for a finalized request: read with the status, failures kept.
+        tryReadMany(
+          client,
+          [
+            {
+              address: queue,
+              abi: withdrawalQueueAbi.getRequestStatus,
+              functionName: "getRequestStatus",
+              args: [requestId],
+            },
+            {
+              address: queue,
+              abi: withdrawalQueueAbi.finalizationCost,
+              functionName: "finalizationCost",
+              args: [requestId, shareRate],
+            },
+          ] as const,
+          blockNumber,
+        ),
+        getContractEvents(client, {
+          address: c.token,
+          abi: trETHAbi.RedeemRequest,
+          eventName: "RedeemRequest",
+          args: { requestId },
+          fromBlock,
+          toBlock: blockNumber,
+        }),
+      ]);
+      if (statusRead.status === "failure") throw statusRead.error;
+      const status = statusRead.result;
       if (status.finalized) {
         const claimable = status.claimed ? 0n : status.claimableAssets;
         return {
@@ -229,28 +213,11 @@ export async function estimateWaitingTime(
           ],
         };
       }
-      const [cost] = await readMany(
-        client,
-        [
-          {
-            address: c.withdrawalQueue,
-            abi: withdrawalQueueAbi.finalizationCost,
-            functionName: "finalizationCost",
-            args: [requestId, shareRate],
-          },
-        ] as const,
-        block.number,
-      ).then(([r]) => r);
+      if (costRead.status === "failure") throw costRead.error;
+      const [cost] = costRead.result;
       need = cost;
-      const [event] = await getContractEvents(client, {
-        address: c.token,
-        abi: trETHAbi.RedeemRequest,
-        eventName: "RedeemRequest",
-        args: { requestId },
-        fromBlock,
-      });
-      const requestedAt = event?.blockNumber
-        ? (await getBlock(client, { blockNumber: event.blockNumber })).timestamp
+      const requestedAt = event
+        ? ((await blockTimes(client, [event])).get(event.blockNumber) as bigint)
         : now;
       requestSlot = slotAt(schedule, requestedAt);
       basis.push({
@@ -261,21 +228,41 @@ export async function estimateWaitingTime(
         } ahead of this one, ${formatEther(status.sharesAhead)} trETH ahead), at the current share rate (WithdrawalQueue.finalizationCost); requested at ${iso(requestedAt)} (slot ${requestSlot}).`,
       });
     } else {
-      const own = unit === "shares" ? shareValue : (amount as bigint);
+      const queued = lastRequestId > lastFinalized;
+      const reads =
+        queued || unit === "shares"
+          ? await tryReadMany(
+              client,
+              [
+                {
+                  address: c.withdrawalQueue,
+                  abi: withdrawalQueueAbi.finalizationCost,
+                  functionName: "finalizationCost",
+                  // Not used when nothing is unfinalized (the queue refuses an id already finalized).
+                  args: [queued ? lastRequestId : 0n, shareRate],
+                },
+                {
+                  address: c.token,
+                  abi: trETHAbi.convertToAssets,
+                  functionName: "convertToAssets",
+                  args: [unit === "shares" ? (amount as bigint) : 0n],
+                },
+              ] as const,
+              blockNumber,
+            )
+          : undefined;
       let ahead = 0n;
-      if (lastRequestId > lastFinalized) {
-        [[ahead]] = await readMany(
-          client,
-          [
-            {
-              address: c.withdrawalQueue,
-              abi: withdrawalQueueAbi.finalizationCost,
-              functionName: "finalizationCost",
-              args: [lastRequestId, shareRate],
-            },
-          ] as const,
-          block.number,
-        );
+      let own = amount as bigint;
+      if (reads) {
+        const [aheadRead, valueRead] = reads;
+        if (queued) {
+          if (aheadRead.status === "failure") throw aheadRead.error;
+          [ahead] = aheadRead.result;
+        }
+        if (unit === "shares") {
+          if (valueRead.status === "failure") throw valueRead.error;
+          own = valueRead.result;
+        }
       }
       need = ahead + own;
       requestSlot = slotAt(schedule, now) + 1n;
@@ -288,109 +275,25 @@ export async function estimateWaitingTime(
       });
     }
 
-    // ---- recent vault inflow, from the reports' pulls (trETH Rebased events)
-    const frameSeconds = schedule.epochsPerFrame * schedule.slotsPerEpoch * schedule.secondsPerSlot;
-    const windowBlocks = BigInt(INFLOW_REPORTS) * (frameSeconds / schedule.secondsPerSlot);
-    const rebased = await getContractEvents(client, {
-      address: c.token,
-      abi: trETHAbi.Rebased,
-      eventName: "Rebased",
-      fromBlock: block.number > fromBlock + windowBlocks ? block.number - windowBlocks : fromBlock,
-      toBlock: block.number,
-    });
-    const recent = rebased.slice(-INFLOW_REPORTS);
-    let skimWei = 0n;
-    let skimSeconds = 0n;
-    if (recent.length >= 2) {
-      const firstLog = recent[0];
-      const lastLog = recent[recent.length - 1];
-      const [t0, t1] = await Promise.all(
-        [firstLog, lastLog].map(
-          async (log) => (await getBlock(client, { blockNumber: log?.blockNumber as bigint })).timestamp,
-        ),
-      );
-      skimWei = recent.slice(1).reduce((sum, log) => sum + (log.args.received ?? 0n), 0n);
-      skimSeconds = (t1 as bigint) - (t0 as bigint);
-    }
-    const perDay = skimSeconds > 0n ? (skimWei * 86_400n) / skimSeconds : 0n;
-
-    // ---- the last exit list still within its deadline (Accounting.exitRequests, ExitRequestsSet)
-    const [listHash, listDeadline] = exitList;
-    let named: NamedExits | null = null;
-    if (listDeadline > now) {
-      const sets = await getContractEvents(client, {
-        address: c.accounting,
-        abi: accountingAbi.ExitRequestsSet,
-        eventName: "ExitRequestsSet",
-        fromBlock,
-        toBlock: block.number,
-      });
-      const set = sets.reverse().find((e) => e.args.exitRequestsHash === listHash);
-      if (set?.args.count) {
-        const setAt = (await getBlock(client, { blockNumber: set.blockNumber })).timestamp;
-        named = { count: set.args.count, setAt, deadline: listDeadline };
-      }
-    }
-
     // ---- beacon chain: exit queue, churn, sweep, the protocol's validators already exiting
-    const inFlight: Arrival[] = [];
-    let exits: ExitTerms;
-    if (beaconUrl !== undefined) {
-      const pubkeys = await depositedPubkeys(client, c.operatorRegistry, fromBlock, block.number);
-      const beacon = await beaconExits({
-        beacon: beaconReader(beaconUrl, parameters.fetch),
-        beaconUrl,
-        now,
-        pubkeys,
-        exitDeadline: BigInt(limits.exitDeadline),
-        named,
-        chain: { genesisTime: schedule.genesisTime, secondsPerSlot: schedule.secondsPerSlot },
-      });
-      exits = beacon.exits;
-      inFlight.push(...beacon.inFlight);
-      basis.push({ part: "beacon chain", seconds: 0, detail: beacon.detail });
-    } else {
-      const spec = { ...MAINNET_BEACON_SPEC, SECONDS_PER_SLOT: schedule.secondsPerSlot };
-      spec.SLOTS_PER_EPOCH = schedule.slotsPerEpoch;
-      const churn = spec.MAX_PER_EPOCH_ACTIVATION_EXIT_CHURN_LIMIT;
-      const sweepSlots = sweepCycleSlots(ASSUMED_SWEEP_VALIDATORS, ASSUMED_SWEEP_VALIDATORS, spec);
-      const count = named?.count ?? 0n;
-      exits = {
-        spec,
-        beaconGenesis: schedule.genesisTime,
-        queue: { earliestExitEpoch: 0n, exitBalanceToConsume: 0n },
-        churn,
-        sweepSlots,
-        exitDeadline: BigInt(limits.exitDeadline),
-        available: active > count ? active - count : 0n,
-      };
-      if (named) {
-        // Named by the last report and due by its deadline: counted as exits still to come.
-        inFlight.push(
-          namedExitsArrival(
-            exits,
-            named.count,
-            now,
-            named.deadline,
-            `${named.count} validators named by the last report's exit list (deadline ${iso(named.deadline)})`,
-          ),
-        );
-      }
-      basis.push({
-        part: "beacon chain",
-        seconds: 0,
-        detail: `No beacon node given: mainnet spec constants (Electra), the exit churn at its cap of ${formatEther(churn * GWEI)} ETH per epoch (mainnet's active balance is far above the 16.7M ETH where it binds), an empty beacon exit queue ahead (a real backlog adds to both bounds), a sweep cycle of ${sweepSlots} slots sized for about ${ASSUMED_SWEEP_VALIDATORS} validators, validators already exiting unknown except the ${count} named by an exit list still within its deadline, and every active protocol validator (OperatorRegistry.totalActiveValidators) able to exit at once.`,
-      });
-    }
+    const beacon =
+      state?.beacon ??
+      (await readWaitingTimeBeaconTerms(client, deployment, chain, beaconUrl, parameters.fetch));
+    const { exits } = beacon;
+    const inFlight = [...beacon.inFlight];
+    basis.push({ part: "beacon chain", seconds: 0, detail: beacon.detail });
 
     // ---- ETH at the next report
+    const { buffered, reserve, vault } = chain;
+    const { wei: skimWei, seconds: skimSeconds } = chain.inflow;
+    const perDay = skimSeconds > 0n ? (skimWei * 86_400n) / skimSeconds : 0n;
     // Deposits take the buffer above the reserve in whole validators (32 ETH each): the rest stays.
     const bufferMin =
       buffered > reserve ? reserve + ((buffered - reserve) % VALIDATOR_BALANCE_WEI) : buffered;
     basis.push({
       part: "ETH available",
       seconds: 0,
-      detail: `Buffer ${formatEther(buffered)} ETH (trETHAbi.bufferedEther), of which ${formatEther(bufferMin)} ETH stays for withdrawals whatever the depositor does (withdrawalReserve ${formatEther(reserve)} ETH for unfinalized requests, plus what is left of the rest after whole 32 ETH deposits; only the earliest bound counts the whole buffer); vault ${formatEther(vault)} ETH (pulled by the next report; EL rewards above the per-report rate limit may wait for a later one); expected vault inflow ${formatEther(perDay)} ETH/day from the last ${Math.max(recent.length - 1, 0)} reports' pulls (trETH Rebased events; earliest bound only).`,
+      detail: `Buffer ${formatEther(buffered)} ETH (trETH.bufferedEther), of which ${formatEther(bufferMin)} ETH stays for withdrawals whatever the depositor does (withdrawalReserve ${formatEther(reserve)} ETH for unfinalized requests, plus what is left of the rest after whole 32 ETH deposits; only the earliest bound counts the whole buffer); vault ${formatEther(vault)} ETH (pulled by the next report; EL rewards above the per-report rate limit may wait for a later one); expected vault inflow ${formatEther(perDay)} ETH/day from the last ${chain.inflow.reports} reports' pulls (trETH Rebased events; earliest bound only).`,
     });
 
     const inputs: WaitingTimeInputs = {
@@ -423,47 +326,6 @@ export async function estimateWaitingTime(
       basis,
     };
   });
-}
-
-/** The protocol's deposited validator pubkeys: KeyAdded events of keys below each operator's deposited count. */
-async function depositedPubkeys(
-  client: Client<Transport, Chain | undefined>,
-  registry: Hex,
-  fromBlock: bigint,
-  toBlock: bigint,
-): Promise<string[]> {
-  const added = await getContractEvents(client, {
-    address: registry,
-    abi: operatorRegistryAbi.KeyAdded,
-    eventName: "KeyAdded",
-    fromBlock,
-    toBlock,
-  });
-  // The latest key at each (operator, index): removed keys' slots may be filled again.
-  const keys = new Map<string, { operatorId: bigint; index: bigint; pubkey: string }>();
-  for (const e of added) {
-    const { operatorId, index, pubkey } = e.args;
-    if (operatorId === undefined || index === undefined || pubkey === undefined) continue;
-    keys.set(`${operatorId}:${index}`, { operatorId, index, pubkey: pubkey.toLowerCase() });
-  }
-  const ids = [...new Set([...keys.values()].map((k) => k.operatorId))];
-  if (ids.length === 0) return [];
-  const operators = await readMany(
-    client,
-    ids.map((id) => ({
-      address: registry,
-      abi: operatorRegistryAbi.getOperator,
-      functionName: "getOperator" as const,
-      args: [id] as const,
-    })),
-    toBlock,
-  );
-  const deposited = new Map(ids.map((id, i) => [id, BigInt(operators[i]?.depositedKeys ?? 0)]));
-  return [...keys.values()].filter((k) => k.index < (deposited.get(k.operatorId) ?? 0n)).map((k) => k.pubkey);
-}
-
-function iso(unix: bigint): string {
-  return new Date(Number(unix) * 1000).toISOString().replace(".000Z", "Z");
 }
 
 /** The parts of the two bounds in words, with what each adds to the latest. */
