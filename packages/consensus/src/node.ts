@@ -3,6 +3,7 @@ import { computeTimeAtSlot } from "@lodestar/state-transition";
 import type { FastifyInstance } from "fastify";
 import { createApiServer } from "./api/server.js";
 import { Chain } from "./chain/chain.js";
+import { ChainEvents } from "./chain/events.js";
 import { createChainFromGenesis, genesisValidatorAddress } from "./chain/fromGenesis.js";
 import {
   type ChainParams,
@@ -49,13 +50,17 @@ export class ConsensusNode {
   private wake: (() => void) | null = null;
   private lastSavedEpoch = -1;
   apiUrl: string | null = null;
+  /** Blocks, heads and finality changes as the Beacon API's event stream reports them. */
+  readonly events: ChainEvents;
 
   private constructor(
     readonly chain: Chain,
     private readonly opts: NodeOptions,
     private readonly modules: NodeModules,
     private readonly chainParams: ChainParams,
-  ) {}
+  ) {
+    this.events = new ChainEvents(chain);
+  }
 
   /** Opens a saved chain from `dataDir` or creates a new one anchored on the execution node's head. */
   static async create(opts: NodeOptions, modules: NodeModules): Promise<ConsensusNode> {
@@ -123,7 +128,7 @@ export class ConsensusNode {
   /** Serves the API and starts producing slots. */
   async start(): Promise<void> {
     if (this.opts.api !== null) {
-      this.server = createApiServer(this.chain, this.modules.log);
+      this.server = createApiServer(this.chain, this.events, this.modules.log);
       this.apiUrl = await this.server.listen({ host: this.opts.api.host, port: this.opts.api.port });
       this.modules.log.info("beacon api listening", { url: this.apiUrl });
     }
@@ -156,7 +161,8 @@ export class ConsensusNode {
   }
 
   private async produce(slot: number): Promise<void> {
-    await this.chain.produceSlot(slot);
+    const result = await this.chain.produceSlot(slot);
+    this.events.afterSlot(this.chain, result);
     const epoch = Math.floor(slot / SLOTS_PER_EPOCH);
     if ((slot + 1) % SLOTS_PER_EPOCH === 0) {
       const head = this.chain.head;

@@ -3,9 +3,15 @@ import { ApiError, type ApplicationMethod, createFastifyRoute } from "@lodestar/
 import type { ChainForkConfig } from "@lodestar/config";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Chain } from "../chain/chain.js";
+import type { ChainEvents } from "../chain/events.js";
 import type { Logger } from "../log.js";
 import { registerAdminRoutes } from "./admin.js";
+import { dutyMethods } from "./duties.js";
+import { registerEventStream } from "./eventStream.js";
 import { beaconMethods, configMethods, debugMethods, nodeMethods, validatorMethods } from "./methods.js";
+import { nodeVersionMethods } from "./nodeVersion.js";
+import { rewardMethods } from "./rewards.js";
+import { stateReadMethods } from "./stateReads.js";
 
 type RouteDefinitions = Record<string, Parameters<typeof createFastifyRoute>[0]>;
 
@@ -51,8 +57,11 @@ function registerNamespace(
   }
 }
 
-/** Fastify server with the standard Beacon API routes (Lodestar's definitions) and the local admin routes. */
-export function createApiServer(chain: Chain, log: Logger): FastifyInstance {
+/**
+ * Fastify server with the standard Beacon API routes (Lodestar's definitions), the event stream, and the local
+ * admin routes.
+ */
+export function createApiServer(chain: Chain, events: ChainEvents, log: Logger): FastifyInstance {
   const server = Fastify({
     logger: false,
     routerOptions: { querystringParser: parseQueryString },
@@ -84,11 +93,20 @@ export function createApiServer(chain: Chain, log: Logger): FastifyInstance {
 
   const config: ChainForkConfig = chain.config;
   const namespaces: Array<[RouteDefinitions, object]> = [
-    [routes.beacon.getDefinitions(config) as unknown as RouteDefinitions, beaconMethods(chain)],
+    [
+      routes.beacon.getDefinitions(config) as unknown as RouteDefinitions,
+      { ...beaconMethods(chain), ...stateReadMethods(chain), ...rewardMethods(chain) },
+    ],
     [routes.config.getDefinitions(config) as unknown as RouteDefinitions, configMethods(chain)],
     [routes.debug.getDefinitions(config) as unknown as RouteDefinitions, debugMethods(chain)],
-    [routes.node.getDefinitions(config) as unknown as RouteDefinitions, nodeMethods(chain)],
-    [routes.validator.getDefinitions(config) as unknown as RouteDefinitions, validatorMethods(chain)],
+    [
+      routes.node.getDefinitions(config) as unknown as RouteDefinitions,
+      { ...nodeMethods(chain), ...nodeVersionMethods() },
+    ],
+    [
+      routes.validator.getDefinitions(config) as unknown as RouteDefinitions,
+      { ...validatorMethods(chain), ...dutyMethods(chain) },
+    ],
   ];
   for (const [definitions, methods] of namespaces) {
     registerNamespace(
@@ -97,6 +115,7 @@ export function createApiServer(chain: Chain, log: Logger): FastifyInstance {
       methods as Record<string, ApplicationMethod<Endpoint> | undefined>,
     );
   }
+  registerEventStream(server, config, events);
   registerAdminRoutes(server, chain);
   return server;
 }
