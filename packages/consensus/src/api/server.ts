@@ -9,6 +9,7 @@ import { registerAdminRoutes } from "./admin.js";
 import { dutyMethods } from "./duties.js";
 import { registerEventStream } from "./eventStream.js";
 import { beaconMethods, configMethods, debugMethods, nodeMethods, validatorMethods } from "./methods.js";
+import { servedDefinition } from "./negotiation.js";
 import { nodeVersionMethods } from "./nodeVersion.js";
 import { rewardMethods } from "./rewards.js";
 import { stateReadMethods } from "./stateReads.js";
@@ -43,7 +44,9 @@ function registerNamespace(
   for (const [operationId, definition] of Object.entries(definitions)) {
     const method = methods[operationId];
     if (method !== undefined) {
-      server.route(createFastifyRoute(definition, method.bind(methods), operationId));
+      server.route(
+        createFastifyRoute(servedDefinition(operationId, definition), method.bind(methods), operationId),
+      );
     } else {
       // Routes this node does not serve answer as a beacon node does for an unsupported endpoint.
       server.route({
