@@ -33,6 +33,47 @@ type Json = Record<string, unknown>;
 const WITH_FINALIZED = ["data", "execution_optimistic", "finalized"];
 const WITH_VERSION = ["data", "execution_optimistic", "finalized", "version"];
 
+/** Operations this file checks; a route served but missing here fails "covers every route this node serves". */
+const COVERED_OPERATIONS = new Set([
+  "getGenesis",
+  "getStateRoot",
+  "getStateFork",
+  "getStateFinalityCheckpoints",
+  "getStateValidator",
+  "getStateValidators",
+  "postStateValidators",
+  "getStateValidatorBalances",
+  "postStateValidatorBalances",
+  "getEpochCommittees",
+  "getEpochSyncCommittees",
+  "getPendingDeposits",
+  "getPendingPartialWithdrawals",
+  "getPendingConsolidations",
+  "getProposerLookahead",
+  "getBlockHeader",
+  "getBlockHeaders",
+  "getBlockRoot",
+  "getBlockV2",
+  "getBlockRewards",
+  "getAttestationsRewards",
+  "getSyncCommitteeRewards",
+  "getPoolVoluntaryExits",
+  "submitPoolVoluntaryExit",
+  "getSpec",
+  "getDepositContract",
+  "getForkSchedule",
+  "getStateV2",
+  "getSyncingStatus",
+  "getHealth",
+  "getNodeVersion",
+  "getNodeVersionV2",
+  "getPeerCount",
+  "prepareBeaconProposer",
+  "getProposerDuties",
+  "getProposerDutiesV2",
+  "eventstream",
+]);
+
 describe("Beacon API conformance (beacon-APIs types through @lodestar/api 1.46)", () => {
   let t: TestNode;
   let base: string;
@@ -252,6 +293,112 @@ describe("Beacon API conformance (beacon-APIs types through @lodestar/api 1.46)"
   async function rewardsError(blockId: string | number): Promise<string> {
     return JSON.stringify((await getJson(`/eth/v1/beacon/rewards/blocks/${blockId}`)).body);
   }
+
+  it("the other served routes decode, with their envelopes", async () => {
+    const genesis = await api.beacon.getGenesis();
+    assert.equal(genesis.value().genesisTime, t.node.chain.genesisTime, "genesis time");
+    assertEnvelope((await getJson("/eth/v1/beacon/genesis")).body, ["data"], "genesis");
+
+    const one = (await api.beacon.getStateValidator({ stateId: "head", validatorId: 3 })).value();
+    assert.equal(one.index, 3, "one validator");
+    assertEnvelope(
+      (await getJson("/eth/v1/beacon/states/head/validators/3")).body,
+      WITH_FINALIZED,
+      "validator",
+    );
+    const posted = (
+      await api.beacon.postStateValidators({
+        stateId: "head",
+        validatorIds: [1, 2],
+        statuses: ["active_ongoing"],
+      })
+    ).value();
+    assert.deepEqual(
+      posted.map((v) => v.index),
+      [1, 2],
+      "POST validators",
+    );
+    const postedBalances = (
+      await api.beacon.postStateValidatorBalances({ stateId: "head", validatorIds: [4] })
+    ).value();
+    assert.deepEqual(
+      postedBalances.map((b) => b.index),
+      [4],
+      "POST balances",
+    );
+    const headers = (await api.beacon.getBlockHeaders({})).value();
+    assert.equal(headers.length, 1, "headers without filters: the head");
+    const bySlot = (await api.beacon.getBlockHeaders({ slot: HEAD_SLOT - 1 })).value();
+    assert.equal(bySlot[0]?.header.message.slot, HEAD_SLOT - 1, "headers by slot");
+    const byParent = (
+      await api.beacon.getBlockHeaders({ parentRoot: toHex(bySlot[0]?.root ?? new Uint8Array()) })
+    ).value();
+    assert.equal(byParent[0]?.header.message.slot, HEAD_SLOT, "headers by parent root");
+    assertEnvelope((await getJson("/eth/v1/beacon/headers")).body, WITH_FINALIZED, "headers");
+    assert.deepEqual((await api.beacon.getPoolVoluntaryExits()).value(), [], "empty exit pool");
+    assertEnvelope((await getJson("/eth/v1/beacon/pool/voluntary_exits")).body, ["data"], "exit pool");
+
+    const spec = await getJson("/eth/v1/config/spec");
+    assertEnvelope(spec.body, ["data"], "spec");
+    // Values are strings; BLOB_SCHEDULE is the one list (of objects of strings), as clients serve it.
+    const isStringObject = (v: unknown) =>
+      typeof v === "object" && v !== null && Object.values(v).every((x) => typeof x === "string");
+    for (const [key, value] of Object.entries(spec.body.data as Json)) {
+      const ok = typeof value === "string" || (Array.isArray(value) && value.every(isStringObject));
+      assert.ok(ok, `spec value ${key} is a string or a list of string objects`);
+    }
+    assert.equal((await api.config.getDepositContract()).value().chainId, 31337, "deposit contract");
+    assertEnvelope((await getJson("/eth/v1/config/deposit_contract")).body, ["data"], "deposit contract");
+    const schedule = (await api.config.getForkSchedule()).value();
+    assert.ok(schedule.length >= 1, "fork schedule");
+    assertEnvelope((await getJson("/eth/v1/config/fork_schedule")).body, ["data"], "fork schedule");
+
+    assert.equal((await api.node.getSyncingStatus()).value().headSlot, HEAD_SLOT, "syncing head slot");
+    assertEnvelope((await getJson("/eth/v1/node/syncing")).body, ["data"], "syncing");
+    assert.equal((await api.node.getHealth()).status, 200, "health");
+    assert.match((await api.node.getNodeVersion()).value().version, /Tributary/, "version v1");
+    assert.equal((await api.node.getPeerCount()).value().connected, 0, "peer count");
+    assertEnvelope((await getJson("/eth/v1/node/peer_count")).body, ["data"], "peer count");
+
+    const prepared = await api.validator.prepareBeaconProposer({
+      proposers: [{ validatorIndex: 9, feeRecipient: "0x00000000000000000000000000000000000000aa" }],
+    });
+    assert.equal(prepared.status, 200, "prepare_beacon_proposer");
+  });
+
+  it("covers every route this node serves", async () => {
+    const config = t.node.chain.config;
+    const namespaces = [
+      routes.beacon,
+      routes.config,
+      routes.debug,
+      routes.node,
+      routes.validator,
+      routes.events,
+    ];
+    const served: string[] = [];
+    for (const namespace of namespaces) {
+      const definitions = namespace.getDefinitions(config) as Record<string, { url: string; method: string }>;
+      for (const [operationId, { url, method }] of Object.entries(definitions)) {
+        const path = url
+          .replace("{state_id}", "head")
+          .replace("{block_id}", "head")
+          .replace("{epoch}", "6")
+          .replace(/\{[a-z_]+\}/g, "0");
+        const query = operationId === "eventstream" ? "?topics=nonsense" : "";
+        const response = await fetch(`${base}${path}${query}`, {
+          method,
+          headers: method === "POST" ? { "content-type": "application/json" } : {},
+          body: method === "POST" ? "[]" : undefined,
+        });
+        await response.body?.cancel();
+        if (response.status !== 501) served.push(operationId);
+      }
+    }
+    const uncovered = served.filter((operationId) => !COVERED_OPERATIONS.has(operationId));
+    assert.deepEqual(uncovered, [], "every served route has a conformance check here");
+    assert.ok(served.length >= COVERED_OPERATIONS.size - 1, `served: ${served.join(", ")}`);
+  });
 
   it("SSZ responses decode for the announced fork", async () => {
     const sszState = await api.debug.getStateV2({ stateId: "head" }, { responseWireFormat: WireFormat.ssz });
@@ -588,6 +735,12 @@ describe("Beacon API conformance (beacon-APIs types through @lodestar/api 1.46)"
       ["/eth/v1/beacon/rewards/attestations/3", { id: 1 }, 400, "a body that is not an array"],
       ["/eth/v1/beacon/rewards/sync_committee/head", ["0x12"], 400, "a malformed sync rewards id"],
       ["/eth/v1/beacon/rewards/sync_committee/nonsense", [], 400, "a malformed sync rewards block id"],
+      [
+        "/eth/v1/beacon/pool/voluntary_exits",
+        { message: { epoch: "0", validator_index: "1" }, signature: "0x00" },
+        400,
+        "a malformed voluntary exit",
+      ],
     ];
     for (const [path, body, status, what] of posts) assertError(await postJson(path, body), status, what);
 
