@@ -4,11 +4,14 @@ import { ApiError } from "@lodestar/api/server";
 import type { ChainForkConfig } from "@lodestar/config";
 import type { FastifyInstance } from "fastify";
 import type { BeaconEvent, ChainEvents } from "../chain/events.js";
+import type { Logger } from "../log.js";
 
 const EVENT_TOPICS = new Set<string>(Object.values(routes.events.EventType));
 
 /** Comment line sent on idle streams so proxies keep the connection open (the spec allows `:` comments). */
 const KEEP_ALIVE_MS = 15_000;
+/** A client that lets this much pile up unread (thousands of events) is cut off rather than buffered for. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 function parseTopics(raw: unknown): routes.events.EventType[] {
   const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
@@ -39,6 +42,7 @@ export function registerEventStream(
   server: FastifyInstance,
   config: ChainForkConfig,
   events: ChainEvents,
+  log: Logger,
 ): void {
   const serdes = routes.events.getEventSerdes(config);
   const open = new Set<ServerResponse>();
@@ -59,6 +63,11 @@ export function registerEventStream(
     open.add(res);
     const unsubscribe = events.subscribe((event: BeaconEvent) => {
       if (!topics.has(event.type)) return;
+      if (res.writableLength > MAX_BUFFERED_BYTES) {
+        log.warn("event stream client too slow; closed", { bufferedBytes: res.writableLength });
+        res.destroy();
+        return;
+      }
       res.write(`event: ${event.type}\ndata: ${JSON.stringify(serdes.toJson(event))}\n\n`);
     });
     const keepAlive = setInterval(() => res.write(":\n\n"), KEEP_ALIVE_MS);

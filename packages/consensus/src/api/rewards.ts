@@ -8,7 +8,7 @@ import {
   computeSyncCommitteeRewards,
   processSlots,
 } from "@lodestar/state-transition";
-import { ssz } from "@lodestar/types";
+import { type rewards, ssz } from "@lodestar/types";
 import type { Chain } from "../chain/chain.js";
 import type { StoredBlock } from "../chain/history.js";
 import { toHex } from "../hex.js";
@@ -18,6 +18,20 @@ import { validatorIndexOf } from "./validators.js";
 type Methods = Partial<ApplicationMethods<routes.beacon.Endpoints>>;
 
 const meta = (finalized: boolean) => ({ executionOptimistic: false, finalized });
+
+/** Rewards of a block or an epoch never change once known (one chain, no reorgs): the last few are kept. */
+class RecentResults<T> {
+  private readonly entries = new Map<string, T>();
+  constructor(private readonly size: number) {}
+  async get(key: string, compute: () => Promise<T>): Promise<T> {
+    const found = this.entries.get(key);
+    if (found !== undefined) return found;
+    const value = await compute();
+    this.entries.set(key, value);
+    if (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value as string);
+    return value;
+  }
+}
 
 /** The state a block was applied to: its parent's post-state advanced to the block's slot. */
 function preStateOf(chain: Chain, block: StoredBlock): CachedBeaconStateFulu {
@@ -61,18 +75,26 @@ function requestedIndices(
  * attestation rewards and penalties for an epoch.
  */
 export function rewardMethods(chain: Chain): Methods {
+  // Each computation replays part of the state transition (an epoch transition at 100,000 validators is about
+  // half a second), so a dashboard polling the same block or epoch pays it once.
+  const blockRewards = new RecentResults<rewards.BlockRewards>(64);
+  const syncRewards = new RecentResults<rewards.SyncCommitteeRewards>(64);
+  const epochRewards = new RecentResults<rewards.AttestationsRewards>(4);
   return {
     async getBlockRewards({ blockId }) {
       const { stored, message, finalized } = fullBlock(chain, blockId);
-      const pre = preStateOf(chain, stored);
-      const data = await computeBlockRewards(chain.config, message, pre);
+      const data = await blockRewards.get(toHex(stored.root), () =>
+        computeBlockRewards(chain.config, message, preStateOf(chain, stored)),
+      );
       return { data, meta: meta(finalized) };
     },
     async getSyncCommitteeRewards({ blockId, validatorIds }) {
       const { stored, message, finalized } = fullBlock(chain, blockId);
-      const pre = preStateOf(chain, stored);
-      const wanted = requestedIndices(pre, validatorIds);
-      const all = await computeSyncCommitteeRewards(chain.config, pre.epochCtx.pubkeyCache, message, pre);
+      const wanted = requestedIndices(chain.head, validatorIds);
+      const all = await syncRewards.get(toHex(stored.root), () => {
+        const pre = preStateOf(chain, stored);
+        return computeSyncCommitteeRewards(chain.config, pre.epochCtx.pubkeyCache, message, pre);
+      });
       const data = wanted === null ? all : all.filter((r) => wanted.has(r.validatorIndex));
       return { data, meta: meta(finalized) };
     },
@@ -92,13 +114,15 @@ export function rewardMethods(chain: Chain): Methods {
         throw new ApiError(404, `State at slot ${slot} (end of epoch ${epoch + 1}) is no longer retained`);
       }
       const wanted = requestedIndices(state, validatorIds);
-      const rewards = await computeAttestationsRewards(chain.config, state.epochCtx.pubkeyCache, state);
+      const computed = await epochRewards.get(String(epoch), () =>
+        computeAttestationsRewards(chain.config, state.epochCtx.pubkeyCache, state),
+      );
       const totalRewards =
         wanted === null
-          ? rewards.totalRewards
-          : rewards.totalRewards.filter((r) => wanted.has(r.validatorIndex));
+          ? computed.totalRewards
+          : computed.totalRewards.filter((r) => wanted.has(r.validatorIndex));
       const finalized = slot <= chain.head.finalizedCheckpoint.epoch * SLOTS_PER_EPOCH;
-      return { data: { idealRewards: rewards.idealRewards, totalRewards }, meta: meta(finalized) };
+      return { data: { idealRewards: computed.idealRewards, totalRewards }, meta: meta(finalized) };
     },
   };
 }

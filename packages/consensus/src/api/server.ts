@@ -118,7 +118,7 @@ export function createApiServer(chain: Chain, events: ChainEvents, log: Logger):
       methods as Record<string, ApplicationMethod<Endpoint> | undefined>,
     );
   }
-  registerEventStream(server, config, events);
+  registerEventStream(server, config, events, log);
   registerAdminRoutes(server, chain);
   return server;
 }
