@@ -51,6 +51,12 @@ export class ChainEvents {
     if (result.root === null) return;
     const head = chain.head;
     const slot = result.slot;
+    if (this.subscriberCount === 0) {
+      // Nothing to build the payloads for; only the state the next events are computed against moves on.
+      this.lastHeadSlot = slot;
+      this.lastFinalizedEpoch = head.finalizedCheckpoint.epoch;
+      return;
+    }
     const block = toHex(result.root);
     const state = toHex(chain.headBlock.header.message.stateRoot);
     const epoch = computeEpochAtSlot(slot);
