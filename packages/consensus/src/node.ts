@@ -162,7 +162,12 @@ export class ConsensusNode {
 
   private async produce(slot: number): Promise<void> {
     const result = await this.chain.produceSlot(slot);
-    this.events.afterSlot(this.chain, result);
+    try {
+      this.events.afterSlot(this.chain, result);
+    } catch (error) {
+      // The event stream is a reader of the chain: its failure never stops slot production.
+      this.modules.log.error("chain events failed", { slot, error });
+    }
     const epoch = Math.floor(slot / SLOTS_PER_EPOCH);
     if ((slot + 1) % SLOTS_PER_EPOCH === 0) {
       const head = this.chain.head;

@@ -68,7 +68,12 @@ export function registerEventStream(
         res.destroy();
         return;
       }
-      res.write(`event: ${event.type}\ndata: ${JSON.stringify(serdes.toJson(event))}\n\n`);
+      try {
+        res.write(`event: ${event.type}\ndata: ${JSON.stringify(serdes.toJson(event))}\n\n`);
+      } catch (error) {
+        log.error("event stream write failed; closed", { type: event.type, error });
+        res.destroy();
+      }
     });
     const keepAlive = setInterval(() => res.write(":\n\n"), KEEP_ALIVE_MS);
     const close = () => {
@@ -77,6 +82,7 @@ export function registerEventStream(
       open.delete(res);
     };
     res.on("close", close);
+    res.on("error", close);
     request.raw.on("close", close);
   });
 
