@@ -653,6 +653,7 @@ describe("Beacon API conformance (beacon-APIs types through @lodestar/api 1.46)"
     );
     controller.abort();
     assert.deepEqual(errors, [], "no stream errors");
+    await waitFor(() => t.node.events.subscriberCount === subscribers, "the closed stream unsubscribes");
 
     const blocks = received.filter((e) => e.type === EventType.block);
     const heads = received.filter((e) => e.type === EventType.head);
