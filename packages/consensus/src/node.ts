@@ -3,7 +3,7 @@ import { computeTimeAtSlot } from "@lodestar/state-transition";
 import type { FastifyInstance } from "fastify";
 import { createApiServer } from "./api/server.js";
 import { Chain } from "./chain/chain.js";
-import { createChainFromGenesis, genesisValidatorAddress } from "./chain/fromGenesis.js";
+import { createChainFromGenesis } from "./chain/fromGenesis.js";
 import {
   type ChainParams,
   type ChainTiming,
@@ -98,7 +98,6 @@ export class ConsensusNode {
         {
           retainEpochs: opts.retainEpochs,
           defaultFeeRecipient: opts.defaultFeeRecipient,
-          genesisFeeRecipient: genesisValidatorAddress,
           genesisValidatorCount: meta.genesisValidatorCount,
         },
         modules,

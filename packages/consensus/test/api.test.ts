@@ -131,6 +131,8 @@ describe("Beacon API", () => {
     });
     assert.equal(unsigned.status, 400, "exit rejected (too early / bad signature)");
     const unknownRoute = await fetch(`${base}/eth/v1/nope`);
-    assert.equal(unknownRoute.status, 404, "unknown route");
+    assert.equal(unknownRoute.status, 501, "a Beacon API path this node does not serve is 501, never 404");
+    const outside = await fetch(`${base}/nope`);
+    assert.equal(outside.status, 404, "a path outside the Beacon API is 404");
   });
 });
