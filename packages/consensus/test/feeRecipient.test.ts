@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { getClient } from "@lodestar/api";
+import type { fulu } from "@lodestar/types";
 import { MAINNET_DEPOSIT_CONTRACT } from "../src/config.js";
 import { JsonRpcExecutionLayer } from "../src/el/jsonRpcExecution.js";
 import { MemoryExecutionLayer } from "../src/el/memoryExecution.js";
@@ -86,7 +87,7 @@ describe("fee recipients never stop the chain", () => {
     assert.equal(chain.processedSlot, LAST_SLOT, "the slot loop reached its stop slot");
     const api = getClient({ baseUrl: base }, { config: chain.config });
     for (let slot = 1; slot <= LAST_SLOT; slot++) {
-      const block = (await api.beacon.getBlockV2({ blockId: slot })).value();
+      const block = (await api.beacon.getBlockV2({ blockId: slot })).value() as fulu.SignedBeaconBlock;
       const feeRecipient = toHex(block.message.body.executionPayload.feeRecipient);
       if (victimSlots.includes(slot)) {
         assert.equal(feeRecipient, DEFAULT_FEE_RECIPIENT, `slot ${slot}: fell back to the default`);

@@ -83,12 +83,10 @@ export function createApiServer(chain: Chain, log: Logger): FastifyInstance {
     // answers an unsupported endpoint; only paths outside the API are 404.
     const path = request.url.split("?")[0] ?? "";
     if (path.startsWith("/eth/")) {
-      void reply
-        .code(501)
-        .send({
-          code: 501,
-          message: `Not implemented: ${request.method} ${path} is not served by this node`,
-        });
+      void reply.code(501).send({
+        code: 501,
+        message: `Not implemented: ${request.method} ${path} is not served by this node`,
+      });
       return;
     }
     void reply.code(404).send({ code: 404, message: `Route ${request.method}:${request.url} not found` });

@@ -72,7 +72,7 @@ export class ChainHistory {
       // The genesis state stays queryable ("genesis" state id).
       if (this.boundaryPrunedBelow !== 0) this.boundaryStates.delete(this.boundaryPrunedBelow);
     }
-    const headerCutoff = headSlot - BLOCK_HISTORY_SLOTS;
+    const headerCutoff = headSlot - BLOCK_HISTORY_SLOTS + 1;
     for (; this.headersPrunedBelow < headerCutoff; this.headersPrunedBelow++) {
       // The genesis block stays (the "genesis" block id), as the genesis state does.
       if (this.headersPrunedBelow === 0) continue;
