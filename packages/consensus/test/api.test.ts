@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { getClient, WireFormat } from "@lodestar/api";
-import { ssz } from "@lodestar/types";
+import { type fulu, ssz } from "@lodestar/types";
 import { MAINNET_DEPOSIT_CONTRACT } from "../src/config.js";
 import { startTestNode, type TestNode } from "./helpers/node.js";
 
@@ -25,6 +25,13 @@ describe("Beacon API", () => {
 
     const header = (await api.beacon.getBlockHeader({ blockId: "head" })).value();
     assert.equal(header.header.message.slot, 4 * 32 + 3, "head slot");
+    const block = (await api.beacon.getBlockV2({ blockId: "head" })).value() as fulu.SignedBeaconBlock;
+    assert.ok(block.message.proposerIndex < 64, "a genesis validator proposed the head block");
+    assert.equal(
+      `0x${Buffer.from(block.message.body.executionPayload.feeRecipient).toString("hex")}`,
+      "0x00000000000000000000000000000000000000fe",
+      "a genesis validator that registered none is paid at --fee-recipient, as the README says",
+    );
     const root = (await api.beacon.getBlockRoot({ blockId: 4 * 32 + 3 })).value();
     assert.deepEqual(root.root, header.root, "block root by slot equals head root");
 
