@@ -98,7 +98,7 @@ describe("tributary vote: a real proposal on the local deployment", () => {
     t = await startCliChain();
     voter = t.local.address(VOTER);
     governor = t.deployment.contracts.governor;
-    // The voter stakes and delegates to itself through the CLI; the proposer holds just the threshold.
+    // The voter stakes and delegates to itself through the CLI; the proposer twice the threshold.
     const staked = await t.cli([...account, "--yes", "stake", STAKE]);
     assert.equal(staked.code, 0, show(staked));
     const proposer = t.local.address(PROPOSER);
@@ -184,6 +184,13 @@ describe("tributary vote: a real proposal on the local deployment", () => {
     assert.equal(await hasVoted(first), true, "hasVoted");
     const [against, forVotes, abstain] = await proposalVotes(first);
     assert.deepEqual([against, forVotes, abstain], [0n, weight, 0n], "for = the account's weight");
+    const quorum = await t.local.publicClient.readContract({
+      address: governor,
+      abi: governorAbi,
+      functionName: "quorum",
+      args: [snapshot],
+    });
+    assert.ok(forVotes >= quorum, `this one vote reaches the quorum: ${forVotes} of ${quorum}`);
   });
 
   it("refuses a vote that would weigh nothing (no delegation before the proposal)", async () => {
