@@ -93,10 +93,10 @@ export async function execute(context: SignerContext, tx: PlannedTransaction): P
   if (!options.json) process.stdout.write(`${preview}\n`);
   if (!options.yes) {
     if (!interactive()) {
-      throw usageError("Not sent: no terminal to ask for a confirmation on; pass --yes to send without one.");
+      throw usageError("No terminal to ask for a confirmation on: pass --yes to send without one.");
     }
     if (options.json) process.stderr.write(`${preview}\n`);
-    if (!(await confirm("Send?"))) throw refused("Not sent: you declined.");
+    if (!(await confirm("Send?"))) throw refused("You declined.");
   }
   progress.sent = true;
   const sent = await tx.send();

@@ -1,7 +1,10 @@
 // Epochs per second and memory of block production.
-// Usage: npm run bench [-- --with-100k] [--with-anvil] [--epochs N]
+// Usage: npm run bench [-- --with-100k] [--with-anvil] [--epochs N] [--epochs-100k N] [--only-100k]
 //   default: CL only (in-memory execution layer) at 64 and 1,024 validators
-//   --with-100k: also 100,000 validators (takes minutes)
+//   --with-100k: also 100,000 validators (takes minutes); --epochs-100k sets its epochs (default 3)
+//   --only-100k: the 100,000 case alone
+// For memory with a full block history, run past the header window (8,192 slots = 256 epochs), e.g.
+//   --epochs 260 --epochs-100k 260: rssMb and blocksKept then describe the steady state.
 //   --with-anvil: also 64 and 1,024 validators with anvil in the loop (JSON-RPC, spawned on a free port)
 // Each case runs in a child process of its own, so its RSS is its own. cpuMsPerEpoch is that process's CPU
 // time (user + system, GC threads included): steadier than wall time on a shared machine.
@@ -22,16 +25,22 @@ const { values } = parseArgs({
     "with-100k": { type: "boolean" },
     "with-anvil": { type: "boolean" },
     epochs: { type: "string" },
+    "epochs-100k": { type: "string" },
+    "only-100k": { type: "boolean" },
     case: { type: "string" },
   },
 });
 const YEAR_EPOCHS = 82_125;
 type Case = { validators: number; epochs: number; el: "memory" | "anvil" };
-const cases: Case[] = [
-  { validators: 64, epochs: Number(values.epochs ?? 40), el: "memory" },
-  { validators: 1_024, epochs: Number(values.epochs ?? 40), el: "memory" },
-];
-if (values["with-100k"]) cases.push({ validators: 100_000, epochs: 3, el: "memory" });
+const cases: Case[] = values["only-100k"]
+  ? []
+  : [
+      { validators: 64, epochs: Number(values.epochs ?? 40), el: "memory" },
+      { validators: 1_024, epochs: Number(values.epochs ?? 40), el: "memory" },
+    ];
+if (values["with-100k"] || values["only-100k"]) {
+  cases.push({ validators: 100_000, epochs: Number(values["epochs-100k"] ?? 3), el: "memory" });
+}
 if (values["with-anvil"]) {
   cases.push({ validators: 64, epochs: Number(values.epochs ?? 10), el: "anvil" });
   cases.push({ validators: 1_024, epochs: Number(values.epochs ?? 10), el: "anvil" });
@@ -82,7 +91,9 @@ async function runCase({ validators, epochs, el: kind }: Case): Promise<void> {
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   const perSecond = epochs / seconds;
-  const rssMb = process.memoryUsage().rss / 2 ** 20;
+  const memory = process.memoryUsage();
+  const rssMb = memory.rss / 2 ** 20;
+  const blocks = chain.history.blockStats();
   console.log(
     JSON.stringify({
       validators,
@@ -92,6 +103,10 @@ async function runCase({ validators, epochs, el: kind }: Case): Promise<void> {
       msPerEpoch: Number(((seconds * 1000) / epochs).toFixed(1)),
       cpuMsPerEpoch: Number(((cpu.user + cpu.system) / 1000 / epochs).toFixed(1)),
       rssMb: Math.round(rssMb),
+      heapUsedMb: Math.round(memory.heapUsed / 2 ** 20),
+      // Full blocks held (recent ones as objects, older ones as SSZ bytes) and the bytes of the latter.
+      blocksKept: blocks.blocks,
+      blockSszMb: Number((blocks.serializedBytes / 2 ** 20).toFixed(1)),
       genesisSeconds: Number(genesisSeconds.toFixed(1)),
       finalizedEpoch: chain.head.finalizedCheckpoint.epoch,
       yearMinutesAtThisRate: Number((YEAR_EPOCHS / perSecond / 60).toFixed(0)),

@@ -81,6 +81,8 @@ export function createLocalChainConfig(params: ChainParams): ChainConfig {
     FULU_FORK_EPOCH: 0,
     GLOAS_FORK_VERSION: fromHex("0x10000007"),
     GLOAS_FORK_EPOCH: Number.POSITIVE_INFINITY,
+    HEZE_FORK_VERSION: fromHex("0x10000008"),
+    HEZE_FORK_EPOCH: Number.POSITIVE_INFINITY,
     TERMINAL_TOTAL_DIFFICULTY: BigInt(0),
     SECONDS_PER_SLOT: params.secondsPerSlot,
     SLOT_DURATION_MS: params.secondsPerSlot * 1000,

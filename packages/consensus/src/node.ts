@@ -4,7 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { createApiServer } from "./api/server.js";
 import { Chain } from "./chain/chain.js";
 import { ChainEvents } from "./chain/events.js";
-import { createChainFromGenesis, genesisValidatorAddress } from "./chain/fromGenesis.js";
+import { createChainFromGenesis } from "./chain/fromGenesis.js";
 import {
   type ChainParams,
   type ChainTiming,
@@ -103,7 +103,6 @@ export class ConsensusNode {
         {
           retainEpochs: opts.retainEpochs,
           defaultFeeRecipient: opts.defaultFeeRecipient,
-          genesisFeeRecipient: genesisValidatorAddress,
           genesisValidatorCount: meta.genesisValidatorCount,
         },
         modules,

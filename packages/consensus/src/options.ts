@@ -57,7 +57,7 @@ export const OPTION_SPECS: Spec[] = [
   {
     flag: "fee-recipient",
     env: "CONSENSUS_FEE_RECIPIENT",
-    description: "fee recipient of validators that registered none",
+    description: "fee recipient of every validator that registered none (genesis ones included)",
     default: "0x0000000000000000000000000000000000000000",
   },
   {

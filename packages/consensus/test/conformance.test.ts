@@ -132,9 +132,10 @@ describe("Beacon API conformance (beacon-APIs types through @lodestar/api 1.46)"
     await t?.node.stop();
   });
 
-  /** State ids every state route is read at. Roots are taken from mid-epoch blocks (see the pending cases). */
+  /** State ids every state route is read at: names, slots around an epoch boundary, an empty slot, roots. */
   const stateIds = async (): Promise<Array<string | number>> => {
     const mid = (await api.beacon.getBlockHeader({ blockId: 5 * SLOTS_PER_EPOCH + 3 })).value();
+    const first = (await api.beacon.getBlockHeader({ blockId: 5 * SLOTS_PER_EPOCH })).value();
     return [
       "head",
       "genesis",
@@ -145,7 +146,8 @@ describe("Beacon API conformance (beacon-APIs types through @lodestar/api 1.46)"
       5 * SLOTS_PER_EPOCH, // first slot of an epoch
       5 * SLOTS_PER_EPOCH + 1,
       EMPTY_SLOT, // a slot without a block
-      `0x${Buffer.from(mid.header.message.stateRoot).toString("hex")}`,
+      toHex(mid.header.message.stateRoot),
+      toHex(first.header.message.stateRoot), // the post-state root of an epoch's first slot
     ];
   };
 
@@ -244,6 +246,17 @@ describe("Beacon API conformance (beacon-APIs types through @lodestar/api 1.46)"
       const json = await getJson(`/eth/v1/beacon/headers/${blockId}`);
       assertEnvelope(json.body, WITH_FINALIZED, `${at}: header envelope`);
     }
+    // Full blocks are kept for the whole header window, genesis included.
+    for (const blockId of ["genesis", "finalized", "justified", 1, SLOTS_PER_EPOCH]) {
+      const block = await api.beacon.getBlockV2({ blockId });
+      assert.ok(block.ok, `block ${blockId}: ${block.status}`);
+      const header = (await api.beacon.getBlockHeader({ blockId })).value();
+      assert.deepEqual(
+        ssz.fulu.BeaconBlock.hashTreeRoot(block.value().message as fulu.BeaconBlock),
+        header.root,
+        `block ${blockId}: the block hashes to its header's root`,
+      );
+    }
     for (const blockId of recent) {
       const at = `block ${blockId}`;
       const block = await api.beacon.getBlockV2({ blockId });
@@ -253,7 +266,6 @@ describe("Beacon API conformance (beacon-APIs types through @lodestar/api 1.46)"
       assertEnvelope(json.body, WITH_VERSION, `${at}: block envelope`);
 
       const rewards = await api.beacon.getBlockRewards({ blockId });
-      if (blockId === 5 * SLOTS_PER_EPOCH + 1) continue; // see "pending cl-fixes" below
       assert.ok(rewards.ok, `${at}: rewards ${rewards.status} ${await rewardsError(blockId)}`);
       const r = rewards.value();
       assert.equal(
@@ -704,6 +716,12 @@ describe("Beacon API conformance (beacon-APIs types through @lodestar/api 1.46)"
       toHex(checkpoint.root),
       "finalized_checkpoint block is the checkpoint root",
     );
+    const finalizedState = (await api.beacon.getStateRoot({ stateId: "finalized" })).value().root;
+    assert.equal(
+      (finalized.at(-1)?.message as { state: string } | undefined)?.state,
+      toHex(finalizedState),
+      "finalized_checkpoint state is the state the finalized state id names",
+    );
 
     const raw = await fetch(`${base}/eth/v1/events?topics=head`, { signal: AbortSignal.timeout(5_000) });
     assert.equal(raw.status, 200, "raw stream status");
@@ -773,38 +791,31 @@ describe("Beacon API conformance (beacon-APIs types through @lodestar/api 1.46)"
     assert.equal(typed.beaconNode.name, "Tributary", "typed node version v2");
   });
 
-  // Cases of the issue's "Fix" list that branch cl-fixes resolves; expected to fail until it is merged.
-  describe("pending cl-fixes", () => {
-    const todo = "fixed on branch cl-fixes";
-    it("[pending cl-fixes] states/{first slot of an epoch}/root equals its header's state_root", {
-      todo,
-    }, async () => {
+  // The error and resolution cases of the issue's "Fix" list.
+  describe("the issue's Fix cases", () => {
+    it("states/{first slot of an epoch}/root equals its header's state_root", async () => {
       const slot = 5 * SLOTS_PER_EPOCH;
       const header = (await api.beacon.getBlockHeader({ blockId: slot })).value();
       const root = (await api.beacon.getStateRoot({ stateId: slot })).value().root;
       assert.deepEqual(root, header.header.message.stateRoot, "post-state root at an epoch's first slot");
     });
-    it("[pending cl-fixes] a block's state_root used as a state id names the same state", {
-      todo,
-    }, async () => {
+    it("a block's state_root used as a state id names the same state", async () => {
       const header = (await api.beacon.getBlockHeader({ blockId: 5 * SLOTS_PER_EPOCH })).value();
       const stateId = toHex(header.header.message.stateRoot);
       const root = (await api.beacon.getStateRoot({ stateId })).value().root;
       assert.equal(toHex(root), stateId, "state root round-trips");
     });
-    it("[pending cl-fixes] block rewards of the block after an epoch's first slot", { todo }, async () => {
+    it("block rewards of the block after an epoch's first slot", async () => {
       const rewards = await api.beacon.getBlockRewards({ blockId: 5 * SLOTS_PER_EPOCH + 1 });
       assert.ok(rewards.ok, `status ${rewards.status}`);
     });
-    it("[pending cl-fixes] blocks/finalized and blocks/genesis are served", { todo }, async () => {
+    it("blocks/finalized and blocks/genesis are served", async () => {
       for (const blockId of ["finalized", "genesis"]) {
         const block = await api.beacon.getBlockV2({ blockId });
         assert.ok(block.ok, `${blockId}: status ${block.status}`);
       }
     });
-    it("[pending cl-fixes] fork_schedule lists every fork and config/spec has the constants", {
-      todo,
-    }, async () => {
+    it("fork_schedule lists every fork and config/spec has the constants", async () => {
       const schedule = (await getJson("/eth/v1/config/fork_schedule")).body.data as Json[];
       assert.ok(schedule.length >= 7, "phase0 to Fulu");
       schedule.forEach((fork, i) => {
@@ -821,7 +832,7 @@ describe("Beacon API conformance (beacon-APIs types through @lodestar/api 1.46)"
         assert.ok(key in data, `config/spec has ${key}`);
       }
     });
-    it("[pending cl-fixes] bad input gets 400/414/404/501", { todo }, async () => {
+    it("bad input gets 400/414/404/501", async () => {
       assertError(
         await getJson("/eth/v1/beacon/states/head/validators?status=bogus"),
         400,

@@ -5,8 +5,18 @@ import { activePreset, ForkName } from "@lodestar/params";
 import { VoluntaryExitValidity } from "@lodestar/state-transition";
 import type { Chain } from "../chain/chain.js";
 import { toHex } from "../hex.js";
-import { resolveBlock, resolveState } from "./resolve.js";
-import { selectBalances, selectValidators, validatorIndexOf, validatorResponse } from "./validators.js";
+import { ROOT_HEX, resolveBlock, resolveState } from "./resolve.js";
+import { SPEC_CONSTANTS } from "./specConstants.js";
+import {
+  checkQueryIds,
+  checkStatuses,
+  selectBalances,
+  selectValidators,
+  validatorIndexOf,
+  validatorResponse,
+} from "./validators.js";
+
+const ADDRESS_HEX = /^0x[0-9a-fA-F]{40}$/;
 
 export const NODE_VERSION = "Tributary-embedded/v0.1.0";
 
@@ -53,14 +63,18 @@ export function beaconMethods(chain: Chain): Methods<routes.beacon.Endpoints> {
       return { data: validatorResponse(state, index), meta: meta(finalized) };
     },
     async getStateValidators({ stateId, validatorIds, statuses }) {
+      checkQueryIds(validatorIds);
+      checkStatuses(statuses);
       const { state, finalized } = resolveState(chain, stateId);
       return { data: selectValidators(state, validatorIds, statuses), meta: meta(finalized) };
     },
     async postStateValidators({ stateId, validatorIds, statuses }) {
+      checkStatuses(statuses);
       const { state, finalized } = resolveState(chain, stateId);
       return { data: selectValidators(state, validatorIds, statuses), meta: meta(finalized) };
     },
     async getStateValidatorBalances({ stateId, validatorIds }) {
+      checkQueryIds(validatorIds);
       const { state, finalized } = resolveState(chain, stateId);
       return { data: selectBalances(state, validatorIds), meta: meta(finalized) };
     },
@@ -73,6 +87,9 @@ export function beaconMethods(chain: Chain): Methods<routes.beacon.Endpoints> {
       return { data: { root: block.root, canonical: true, header: block.header }, meta: meta(finalized) };
     },
     async getBlockHeaders({ slot, parentRoot }) {
+      if (parentRoot !== undefined && !ROOT_HEX.test(parentRoot)) {
+        throw new ApiError(400, `Invalid parent_root: ${parentRoot}`);
+      }
       const candidates = [];
       if (slot !== undefined) {
         const block = chain.history.blockAtSlot(slot);
@@ -97,10 +114,18 @@ export function beaconMethods(chain: Chain): Methods<routes.beacon.Endpoints> {
       const { block, finalized } = resolveBlock(chain, blockId);
       return { data: { root: block.root }, meta: meta(finalized) };
     },
-    async getBlockV2({ blockId }) {
+    async getBlockV2({ blockId }, context) {
       const { block, finalized } = resolveBlock(chain, blockId);
-      if (block.block === undefined) throw new ApiError(404, `Block body no longer retained: ${blockId}`);
-      return { data: block.block, meta: { ...meta(finalized), version: ForkName.fulu } };
+      const data = context?.returnBytes
+        ? chain.history.fullBlockBytes(block)
+        : chain.history.fullBlock(block);
+      if (data === null) {
+        throw new ApiError(
+          404,
+          `Block body not available: ${blockId} (only its header was restored; blocks are kept from the node's last start)`,
+        );
+      }
+      return { data, meta: { ...meta(finalized), version: ForkName.fulu } };
     },
     async submitPoolVoluntaryExit({ signedVoluntaryExit }) {
       const validity = chain.submitVoluntaryExit(signedVoluntaryExit);
@@ -119,10 +144,11 @@ export function configMethods(chain: Chain): Methods<routes.config.Endpoints> {
     async getSpec() {
       const chainConfig = Object.entries(chain.config).filter(([key]) => /^[A-Z][A-Z0-9_]*$/.test(key));
       return {
-        data: specValuesToJson({ ...activePreset, ...Object.fromEntries(chainConfig) } as Record<
-          string,
-          SpecValue
-        >),
+        data: specValuesToJson({
+          ...SPEC_CONSTANTS,
+          ...activePreset,
+          ...Object.fromEntries(chainConfig),
+        } as Record<string, SpecValue>),
       };
     },
     async getDepositContract() {
@@ -131,7 +157,15 @@ export function configMethods(chain: Chain): Methods<routes.config.Endpoints> {
       };
     },
     async getForkSchedule() {
-      return { data: [chain.head.fork.toValue()] };
+      // Every fork in epoch order (phase0 to Fulu at genesis here, the next one at FAR_FUTURE_EPOCH), each
+      // naming the version before it, as a beacon node lists them.
+      return {
+        data: chain.config.forksAscendingEpochOrder.map((fork) => ({
+          previousVersion: fork.prevVersion,
+          currentVersion: fork.version,
+          epoch: fork.epoch,
+        })),
+      };
     },
   };
 }
@@ -172,8 +206,17 @@ export function nodeMethods(chain: Chain): Methods<routes.node.Endpoints> {
 export function validatorMethods(chain: Chain): Methods<routes.validator.Endpoints> {
   return {
     async prepareBeaconProposer({ proposers }) {
+      // All or nothing: one malformed entry rejects the request, so no bad address ever reaches the EVM node.
       for (const { validatorIndex, feeRecipient } of proposers) {
-        chain.feeRecipients.set(Number(validatorIndex), feeRecipient as `0x${string}`);
+        if (!Number.isSafeInteger(validatorIndex) || validatorIndex < 0) {
+          throw new ApiError(400, `Invalid validator_index: ${validatorIndex}`);
+        }
+        if (typeof feeRecipient !== "string" || !ADDRESS_HEX.test(feeRecipient)) {
+          throw new ApiError(400, `Invalid fee_recipient for validator ${validatorIndex}: ${feeRecipient}`);
+        }
+      }
+      for (const { validatorIndex, feeRecipient } of proposers) {
+        chain.feeRecipients.set(validatorIndex, feeRecipient.toLowerCase() as `0x${string}`);
       }
     },
   };

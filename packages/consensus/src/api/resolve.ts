@@ -2,9 +2,9 @@ import { ApiError } from "@lodestar/api/server";
 import { SLOTS_PER_EPOCH } from "@lodestar/params";
 import type { CachedBeaconStateFulu } from "@lodestar/state-transition";
 import type { Chain } from "../chain/chain.js";
-import type { StoredBlock } from "../chain/history.js";
+import { BLOCK_HISTORY_SLOTS, RECENT_STATE_SLOTS, type StoredBlock } from "../chain/history.js";
 
-const ROOT_HEX = /^0x[0-9a-fA-F]{64}$/;
+export const ROOT_HEX = /^0x[0-9a-fA-F]{64}$/;
 
 export type ResolvedState = { state: CachedBeaconStateFulu; finalized: boolean };
 
@@ -18,7 +18,13 @@ function isFinalized(chain: Chain, slot: number): boolean {
   return slot <= chain.head.finalizedCheckpoint.epoch * SLOTS_PER_EPOCH;
 }
 
-/** Resolves a Beacon API state id: head, genesis, finalized, justified, a slot or a state root. */
+/**
+ * Resolves a Beacon API state id: head, genesis, finalized, justified, a slot or a state root. Every id
+ * names a post-state: a slot's state is after that slot's block, a state root comes back as the state with that
+ * root, and finalized/justified are the state at the checkpoint's epoch start slot, i.e. the post-state of the
+ * checkpoint block when the block is at that slot (advanced through the empty slots otherwise, as a beacon
+ * node's checkpoint state).
+ */
 export function resolveState(chain: Chain, stateId: string | number): ResolvedState {
   let slot: number;
   if (stateId === "head") return { state: chain.head, finalized: isFinalized(chain, chain.head.slot) };
@@ -33,7 +39,12 @@ export function resolveState(chain: Chain, stateId: string | number): ResolvedSt
   } else slot = parseSlot(stateId, "state");
   if (slot > chain.processedSlot) throw new ApiError(404, `State not found: slot ${slot} is in the future`);
   const state = chain.history.stateAtSlot(slot);
-  if (state === null) throw new ApiError(404, `State not available: slot ${slot} is no longer retained`);
+  if (state === null) {
+    throw new ApiError(
+      404,
+      `State not available: slot ${slot} is no longer retained (this node keeps the states of the last ${RECENT_STATE_SLOTS} slots, of the first and last slot of each of the last ${chain.history.retainEpochs} epochs, and genesis)`,
+    );
+  }
   return { state, finalized: isFinalized(chain, slot) };
 }
 
@@ -58,6 +69,11 @@ export function resolveBlock(
     const slot = parseSlot(blockId, "block");
     block = chain.history.blockAtSlot(slot);
   }
-  if (block === undefined) throw new ApiError(404, `Block not found: ${blockId}`);
+  if (block === undefined) {
+    throw new ApiError(
+      404,
+      `Block not found: ${blockId} (this node keeps the blocks of the last ${BLOCK_HISTORY_SLOTS} slots and genesis; an empty slot has none)`,
+    );
+  }
   return { block, finalized: isFinalized(chain, block.slot) };
 }

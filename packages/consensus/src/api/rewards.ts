@@ -51,8 +51,10 @@ function preStateOf(chain: Chain, block: StoredBlock): CachedBeaconStateFulu {
 
 function fullBlock(chain: Chain, blockId: string | number) {
   const { block, finalized } = resolveBlock(chain, blockId);
-  if (block.block === undefined) throw new ApiError(404, `Block body no longer retained: ${blockId}`);
-  return { stored: block, message: block.block.message, finalized };
+  const full = chain.history.fullBlock(block);
+  if (full === null)
+    throw new ApiError(404, `Block body not available (a restored chain's anchor): ${blockId}`);
+  return { stored: block, message: full.message, finalized };
 }
 
 /** Indices named by a request body (indices or pubkeys); unknown validators are left out, malformed ids are 400. */

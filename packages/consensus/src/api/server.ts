@@ -91,7 +91,20 @@ export function createApiServer(chain: Chain, events: ChainEvents, log: Logger):
     void reply.code(status).send({ code: status, message });
   });
   server.setNotFoundHandler((request, reply) => {
+    // Beacon API routes this node does not serve (events, light client, ...) answer 501 as a beacon node
+    // answers an unsupported endpoint; only paths outside the API are 404.
+    const path = request.url.split("?")[0] ?? "";
+    if (path.startsWith("/eth/")) {
+      void reply.code(501).send({
+        code: 501,
+        message: `Not implemented: ${request.method} ${path} is not served by this node`,
+      });
+      return;
+    }
     void reply.code(404).send({ code: 404, message: `Route ${request.method}:${request.url} not found` });
+  });
+  server.get("/metrics", async (_request, reply) => {
+    void reply.type("text/plain; version=0.0.4").send(chain.metrics.render());
   });
 
   const config: ChainForkConfig = chain.config;

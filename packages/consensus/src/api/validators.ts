@@ -6,6 +6,40 @@ import { fromHex } from "../hex.js";
 
 type ValidatorId = string | number;
 
+/** The largest id list a GET query may carry (the spec answers 414 beyond it). */
+export const MAX_QUERY_IDS = 64;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** The statuses a `status` filter may name: the specific ones and their general prefixes. */
+const VALIDATOR_STATUSES = new Set([
+  "pending_initialized",
+  "pending_queued",
+  "active_ongoing",
+  "active_exiting",
+  "active_slashed",
+  "exited_unslashed",
+  "exited_slashed",
+  "withdrawal_possible",
+  "withdrawal_done",
+  "pending",
+  "active",
+  "exited",
+  "withdrawal",
+]);
+
+/** 400 for a status filter that names no validator status. */
+export function checkStatuses(statuses: string[] | undefined): void {
+  const bad = (statuses ?? []).filter((status) => !VALIDATOR_STATUSES.has(status));
+  if (bad.length > 0) throw new ApiError(400, `Invalid validator status: ${bad.join(",")}`);
+}
+
+/** 414 for a GET query with more ids than the spec allows (POST has no such limit). */
+export function checkQueryIds(ids: ValidatorId[] | undefined): void {
+  if (ids !== undefined && ids.length > MAX_QUERY_IDS) {
+    throw new ApiError(414, `Too many validator ids: ${ids.length}, at most ${MAX_QUERY_IDS} (use POST)`);
+  }
+}
+
 /** Index of a validator id (decimal index or 0x pubkey) in `state`, or null when unknown. */
 export function validatorIndexOf(state: CachedBeaconStateFulu, id: ValidatorId): number | null {
   const count = state.validators.length;
@@ -14,8 +48,13 @@ export function validatorIndexOf(state: CachedBeaconStateFulu, id: ValidatorId):
     const index = state.epochCtx.pubkeyCache.getIndex(fromHex(id));
     return index !== null && index < count ? index : null;
   }
-  const index = typeof id === "number" ? id : /^\d+$/.test(id) ? Number(id) : Number.NaN;
-  if (!Number.isSafeInteger(index) || index < 0) throw new ApiError(400, `Invalid validator id: ${id}`);
+  const valid =
+    typeof id === "number"
+      ? Number.isInteger(id) && id >= 0
+      : /^\d{1,20}$/.test(id) && BigInt(id) <= UINT64_MAX;
+  if (!valid) throw new ApiError(400, `Invalid validator id: ${id}`);
+  // Any uint64 is a well-formed index; one past the registry (up to 2^64-1) is simply not found.
+  const index = Number(id);
   return index < count ? index : null;
 }
 

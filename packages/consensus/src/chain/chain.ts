@@ -23,11 +23,12 @@ import {
   stateTransition,
   VoluntaryExitValidity,
 } from "@lodestar/state-transition";
-import { type deneb, type electra, type fulu, type phase0, ssz } from "@lodestar/types";
-import type { ExecutionLayer } from "../el/types.js";
-import { ConsensusError } from "../errors.js";
+import { type capella, type deneb, type electra, type fulu, type phase0, ssz } from "@lodestar/types";
+import type { ExecutionBlock, ExecutionLayer } from "../el/types.js";
+import { ConsensusError, ExecutionBlockError } from "../errors.js";
 import { type Hex, toHex } from "../hex.js";
 import type { Logger } from "../log.js";
+import { ConsensusMetrics } from "../metrics.js";
 import { buildAttestations, buildSyncAggregate, EMPTY_SIGNATURE } from "./blockBuilder.js";
 import { isValidDepositSignature } from "./depositCheck.js";
 import { doublePropose, doubleVote, OfflineSet } from "./faults.js";
@@ -38,14 +39,15 @@ export type SlashingKind = "double-vote" | "double-propose";
 export type ChainOptions = {
   /** Epochs for which epoch-boundary states stay queryable. */
   retainEpochs: number;
-  /** Fee recipient of validators that registered none (e.g. those that joined by deposit). */
+  /**
+   * Fee recipient of every validator that registered none (genesis validators included), as a beacon node's
+   * suggested fee recipient; also the fallback when the execution node rejects a registered one.
+   */
   defaultFeeRecipient: Hex;
-  /** Fee recipient of a genesis validator (their withdrawal address). */
-  genesisFeeRecipient: (index: number) => Hex;
   genesisValidatorCount: number;
 };
 
-export type ChainModules = { log: Logger; el: ExecutionLayer };
+export type ChainModules = { log: Logger; el: ExecutionLayer; metrics?: ConsensusMetrics };
 
 export type ChainAnchor = {
   state: CachedBeaconStateFulu;
@@ -67,6 +69,7 @@ export class Chain {
   readonly history: ChainHistory;
   readonly offline = new OfflineSet();
   readonly feeRecipients = new Map<number, Hex>();
+  readonly metrics: ConsensusMetrics;
   head: CachedBeaconStateFulu;
   headBlock: StoredBlock;
   processedSlot: number;
@@ -84,6 +87,7 @@ export class Chain {
     this.headBlock = anchor.headBlock;
     this.processedSlot = anchor.processedSlot;
     this.lastAttestedSlot = anchor.processedSlot - 1;
+    this.metrics = modules.metrics ?? new ConsensusMetrics();
     this.history = new ChainHistory(opts.retainEpochs);
     this.history.addBlock(anchor.headBlock, anchor.state);
     this.history.addBoundaryState(anchor.state);
@@ -98,12 +102,9 @@ export class Chain {
     return this.head.genesisTime;
   }
 
+  /** The fee recipient registered through prepare_beacon_proposer, else the node's default. */
   feeRecipientOf(index: number): Hex {
-    const registered = this.feeRecipients.get(index);
-    if (registered !== undefined) return registered;
-    return index < this.opts.genesisValidatorCount
-      ? this.opts.genesisFeeRecipient(index)
-      : this.opts.defaultFeeRecipient;
+    return this.feeRecipients.get(index) ?? this.opts.defaultFeeRecipient;
   }
 
   /** Queues a voluntary exit after checking it (signature included) against the head state, as a beacon node does. */
@@ -147,7 +148,6 @@ export class Chain {
       throw new ConsensusError("slot already processed", { slot, processedSlot: this.processedSlot });
     }
     const pre = processSlots(this.head.clone(), slot) as CachedBeaconStateFulu;
-    if (slot % SLOTS_PER_EPOCH === 0) this.history.addBoundaryState(pre);
     const proposer = pre.epochCtx.getBeaconProposer(slot);
     const slashed = pre.validators.getReadonly(proposer).slashed;
     if (!this.offline.isOnline(proposer) || slashed) {
@@ -157,11 +157,18 @@ export class Chain {
         proposer,
         reason: slashed ? "proposer slashed" : "proposer offline",
       });
+      this.metrics.slots.inc({ outcome: slashed ? "proposer_slashed" : "proposer_offline" });
       this.finishSlot(slot, pre);
       return { slot, root: null, proposer };
     }
 
-    const block = await this.buildBlock(pre, slot, proposer);
+    const elBlock = await this.executionBlock(pre, slot, proposer);
+    if (elBlock === null) {
+      this.metrics.slots.inc({ outcome: "execution_error" });
+      this.finishSlot(slot, pre);
+      return { slot, root: null, proposer };
+    }
+    const block = this.buildBlock(pre, slot, proposer, elBlock);
     const signed: fulu.SignedBeaconBlock = { message: block, signature: EMPTY_SIGNATURE };
     let post: CachedBeaconStateFulu;
     try {
@@ -194,6 +201,7 @@ export class Chain {
     this.head = post;
     this.history.addBlock(this.headBlock, post);
     this.lastAttestedSlot = slot - 1;
+    this.metrics.slots.inc({ outcome: "proposed" });
     this.finishSlot(slot, post);
     this.modules.log.debug("block produced", {
       slot,
@@ -206,33 +214,86 @@ export class Chain {
     return { slot, root, proposer };
   }
 
+  /** `state` is the state at `slot`: the block's post-state, or the advanced pre-state of an empty slot. */
   private finishSlot(slot: number, state: CachedBeaconStateFulu): void {
     this.processedSlot = slot;
-    if ((slot + 1) % SLOTS_PER_EPOCH === 0) this.history.addBoundaryState(state);
+    if (slot % SLOTS_PER_EPOCH === 0 || (slot + 1) % SLOTS_PER_EPOCH === 0) {
+      this.history.addBoundaryState(state);
+    }
     this.history.prune(slot);
   }
 
-  private async buildBlock(
+  /**
+   * Mines the slot's execution block. No answer of the execution node stops the chain: when it fails before
+   * mining with a registered fee recipient, the block is tried once more with the default one; otherwise (or
+   * when that fails too) the slot stays empty. Each failure is logged and counted.
+   */
+  private async executionBlock(
     pre: CachedBeaconStateFulu,
     slot: number,
     proposer: number,
-  ): Promise<fulu.BeaconBlock> {
-    const epoch = computeEpochAtSlot(slot);
+  ): Promise<SlotExecution | null> {
     const timestamp = computeTimeAtSlot(this.config, slot, pre.genesisTime);
-    const feeRecipient = this.feeRecipientOf(proposer);
     const { expectedWithdrawals } = getExpectedWithdrawals(
       ForkSeq.fulu,
       pre as unknown as CachedBeaconStateElectra,
     );
-    const elBlock = await this.modules.el.produceBlock({
-      timestamp,
-      feeRecipient,
-      withdrawals: expectedWithdrawals.map((w) => ({
-        address: toHex(w.address),
-        amountGwei: BigInt(w.amount),
-      })),
-      parentBeaconBlockRoot: this.headBlock.root,
-    });
+    const produce = (feeRecipient: Hex) =>
+      this.modules.el.produceBlock({
+        timestamp,
+        feeRecipient,
+        withdrawals: expectedWithdrawals.map((w) => ({
+          address: toHex(w.address),
+          amountGwei: BigInt(w.amount),
+        })),
+        parentBeaconBlockRoot: this.headBlock.root,
+      });
+    const feeRecipient = this.feeRecipientOf(proposer);
+    try {
+      return { elBlock: await produce(feeRecipient), feeRecipient, timestamp, expectedWithdrawals };
+    } catch (error) {
+      const fallback = this.opts.defaultFeeRecipient;
+      const retry = error instanceof ExecutionBlockError && !error.mined && feeRecipient !== fallback;
+      this.executionFailed(error, { slot, proposer, feeRecipient, retry });
+      if (!retry) return null;
+      try {
+        const elBlock = await produce(fallback);
+        return { elBlock, feeRecipient: fallback, timestamp, expectedWithdrawals };
+      } catch (again) {
+        this.executionFailed(again, { slot, proposer, feeRecipient: fallback, retry: false });
+        return null;
+      }
+    }
+  }
+
+  private executionFailed(
+    error: unknown,
+    fields: { slot: number; proposer: number; feeRecipient: Hex; retry: boolean },
+  ): void {
+    const mined = error instanceof ExecutionBlockError ? error.mined : true;
+    this.metrics.executionErrors.inc({ fallback: fields.retry ? "default_fee_recipient" : "empty_slot" });
+    this.modules.log.error(
+      fields.retry
+        ? "execution node rejected the block; trying again with the default fee recipient"
+        : "execution node failed; the slot stays empty",
+      {
+        ...fields,
+        // When the failure came after the block was mined, the slot's withdrawal credits may already be on
+        // the execution side and are credited again with the next block that carries them.
+        mined,
+        error,
+        cause: (error as Error).cause,
+      },
+    );
+  }
+
+  private buildBlock(
+    pre: CachedBeaconStateFulu,
+    slot: number,
+    proposer: number,
+    { elBlock, feeRecipient, timestamp, expectedWithdrawals }: SlotExecution,
+  ): fulu.BeaconBlock {
+    const epoch = computeEpochAtSlot(slot);
     this.checkDeposits(pre, elBlock.requests.deposits);
     const executionPayload: deneb.ExecutionPayload = {
       ...elBlock.header,
@@ -340,6 +401,14 @@ export class Chain {
     return [doubleVote(pre, indices)];
   }
 }
+
+/** What the execution node produced for a slot, and with which fee recipient. */
+type SlotExecution = {
+  elBlock: ExecutionBlock;
+  feeRecipient: Hex;
+  timestamp: number;
+  expectedWithdrawals: capella.Withdrawal[];
+};
 
 /** Stand-in for the proposer's RANDAO reveal (signatures are not simulated): distinct per slot, seeded. */
 function simulatedRandaoReveal(slot: number): Uint8Array {

@@ -78,15 +78,14 @@ export class ChainEvents {
     const finalized = head.finalizedCheckpoint;
     if (finalized.epoch > this.lastFinalizedEpoch) {
       this.lastFinalizedEpoch = finalized.epoch;
-      const finalizedBlock =
-        chain.history.blockByRoot(toHex(finalized.root)) ??
-        chain.history.latestBlockAtOrBefore(finalized.epoch * SLOTS_PER_EPOCH);
+      // The state the `finalized` state id names: the state at the checkpoint epoch's first slot (the
+      // checkpoint block's post-state when that slot has a block).
+      const checkpointState = chain.history.stateAtSlot(finalized.epoch * SLOTS_PER_EPOCH);
       this.emit({
         type: routes.events.EventType.finalizedCheckpoint,
         message: {
           block: toHex(finalized.root),
-          // The finalized block's post-state, which the `finalized` state id names.
-          state: finalizedBlock ? toHex(finalizedBlock.header.message.stateRoot) : toHex(new Uint8Array(32)),
+          state: toHex(checkpointState ? checkpointState.hashTreeRoot() : new Uint8Array(32)),
           epoch: finalized.epoch,
           executionOptimistic: false,
         },

@@ -1,5 +1,5 @@
 import type { ChainConfig } from "@lodestar/config";
-import { ssz } from "@lodestar/types";
+import { type fulu, ssz } from "@lodestar/types";
 import type { ExecutionLayer } from "../el/types.js";
 import { createGenesis } from "../genesis.js";
 import { type Hex, toHex } from "../hex.js";
@@ -8,7 +8,7 @@ import type { Logger } from "../log.js";
 import { EMPTY_SIGNATURE } from "./blockBuilder.js";
 import { Chain, type ChainOptions } from "./chain.js";
 
-/** Withdrawal (and fee recipient) address of genesis validator `index`: 0xc1 followed by the index. */
+/** Withdrawal address of genesis validator `index`: 0xc1 followed by the index. */
 export function genesisValidatorAddress(index: number): Hex {
   return `0xc1${index.toString(16).padStart(38, "0")}`;
 }
@@ -17,7 +17,7 @@ export type GenesisChainParams = {
   chainConfig: ChainConfig;
   validatorCount: number;
   genesisTime?: number;
-  options: Omit<ChainOptions, "genesisFeeRecipient" | "genesisValidatorCount">;
+  options: Omit<ChainOptions, "genesisValidatorCount">;
   modules: { log: Logger; el: ExecutionLayer };
   pubkeys?: Uint8Array[];
 };
@@ -41,6 +41,18 @@ export async function createChainFromGenesis(params: GenesisChainParams): Promis
   params.modules.el.setDepositCursor(-1);
   const header = { ...state.latestBlockHeader.toValue(), stateRoot: state.hashTreeRoot() };
   const root = ssz.phase0.BeaconBlockHeader.hashTreeRoot(header);
+  // The genesis block: the empty body whose root the genesis state's latest block header carries.
+  const block: fulu.SignedBeaconBlock = {
+    message: {
+      slot: header.slot,
+      proposerIndex: header.proposerIndex,
+      parentRoot: header.parentRoot,
+      stateRoot: header.stateRoot,
+      body: ssz.fulu.BeaconBlockBody.defaultValue(),
+    },
+    // The genesis block is signed by no one: its signature is all zeros, as beacon nodes serve it.
+    signature: new Uint8Array(96),
+  };
   params.modules.log.info("genesis", {
     validators: params.validatorCount,
     genesisTime,
@@ -50,14 +62,10 @@ export async function createChainFromGenesis(params: GenesisChainParams): Promis
   return new Chain(
     {
       state,
-      headBlock: { slot: 0, root, header: { message: header, signature: EMPTY_SIGNATURE } },
+      headBlock: { slot: 0, root, header: { message: header, signature: EMPTY_SIGNATURE }, block },
       processedSlot: 0,
     },
-    {
-      ...params.options,
-      genesisFeeRecipient: genesisValidatorAddress,
-      genesisValidatorCount: params.validatorCount,
-    },
+    { ...params.options, genesisValidatorCount: params.validatorCount },
     params.modules,
   );
 }

@@ -1,22 +1,27 @@
 import { SLOTS_PER_EPOCH, SLOTS_PER_HISTORICAL_ROOT } from "@lodestar/params";
 import { type CachedBeaconStateFulu, processSlots } from "@lodestar/state-transition";
-import type { fulu, phase0 } from "@lodestar/types";
+import { type fulu, type phase0, ssz } from "@lodestar/types";
 import { toHex } from "../hex.js";
 
 export type StoredBlock = {
   slot: number;
   root: Uint8Array;
   header: phase0.SignedBeaconBlockHeader;
-  /** Full block, kept for recent slots only. */
+  /** Full block as an object, for recent slots (and the head). */
   block?: fulu.SignedBeaconBlock;
+  /** Full block as SSZ bytes, once it left the recent window (about 2-3 KB against ~10x that as objects). */
+  blockBytes?: Uint8Array;
 };
 
 /** Post-states by slot for this many recent slots; older slots keep only epoch-boundary states. */
-const RECENT_STATE_SLOTS = 2 * SLOTS_PER_EPOCH;
+export const RECENT_STATE_SLOTS = 2 * SLOTS_PER_EPOCH;
+/** Blocks and headers are kept for this many slots (the span of the state's `block_roots`). */
+export const BLOCK_HISTORY_SLOTS = SLOTS_PER_HISTORICAL_ROOT;
 
 /**
- * What a non-archive beacon node keeps: block headers for SLOTS_PER_HISTORICAL_ROOT slots, full blocks and
- * states for recent slots, and for `retainEpochs` epochs the state at each epoch's first and last slot.
+ * What a non-archive beacon node keeps: full blocks (and their headers) for SLOTS_PER_HISTORICAL_ROOT slots,
+ * post-states for recent slots, and for `retainEpochs` epochs the post-state at each epoch's first and last
+ * slot. The genesis block and state are kept for good.
  */
 export class ChainHistory {
   private readonly blocks = new Map<string, StoredBlock>();
@@ -30,7 +35,7 @@ export class ChainHistory {
   private headersPrunedBelow = 0;
   private highestBlockSlot = 0;
 
-  constructor(private readonly retainEpochs: number) {}
+  constructor(readonly retainEpochs: number) {}
 
   addBlock(block: StoredBlock, postState: CachedBeaconStateFulu): void {
     const rootHex = toHex(block.root);
@@ -57,15 +62,20 @@ export class ChainHistory {
       this.recentStates.delete(this.recentPrunedBelow);
       const rootHex = this.rootBySlot.get(this.recentPrunedBelow);
       const block = rootHex === undefined ? undefined : this.blocks.get(rootHex);
-      if (block?.block !== undefined) block.block = undefined;
+      if (block?.block !== undefined) {
+        block.blockBytes = ssz.fulu.SignedBeaconBlock.serialize(block.block);
+        block.block = undefined;
+      }
     }
     const oldestBoundary = headSlot - this.retainEpochs * SLOTS_PER_EPOCH;
     for (; this.boundaryPrunedBelow < oldestBoundary; this.boundaryPrunedBelow++) {
       // The genesis state stays queryable ("genesis" state id).
       if (this.boundaryPrunedBelow !== 0) this.boundaryStates.delete(this.boundaryPrunedBelow);
     }
-    const headerCutoff = headSlot - SLOTS_PER_HISTORICAL_ROOT;
+    const headerCutoff = headSlot - BLOCK_HISTORY_SLOTS + 1;
     for (; this.headersPrunedBelow < headerCutoff; this.headersPrunedBelow++) {
+      // The genesis block stays (the "genesis" block id), as the genesis state does.
+      if (this.headersPrunedBelow === 0) continue;
       const rootHex = this.rootBySlot.get(this.headersPrunedBelow);
       if (rootHex === undefined) continue;
       const block = this.blocks.get(rootHex);
@@ -75,9 +85,33 @@ export class ChainHistory {
     }
     if (this.slotByStateRoot.size > 4 * SLOTS_PER_HISTORICAL_ROOT) {
       for (const [root, slot] of this.slotByStateRoot) {
-        if (slot < oldestBoundary && slot < headerCutoff) this.slotByStateRoot.delete(root);
+        if (slot !== 0 && slot < oldestBoundary && slot < headerCutoff) this.slotByStateRoot.delete(root);
       }
     }
+  }
+
+  /** The full block of a retained header, or null when only the header is known (a restored chain's anchor). */
+  fullBlock(block: StoredBlock): fulu.SignedBeaconBlock | null {
+    if (block.block !== undefined) return block.block;
+    return block.blockBytes === undefined ? null : ssz.fulu.SignedBeaconBlock.deserialize(block.blockBytes);
+  }
+
+  /** The full block as SSZ bytes, or null when only the header is known. */
+  fullBlockBytes(block: StoredBlock): Uint8Array | null {
+    if (block.blockBytes !== undefined) return block.blockBytes;
+    return block.block === undefined ? null : ssz.fulu.SignedBeaconBlock.serialize(block.block);
+  }
+
+  /** Number and SSZ bytes of the full blocks held (for the benchmark's memory figures). */
+  blockStats(): { blocks: number; serializedBlocks: number; serializedBytes: number } {
+    let serializedBlocks = 0;
+    let serializedBytes = 0;
+    for (const block of this.blocks.values()) {
+      if (block.blockBytes === undefined) continue;
+      serializedBlocks++;
+      serializedBytes += block.blockBytes.length;
+    }
+    return { blocks: this.blocks.size, serializedBlocks, serializedBytes };
   }
 
   blockByRoot(root: string): StoredBlock | undefined {
@@ -117,7 +151,10 @@ export class ChainHistory {
     return this.slotByStateRoot.get(root.toLowerCase());
   }
 
-  /** The state at `slot` (after its block, if any), or null when it is no longer retained. */
+  /**
+   * The state at `slot`: the post-state of the slot's block, or for an empty slot the previous state advanced
+   * through that slot (process_slots). Null when it is no longer retained.
+   */
   stateAtSlot(slot: number): CachedBeaconStateFulu | null {
     const boundary = this.boundaryStates.get(slot);
     if (boundary) return boundary;

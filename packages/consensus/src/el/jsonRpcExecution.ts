@@ -1,6 +1,6 @@
 import { MAX_CONSOLIDATION_REQUESTS_PER_PAYLOAD, MAX_DEPOSIT_REQUESTS_PER_PAYLOAD } from "@lodestar/params";
 import type { electra } from "@lodestar/types";
-import { ConsensusError } from "../errors.js";
+import { ConsensusError, ExecutionBlockError } from "../errors.js";
 import { fromHex, type Hex, toHex, toQuantity } from "../hex.js";
 import type { Logger } from "../log.js";
 import { depositContractArtifact, depositContractStorage } from "./depositContract.js";
@@ -133,6 +133,22 @@ export class JsonRpcExecutionLayer implements ExecutionLayer {
    * (3) read the mined block, credit the withdrawals, read deposit logs and the request queues.
    */
   async produceBlock(params: ExecutionBlockParams): Promise<ExecutionBlock> {
+    let mined = false;
+    try {
+      return await this.mineSlotBlock(params, () => {
+        mined = true;
+      });
+    } catch (cause) {
+      throw new ExecutionBlockError(
+        `execution node failed to produce the block: ${(cause as Error).message}`,
+        mined,
+        { timestamp: params.timestamp, feeRecipient: params.feeRecipient },
+        { cause },
+      );
+    }
+  }
+
+  private async mineSlotBlock(params: ExecutionBlockParams, onMined: () => void): Promise<ExecutionBlock> {
     const credits = this.credits(params);
     const addBalance = this.dialect === "anvil";
     // The EIP-4788 root is written for the slot's timestamp in the same batch as the head is read; in the rare
@@ -160,6 +176,8 @@ export class JsonRpcExecutionLayer implements ExecutionLayer {
         ...beaconRoot,
       ]);
     }
+    // From here on the block may exist (a lost answer to evm_mine included): the slot must not be tried again.
+    onMined();
     await this.rpc.request("evm_mine", [timestamp]);
 
     // Deposit logs are read up to the block this slot was expected to mine. Should a block have been mined by
