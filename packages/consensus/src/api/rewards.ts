@@ -3,7 +3,6 @@ import { ApiError, type ApplicationMethods } from "@lodestar/api/server";
 import { SLOTS_PER_EPOCH } from "@lodestar/params";
 import {
   type CachedBeaconStateFulu,
-  computeAttestationsRewards,
   computeBlockRewards,
   computeSyncCommitteeRewards,
   processSlots,
@@ -12,6 +11,7 @@ import { type rewards, ssz } from "@lodestar/types";
 import type { Chain } from "../chain/chain.js";
 import type { StoredBlock } from "../chain/history.js";
 import { toHex } from "../hex.js";
+import { computeEpochAttestationRewards } from "./attestationRewards.js";
 import { resolveBlock } from "./resolve.js";
 import { validatorIndexOf } from "./validators.js";
 
@@ -116,8 +116,8 @@ export function rewardMethods(chain: Chain): Methods {
         throw new ApiError(404, `State at slot ${slot} (end of epoch ${epoch + 1}) is no longer retained`);
       }
       const wanted = requestedIndices(state, validatorIds);
-      const computed = await epochRewards.get(String(epoch), () =>
-        computeAttestationsRewards(chain.config, state.epochCtx.pubkeyCache, state),
+      const computed = await epochRewards.get(String(epoch), async () =>
+        computeEpochAttestationRewards(state),
       );
       const totalRewards =
         wanted === null
