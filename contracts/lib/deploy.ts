@@ -341,11 +341,21 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
   // each of its settings takes one timelock call.
   const consensusAbi = loadArtifact("HashConsensus").abi;
   async function send(address: Address, abi: Abi, functionName: string, args: readonly unknown[]) {
+    // Same 20% headroom as the deployments: a committee call takes another branch once its first
+    // frame has begun, which the block that mines it may reach and the estimate's did not.
+    const estimate = await publicClient.estimateContractGas({
+      address,
+      abi,
+      functionName,
+      args,
+      account: wallet.account,
+    } as Parameters<typeof publicClient.estimateContractGas>[0]);
     const hash = await wallet.writeContract({
       address,
       abi,
       functionName,
       args,
+      gas: estimate + estimate / 5n,
       nonce: nonce++,
       chain: wallet.chain,
       account: wallet.account,
