@@ -4,6 +4,7 @@ import { PubkeyIndexCache, readState } from "../src/state/readState.js";
 import type { StateView, ValidatorView } from "../src/state/types.js";
 import { type BenchReport, computeFromView } from "./compute.js";
 import { fetchStateSsz } from "./http.js";
+import { parseValidatorList } from "./jsonList.js";
 
 /**
  * One path of the benchmark, run in its own process so each path's peak memory is its own. Prints one
@@ -12,7 +13,8 @@ import { fetchStateSsz } from "./http.js";
  *
  *   compute  state file -> memory (untimed), then readState + computeFromView (timed); also warm and cached runs
  *   ssz      GET the SSZ state over HTTP, readState, computeFromView
- *   json     GET the JSON validator list over HTTP, JSON.parse, match pubkeys, computeFromView
+ *   json     GET the JSON validator list over HTTP, JSON.parse (in batches past V8's string cap), match
+ *            pubkeys, computeFromView
  */
 
 export type MeasurePath = "compute" | "ssz" | "json";
@@ -23,6 +25,8 @@ export interface MeasureRequest {
   pubkeysPath: string;
   url: string;
   slot: number;
+  /** "auto": one JSON.parse of the body while it fits in a string (the usual client), else in batches. */
+  jsonParse?: "auto" | "batches";
 }
 
 export interface MeasureResult {
@@ -99,12 +103,17 @@ async function jsonView(
   pubkeys: readonly string[],
   slot: number,
   watch: Stopwatch,
+  extra: Record<string, unknown>,
+  jsonParse: "auto" | "batches",
 ): Promise<StateView> {
   const res = await fetch(`${url}/eth/v1/beacon/states/${slot}/validators`);
   if (!res.ok) throw new Error(`GET validators: status ${res.status}`);
-  const text = await res.text();
+  const bytes = new Uint8Array(await res.arrayBuffer());
   watch.mark("fetch_s");
-  const body = JSON.parse(text) as { data: JsonValidator[] };
+  extra.bodyBytes = bytes.length;
+  const parsed = parseValidatorList(bytes, jsonParse);
+  const body = { data: parsed.data as JsonValidator[] };
+  extra.jsonParseMode = parsed.mode;
   watch.mark("parse_s");
   const positions = new Map<string, number>();
   pubkeys.forEach((pubkey, j) => {
@@ -142,7 +151,7 @@ async function measure(request: MeasureRequest): Promise<MeasureResult & Record<
   const watch = new Stopwatch();
   let view: StateView;
   if (request.path === "json") {
-    view = await jsonView(request.url, pubkeys, request.slot, watch);
+    view = await jsonView(request.url, pubkeys, request.slot, watch, extra, request.jsonParse ?? "auto");
   } else {
     let fork = "fulu";
     if (request.path === "ssz") {

@@ -27,6 +27,7 @@ const { values: flags } = parseArgs({
     pending: { type: "string", default: "64" },
     "cache-dir": { type: "string", default: join(here, "..", ".bench-cache") },
     "skip-json": { type: "boolean", default: false },
+    "json-parse": { type: "string", default: "auto" },
     json: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
@@ -40,6 +41,8 @@ if (flags.help) {
   --pending P      protocol pubkeys not in the registry yet (default 64)
   --cache-dir DIR  where generated states are kept between runs (default packages/oracle/.bench-cache)
   --skip-json      do not run the JSON validator-list path
+  --json-parse M   auto: one JSON.parse of the body while it fits in a string, else batches (default);
+                   batches: always cut the list into batches of entries
   --json           print the figures as one JSON object on the last line
 `);
   process.exit(0);
@@ -59,6 +62,11 @@ const spec = {
   protocol: count("protocol", flags.protocol, 0),
   pending: count("pending", flags.pending, 0),
 };
+if (flags["json-parse"] !== "auto" && flags["json-parse"] !== "batches") {
+  process.stderr.write(`--json-parse must be auto or batches, got ${JSON.stringify(flags["json-parse"])}\n`);
+  process.exit(2);
+}
+const jsonParse = flags["json-parse"] as "auto" | "batches";
 if (spec.protocol > spec.validators) {
   process.stderr.write(`--protocol (${spec.protocol}) cannot exceed --validators (${spec.validators})\n`);
   process.exit(2);
@@ -117,6 +125,7 @@ async function main(): Promise<void> {
         pubkeysPath: files.pubkeysPath,
         url: server.url,
         slot: files.meta.slot,
+        jsonParse,
       });
       log(
         `  ${path}: ${result.seconds.toFixed(3)} s wall, ${result.cpuSeconds.toFixed(3)} s cpu, peak RSS ${result.peakRssMb.toFixed(0)} MB ${JSON.stringify(result.phases)}`,
@@ -158,8 +167,10 @@ async function main(): Promise<void> {
     e2e_cpu_s: round(ssz.cpuSeconds),
     peak_rss_mb: round(ssz.peakRssMb, 1),
     json_e2e_s: json === undefined ? null : round(json.seconds),
+    json_body_bytes: json === undefined ? null : json.bodyBytes,
     json_fetch_s: json === undefined ? null : round(json.phases.fetch_s ?? 0),
     json_parse_s: json === undefined ? null : round(json.phases.parse_s ?? 0),
+    json_parse_mode: json === undefined ? null : json.jsonParseMode,
     json_peak_rss_mb: json === undefined ? null : round(json.peakRssMb, 1),
     json_ratio: json === undefined ? null : round(json.seconds / ssz.seconds, 1),
     rss_note: "peak RSS of each path's own child process; peak_rss_mb is the SSZ end-to-end path's",

@@ -6,15 +6,41 @@ import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { parseValidatorList } from "../bench/jsonList.js";
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const run = promisify(execFile);
+
+describe("parseValidatorList", () => {
+  it("cuts the data array at entry boundaries, whatever the strings hold", () => {
+    const data = Array.from({ length: 40_000 }, (_, i) => ({
+      index: String(i),
+      status: i % 7 === 0 ? 'odd "}{][" text \\ with \\" escapes' : "active_ongoing",
+      validator: {
+        pubkey: `0x${i.toString(16).padStart(96, "0")}`,
+        slashed: i % 2 === 0,
+        nested: [{ a: [i] }],
+      },
+    }));
+    const body = Buffer.from(JSON.stringify({ execution_optimistic: false, finalized: true, data }));
+    const batches = parseValidatorList(body, "batches");
+    assert.equal(batches.mode, "batches", "mode");
+    assert.deepEqual(batches.data, data, "same entries as JSON.parse");
+    assert.deepEqual(parseValidatorList(body).data, data, "whole body");
+    assert.deepEqual(parseValidatorList(Buffer.from('{"data":[]}'), "batches").data, [], "empty list");
+    assert.throws(
+      () => parseValidatorList(body.subarray(0, body.length - 100), "batches"),
+      /truncated/,
+      "cut body",
+    );
+  });
+});
 
 describe("bench", () => {
   const cacheDir = mkdtempSync(join(tmpdir(), "oracle-bench-"));
   after(() => rmSync(cacheDir, { recursive: true, force: true }));
 
-  const bench = () =>
+  const bench = (...extra: string[]) =>
     run(
       process.execPath,
       [
@@ -31,6 +57,7 @@ describe("bench", () => {
         "--cache-dir",
         cacheDir,
         "--json",
+        ...extra,
       ],
       { cwd: packageDir, maxBuffer: 1 << 20 },
     );
@@ -58,9 +85,13 @@ describe("bench", () => {
     assert.equal(figures.generated_now, true, "first run generates");
     assert.match(first.stderr, /generated .*state\.ssz/, "generation reported");
 
-    const second = await bench();
+    assert.equal(figures.json_parse_mode, "whole", "a small body is parsed whole");
+
+    const second = await bench("--json-parse", "batches");
     const again = JSON.parse(second.stdout.trim().split("\n").pop() ?? "") as Record<string, unknown>;
     assert.equal(again.generated_now, false, "second run reuses the cached state");
     assert.equal(again.state_bytes, figures.state_bytes, "same state");
+    assert.equal(again.json_parse_mode, "batches", "parsed in batches when asked");
+    assert.equal(again.results_match, true, "batches give the same result");
   });
 });
