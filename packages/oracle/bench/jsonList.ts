@@ -18,15 +18,22 @@ const decoder = new TextDecoder();
 
 export type JsonParseMode = "whole" | "batches";
 
-/** The entries of `{"data": [...]}`; `mode` "whole" parses the body as one string when it fits in one. */
+/**
+ * The entries of `{"data": [...]}`. With `mode` "auto" the body is parsed as one string when it fits in
+ * one; the holder's bytes are then released before the parse, so they can be collected meanwhile.
+ */
 export function parseValidatorList(
-  body: Uint8Array,
+  body: { bytes?: Uint8Array | undefined },
   mode: "auto" | "batches" = "auto",
 ): { data: unknown[]; mode: JsonParseMode } {
-  if (mode === "auto" && body.length <= constants.MAX_STRING_LENGTH) {
-    return { data: (JSON.parse(decoder.decode(body)) as { data: unknown[] }).data, mode: "whole" };
+  if (body.bytes === undefined) throw new Error("validator list: no body");
+  if (mode === "auto" && body.bytes.length <= constants.MAX_STRING_LENGTH) {
+    // No local keeps the bytes: once decoded, only the string is left to hold.
+    const text = decoder.decode(body.bytes);
+    body.bytes = undefined;
+    return { data: (JSON.parse(text) as { data: unknown[] }).data, mode: "whole" };
   }
-  return { data: parseDataInBatches(body), mode: "batches" };
+  return { data: parseDataInBatches(body.bytes), mode: "batches" };
 }
 
 /** Finds the `"data"` array and parses its objects BATCH_ENTRIES at a time. */

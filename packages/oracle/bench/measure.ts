@@ -108,11 +108,12 @@ async function jsonView(
 ): Promise<StateView> {
   const res = await fetch(`${url}/eth/v1/beacon/states/${slot}/validators`);
   if (!res.ok) throw new Error(`GET validators: status ${res.status}`);
-  const bytes = new Uint8Array(await res.arrayBuffer());
+  // A holder, so the body's bytes can be let go once they are a string (as `res.text()` would).
+  const body: { bytes?: Uint8Array } = { bytes: new Uint8Array(await res.arrayBuffer()) };
   watch.mark("fetch_s");
-  extra.bodyBytes = bytes.length;
-  const parsed = parseValidatorList(bytes, jsonParse);
-  const body = { data: parsed.data as JsonValidator[] };
+  extra.bodyBytes = body.bytes?.length;
+  const parsed = parseValidatorList(body, jsonParse);
+  const data = parsed.data as JsonValidator[];
   extra.jsonParseMode = parsed.mode;
   watch.mark("parse_s");
   const positions = new Map<string, number>();
@@ -120,7 +121,7 @@ async function jsonView(
     if (!positions.has(pubkey)) positions.set(pubkey, j);
   });
   const byPosition = new Array<ValidatorView | undefined>(pubkeys.length);
-  for (const entry of body.data) {
+  for (const entry of data) {
     const j = positions.get(entry.validator.pubkey);
     if (j === undefined) continue;
     const v = entry.validator;
@@ -138,7 +139,7 @@ async function jsonView(
   }
   const validators = byPosition.filter((v): v is ValidatorView => v !== undefined);
   watch.mark("match_s");
-  return { slot, totalValidators: body.data.length, validators };
+  return { slot, totalValidators: data.length, validators };
 }
 
 async function measure(request: MeasureRequest): Promise<MeasureResult & Record<string, unknown>> {

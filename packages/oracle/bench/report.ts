@@ -20,18 +20,26 @@ import { startBeaconServer } from "./server.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-const { values: flags } = parseArgs({
-  options: {
-    validators: { type: "string", default: "1100000" },
-    protocol: { type: "string", default: "300000" },
-    pending: { type: "string", default: "64" },
-    "cache-dir": { type: "string", default: join(here, "..", ".bench-cache") },
-    "skip-json": { type: "boolean", default: false },
-    "json-parse": { type: "string", default: "auto" },
-    json: { type: "boolean", default: false },
-    help: { type: "boolean", default: false },
-  },
-});
+const options = {
+  validators: { type: "string", default: "1100000" },
+  protocol: { type: "string", default: "300000" },
+  pending: { type: "string", default: "64" },
+  "cache-dir": { type: "string", default: join(here, "..", ".bench-cache") },
+  "skip-json": { type: "boolean", default: false },
+  "json-parse": { type: "string", default: "auto" },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", default: false },
+} as const;
+
+function parseFlags() {
+  try {
+    return parseArgs({ options }).values;
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}; see --help\n`);
+    process.exit(2);
+  }
+}
+const flags = parseFlags();
 
 if (flags.help) {
   process.stdout.write(`Usage: npm run bench -w @tributary/oracle -- [options]

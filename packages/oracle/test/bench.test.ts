@@ -23,13 +23,17 @@ describe("parseValidatorList", () => {
       },
     }));
     const body = Buffer.from(JSON.stringify({ execution_optimistic: false, finalized: true, data }));
-    const batches = parseValidatorList(body, "batches");
+    const batches = parseValidatorList({ bytes: body }, "batches");
     assert.equal(batches.mode, "batches", "mode");
     assert.deepEqual(batches.data, data, "same entries as JSON.parse");
-    assert.deepEqual(parseValidatorList(body).data, data, "whole body");
-    assert.deepEqual(parseValidatorList(Buffer.from('{"data":[]}'), "batches").data, [], "empty list");
+    assert.deepEqual(parseValidatorList({ bytes: body }).data, data, "whole body");
+    assert.deepEqual(
+      parseValidatorList({ bytes: Buffer.from('{"data":[]}') }, "batches").data,
+      [],
+      "empty list",
+    );
     assert.throws(
-      () => parseValidatorList(body.subarray(0, body.length - 100), "batches"),
+      () => parseValidatorList({ bytes: body.subarray(0, body.length - 100) }, "batches"),
       /truncated/,
       "cut body",
     );
