@@ -8,7 +8,7 @@ import { PUBKEY_LENGTH } from "./layout.js";
  * bytes of the pubkey; one pass over the registry reads those 4 bytes of each record, probes the table, and
  * compares the full 48 bytes only for a candidate. Bytes 4..7 are used rather than the first ones because a
  * compressed BLS pubkey's first byte carries flag bits; the rest of a pubkey is uniformly distributed.
- * A bit filter eight times the table's size (2 MB for 300,000 keys, small enough to stay in the CPU's
+ * A bit filter of eight bits per table slot (1 MB for 300,000 keys, small enough to stay in the CPU's
  * cache) answers "certainly not wanted" for most of the registry before the table is touched.
  */
 
