@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { PubkeyIndexCache, readState } from "../src/state/readState.js";
 import type { StateView, ValidatorView } from "../src/state/types.js";
-import { type BenchReport, computeFromView } from "./compute.js";
+import { type BenchReport, computeFromView, prepareBench } from "./compute.js";
+import { protocolIndex } from "./generate.js";
 import { fetchStateSsz } from "./http.js";
 import { parseValidatorList } from "./jsonList.js";
 
@@ -25,6 +26,9 @@ export interface MeasureRequest {
   pubkeysPath: string;
   url: string;
   slot: number;
+  /** The registry's size and the protocol's validators in it (the generator's spread). */
+  validators: number;
+  protocol: number;
   /** "auto": one JSON.parse of the body while it fits in a string (the usual client), else in batches. */
   jsonParse?: "auto" | "batches";
 }
@@ -147,6 +151,9 @@ async function measure(request: MeasureRequest): Promise<MeasureResult & Record<
   const extra: Record<string, unknown> = {};
   let bytes: Buffer | undefined;
   if (request.path === "compute") bytes = readFileSync(request.statePath);
+  const spec = { validators: request.validators, protocol: request.protocol, pending: 0 };
+  const indices = Array.from({ length: request.protocol }, (_, j) => protocolIndex(j, spec));
+  const prepared = prepareBench(pubkeys, indices, request.validators, request.slot);
   globalThis.gc?.();
 
   const watch = new Stopwatch();
@@ -164,7 +171,7 @@ async function measure(request: MeasureRequest): Promise<MeasureResult & Record<
     view = readState(bytes as Buffer, fork, pubkeys);
     watch.mark("read_s");
   }
-  const report = computeFromView(view);
+  const report = await computeFromView(view, prepared);
   watch.mark("compute_s");
   const seconds = watch.seconds;
   const cpuSeconds = watch.cpuSeconds;
@@ -173,19 +180,21 @@ async function measure(request: MeasureRequest): Promise<MeasureResult & Record<
 
   if (request.path === "compute" && bytes !== undefined) {
     // The same read again in the same process (JIT warm), then with a pubkey index cache from a previous report.
-    const timed = (run: () => void) => {
+    const timed = async (run: () => Promise<unknown>) => {
       const started = performance.now();
-      run();
+      await run();
       return (performance.now() - started) / 1000;
     };
     const warm: number[] = [];
     for (let r = 0; r < 3; r++)
-      warm.push(timed(() => computeFromView(readState(bytes as Buffer, "fulu", pubkeys))));
+      warm.push(await timed(() => computeFromView(readState(bytes as Buffer, "fulu", pubkeys), prepared)));
     const cache = new PubkeyIndexCache();
     readState(bytes, "fulu", pubkeys, { cache });
     const cached: number[] = [];
     for (let r = 0; r < 3; r++) {
-      cached.push(timed(() => computeFromView(readState(bytes as Buffer, "fulu", pubkeys, { cache }))));
+      cached.push(
+        await timed(() => computeFromView(readState(bytes as Buffer, "fulu", pubkeys, { cache }), prepared)),
+      );
     }
     extra.warmSeconds = Math.min(...warm);
     extra.cachedSeconds = Math.min(...cached);

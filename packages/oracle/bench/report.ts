@@ -133,6 +133,8 @@ async function main(): Promise<void> {
         pubkeysPath: files.pubkeysPath,
         url: server.url,
         slot: files.meta.slot,
+        validators: spec.validators,
+        protocol: spec.protocol,
         jsonParse,
       });
       log(

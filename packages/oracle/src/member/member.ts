@@ -21,6 +21,7 @@ import { type ChainReader, type CommitteeView, ZERO_HASH } from "../chain.js";
 import type { FrameHistoryReader } from "../history.js";
 import { type ComputedReport, computeReport } from "../report/compute.js";
 import { unpackExitList } from "../report/exits.js";
+import { matchValidators } from "../report/match.js";
 import { publishedTree, ZERO_ROOT } from "../report/tree.js";
 import type { ExitEntry, ProtocolValidator, RewardsTreeState, Snapshot } from "../report/types.js";
 import type { StateView } from "../state/types.js";
@@ -77,6 +78,10 @@ export interface MemberOptions {
   lowBalance: bigint;
   /** Compute and log only: no transaction. */
   dryRun?: boolean;
+  /** Finalized slots read ahead per step while following the chain (default 256). */
+  followBatch?: number;
+  /** Writes the caches (keys, frame history) after they grew. */
+  saveCaches?: () => Promise<void>;
 }
 
 export type TickOutcome =
@@ -127,13 +132,15 @@ export class Member {
       return "not-member";
     }
     const refSlot = committee.refSlot;
+    const finalizedSlot = (await this.o.beacon.finalizedEpoch()) * this.o.slotsPerEpoch;
     if (committee.lastProcessedRefSlot >= refSlot) {
       await this.publish(committee.lastProcessedRefSlot);
+      await this.follow(committee.lastProcessedRefSlot, finalizedSlot);
       return "done";
     }
-    const finalizedSlot = (await this.o.beacon.finalizedEpoch()) * this.o.slotsPerEpoch;
     if (refSlot > finalizedSlot) {
       log.debug("waiting for the reference slot to be finalized", { refSlot, finalizedSlot });
+      await this.follow(committee.lastProcessedRefSlot, finalizedSlot);
       return "waiting-finality";
     }
     const computed = await this.compute(refSlot, committee.consensusVersion);
@@ -186,6 +193,21 @@ export class Member {
     await this.publish(refSlot);
     return "submitted" as const;
   }
+
+  /**
+   * Reads the finalized blocks of the frame as they come (at most `followBatch` per step), so that a
+   * report needs only the last few and no burst of calls.
+   */
+  private async follow(lastProcessedRefSlot: number, finalizedSlot: number): Promise<void> {
+    const from = Math.max(lastProcessedRefSlot, this.followedTo);
+    const to = Math.min(finalizedSlot, from + (this.o.followBatch ?? 256));
+    if (to <= from) return;
+    await this.o.history.fill(from, to);
+    this.followedTo = to;
+    await this.o.saveCaches?.();
+  }
+
+  private followedTo = 0;
 
   /** Simulates, then sends and waits; a refusal is decoded, logged, counted and remembered. */
   private async send(
@@ -280,8 +302,7 @@ export class Member {
     const { fork, bytes } = await beacon.stateSsz(String(refSlot));
     const computeStarted = performance.now();
     const view = this.o.readState(bytes, fork, pubkeys);
-    const byPubkey = new Map(view.validators.map((v) => [v.pubkey.toLowerCase(), v]));
-    const validators: ProtocolValidator[] = keys.map((key) => ({ key, view: byPubkey.get(key.pubkey) }));
+    const validators = matchValidators(keys, view.validators);
 
     const previous = applied
       ? await this.snapshotAt(lastRef, keys)
@@ -329,6 +350,7 @@ export class Member {
       putExitList(this.o.state, report.report.exitRequestsHash, report.exitList.entries);
     history.prune(lastRef);
     await this.o.saveState(this.o.state);
+    await this.o.saveCaches?.();
     await this.o.publication.publishReport(refSlot, reportJson(report));
 
     this.computed = { refSlot, report };

@@ -14,20 +14,11 @@
  * operators in proportion to their size and no operator is drained first.
  */
 import { type Hex, keccak256 } from "viem";
+import type { ValidatorView } from "../state/types.js";
 import { GWEI } from "./accountingMath.js";
 import type { ExitEntry, ProtocolValidator } from "./types.js";
 
 const ENTRY_BYTES = 60;
-
-interface Candidate {
-  operatorId: number;
-  keyIndex: number;
-  pubkey: string;
-  validatorIndex: number;
-  balanceGwei: number;
-  mayExit: boolean;
-  activationEpoch: number;
-}
 
 export interface ExitPlan {
   entries: ExitEntry[];
@@ -49,116 +40,141 @@ export function planExits(options: {
   /** Each operator's exited count at the reference slot (as this report states it). */
   exited: ReadonlyMap<number, number>;
 }): ExitPlan {
-  const { validators, refEpoch } = options;
-  let comingBack = 0n;
-  const byPubkey = new Map<string, ProtocolValidator>();
-  for (const v of validators) {
-    byPubkey.set(v.key.pubkey, v);
-    const view = v.view;
-    if (!view || view.slashed) continue;
-    if (view.exitEpoch !== Number.POSITIVE_INFINITY && view.balanceGwei > 0)
-      comingBack += BigInt(view.balanceGwei) * GWEI;
+  const { validators, refEpoch, shardCommitteePeriod } = options;
+  // Summed in gwei as numbers per chunk of validators, exact (see operators.ts).
+  let comingBackGwei = 0n;
+  let partial = 0;
+  for (let i = 0; i < validators.length; i++) {
+    const view = (validators[i] as ProtocolValidator).view;
+    if (view && !view.slashed && view.exitEpoch !== Number.POSITIVE_INFINITY && view.balanceGwei > 0) {
+      partial += view.balanceGwei;
+    }
+    if ((i & 1023) === 1023) {
+      comingBackGwei += BigInt(partial);
+      partial = 0;
+    }
   }
+  comingBackGwei += BigInt(partial);
+  const comingBack = comingBackGwei * GWEI;
   let demand = options.owed - options.available - comingBack;
   if (demand <= 0n) return { entries: [], demand: 0n, comingBack };
 
-  const chosen: Candidate[] = [];
+  const exitable = (v: ProtocolValidator | undefined): v is ProtocolValidator & { view: ValidatorView } => {
+    const view = v?.view;
+    return (
+      view !== undefined &&
+      view.activationEpoch <= refEpoch &&
+      !view.slashed &&
+      view.exitEpoch === Number.POSITIVE_INFINITY
+    );
+  };
+  const chosen: ProtocolValidator[] = [];
   const taken = new Set<string>();
   // Validators an earlier list named that have not started to exit: named again, first.
-  for (const e of options.previousList) {
-    const v = byPubkey.get(e.pubkey);
-    const view = v?.view;
-    if (!v || !view || view.slashed || view.exitEpoch !== Number.POSITIVE_INFINITY || taken.has(e.pubkey))
-      continue;
-    if (demand <= 0n) break;
-    taken.add(e.pubkey);
-    chosen.push(candidateOf(v, refEpoch, options.shardCommitteePeriod));
-    demand -= BigInt(view.balanceGwei) * GWEI;
+  if (options.previousList.length > 0) {
+    const named = new Set(options.previousList.map((e) => e.pubkey));
+    const byPubkey = new Map<string, ProtocolValidator>();
+    for (const v of validators) if (named.has(v.key.pubkey)) byPubkey.set(v.key.pubkey, v);
+    for (const e of options.previousList) {
+      const v = byPubkey.get(e.pubkey);
+      if (demand <= 0n) break;
+      if (!exitable(v) || taken.has(e.pubkey)) continue;
+      taken.add(e.pubkey);
+      chosen.push(v);
+      demand -= BigInt(v.view.balanceGwei) * GWEI;
+    }
   }
   const remainingDemand = demand;
   if (demand > 0n) {
-    const pools = new Map<number, Candidate[]>();
-    for (const v of validators) {
-      const view = v.view;
-      if (!view || taken.has(v.key.pubkey)) continue;
-      if (view.activationEpoch > refEpoch || view.slashed || view.exitEpoch !== Number.POSITIVE_INFINITY)
-        continue;
-      const c = candidateOf(v, refEpoch, options.shardCommitteePeriod);
-      let pool = pools.get(c.operatorId);
+    // Each operator's exitable validators (positions in `validators`); a pool is sorted the first
+    // time it is chosen from, so a small demand does not sort every operator's validators.
+    const pools = new Map<number, { items: number[]; sorted: boolean }>();
+    for (let i = 0; i < validators.length; i++) {
+      const v = validators[i] as ProtocolValidator;
+      if (!exitable(v) || (taken.size > 0 && taken.has(v.key.pubkey))) continue;
+      let pool = pools.get(v.key.operatorId);
       if (!pool) {
-        pool = [];
-        pools.set(c.operatorId, pool);
+        pool = { items: [], sorted: false };
+        pools.set(v.key.operatorId, pool);
       }
-      pool.push(c);
+      pool.items.push(i);
     }
+    // One number per validator orders the choice: past SHARD_COMMITTEE_PERIOD first, then the
+    // oldest activation, then the lowest index (exact in a double: epochs and indices below 1e7).
+    const rank = new Float64Array(validators.length);
     for (const pool of pools.values()) {
-      // Reverse order, so that the next choice is at the end (pop).
-      pool.sort(
-        (a, b) =>
-          Number(a.mayExit) - Number(b.mayExit) ||
-          b.activationEpoch - a.activationEpoch ||
-          b.validatorIndex - a.validatorIndex,
-      );
-    }
-    while (demand > 0n) {
-      let best: number | undefined;
-      let bestSize = 0;
-      for (const [id, pool] of pools) {
-        if (
-          pool.length > bestSize ||
-          (pool.length === bestSize && pool.length > 0 && best !== undefined && id < best)
-        ) {
-          best = id;
-          bestSize = pool.length;
-        }
+      for (const i of pool.items) {
+        const view = (validators[i] as ProtocolValidator).view as ValidatorView;
+        const waits = view.activationEpoch + shardCommitteePeriod <= refEpoch ? 0 : 1;
+        rank[i] = waits * 1e15 + view.activationEpoch * 1e7 + view.index;
       }
-      if (best === undefined || bestSize === 0) break;
-      const next = (pools.get(best) as Candidate[]).pop() as Candidate;
+    }
+    // Reverse order, so that the next choice is at the end (pop).
+    const order = (a: number, b: number) => (rank[b] as number) - (rank[a] as number);
+    // Operators by remaining size (largest first, then lowest id): a binary heap.
+    const heap = [...pools.keys()];
+    const better = (a: number, b: number) => {
+      const sa = (pools.get(a) as { items: number[] }).items.length;
+      const sb = (pools.get(b) as { items: number[] }).items.length;
+      return sa > sb || (sa === sb && a < b);
+    };
+    const down = (at: number) => {
+      for (;;) {
+        const l = 2 * at + 1;
+        const r = l + 1;
+        let best = at;
+        if (l < heap.length && better(heap[l] as number, heap[best] as number)) best = l;
+        if (r < heap.length && better(heap[r] as number, heap[best] as number)) best = r;
+        if (best === at) return;
+        [heap[at], heap[best]] = [heap[best] as number, heap[at] as number];
+        at = best;
+      }
+    };
+    for (let i = Math.floor(heap.length / 2) - 1; i >= 0; i--) down(i);
+    while (demand > 0n && heap.length > 0) {
+      const id = heap[0] as number;
+      const pool = pools.get(id) as { items: number[]; sorted: boolean };
+      if (pool.items.length === 0) break;
+      if (!pool.sorted) {
+        pool.items.sort(order);
+        pool.sorted = true;
+      }
+      const next = validators[pool.items.pop() as number] as ProtocolValidator & { view: ValidatorView };
       chosen.push(next);
-      demand -= BigInt(next.balanceGwei) * GWEI;
+      demand -= BigInt(next.view.balanceGwei) * GWEI;
+      down(0);
     }
   }
   // Targets: each operator's exited count plus its entries so far in the list.
   const perOperator = new Map<number, number>();
-  const entries = chosen.map((c) => {
-    const k = (perOperator.get(c.operatorId) ?? 0) + 1;
-    perOperator.set(c.operatorId, k);
+  const entries = chosen.map((v) => {
+    const k = (perOperator.get(v.key.operatorId) ?? 0) + 1;
+    perOperator.set(v.key.operatorId, k);
     return {
-      operatorId: c.operatorId,
-      keyIndex: c.keyIndex,
-      targetExited: (options.exited.get(c.operatorId) ?? 0) + k,
-      pubkey: c.pubkey,
-      validatorIndex: c.validatorIndex,
+      operatorId: v.key.operatorId,
+      keyIndex: v.key.keyIndex,
+      targetExited: (options.exited.get(v.key.operatorId) ?? 0) + k,
+      pubkey: v.key.pubkey,
+      validatorIndex: (v.view as ValidatorView).index,
     };
   });
   return { entries, demand: remainingDemand > 0n ? remainingDemand : 0n, comingBack };
 }
 
-function candidateOf(v: ProtocolValidator, refEpoch: number, shardCommitteePeriod: number): Candidate {
-  const view = v.view as NonNullable<ProtocolValidator["view"]>;
-  return {
-    operatorId: v.key.operatorId,
-    keyIndex: v.key.keyIndex,
-    pubkey: v.key.pubkey,
-    validatorIndex: view.index,
-    balanceGwei: view.balanceGwei,
-    mayExit: view.activationEpoch + shardCommitteePeriod <= refEpoch,
-    activationEpoch: view.activationEpoch,
-  };
-}
-
 /** The packed list the contract hashes: operatorId (3 bytes) ++ keyIndex (5) ++ target (4) ++ pubkey (48). */
 export function packExitList(entries: readonly ExitEntry[]): Hex {
-  let out = "0x";
+  const parts: string[] = ["0x"];
   for (const e of entries) {
-    out += e.operatorId.toString(16).padStart(6, "0");
-    out += e.keyIndex.toString(16).padStart(10, "0");
-    out += e.targetExited.toString(16).padStart(8, "0");
     const pk = e.pubkey.startsWith("0x") ? e.pubkey.slice(2) : e.pubkey;
     if (pk.length !== 96) throw new Error(`exit entry pubkey must be 48 bytes, got ${pk.length / 2}`);
-    out += pk.toLowerCase();
+    parts.push(
+      e.operatorId.toString(16).padStart(6, "0"),
+      e.keyIndex.toString(16).padStart(10, "0"),
+      e.targetExited.toString(16).padStart(8, "0"),
+      pk.toLowerCase(),
+    );
   }
-  return out as Hex;
+  return parts.join("") as Hex;
 }
 
 /** Reads a packed list back (from an ExitRequestsPublished event). */
@@ -179,5 +195,7 @@ export function unpackExitList(data: Hex): Omit<ExitEntry, "validatorIndex">[] {
 }
 
 export function exitListHash(entries: readonly ExitEntry[]): Hex {
-  return entries.length === 0 ? (`0x${"0".repeat(64)}` as Hex) : keccak256(packExitList(entries));
+  return entries.length === 0
+    ? (`0x${"0".repeat(64)}` as Hex)
+    : keccak256(Buffer.from(packExitList(entries).slice(2), "hex"));
 }
