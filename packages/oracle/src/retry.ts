@@ -28,6 +28,19 @@ export type FailureReason =
   /** Anything not classified above. */
   | "unknown";
 
+/** Every failure reason, to publish each metric label at zero from the start. */
+export const FAILURE_REASONS: readonly FailureReason[] = [
+  "network",
+  "timeout",
+  "http_5xx",
+  "http_429",
+  "http_4xx",
+  "malformed",
+  "rpc_error",
+  "aborted",
+  "unknown",
+];
+
 export interface OracleErrorParameters {
   retryable: boolean;
   reason: FailureReason;
