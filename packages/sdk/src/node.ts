@@ -1,11 +1,23 @@
 /**
- * Node.js-only helpers: deployments read from disk. Browsers pass a `Deployment` object instead.
+ * Node.js-only helpers: deployments read from disk (browsers pass a `Deployment` object instead) and
+ * Web3 Secret Storage keystores decrypted with `node:crypto`.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Deployment } from "./deployment.js";
 import { InvalidArgumentError } from "./errors/base.js";
+
+export {
+  type DecryptKeystoreErrorType,
+  type DecryptKeystoreParameters,
+  type DecryptKeystoreReturnType,
+  decryptKeystore,
+  InvalidKeystoreError,
+  type InvalidKeystoreErrorType,
+  KeystorePasswordError,
+  type KeystorePasswordErrorType,
+} from "./node/keystore.js";
 
 /** The repository's `deployments/` folder, where the deploy script writes `<chainId>.json`. */
 export const DEFAULT_DEPLOYMENTS_DIR = join(
