@@ -8,6 +8,7 @@
 import { accountingAbi, hashConsensusAbi, protocolErrorsAbi } from "@tributary/sdk/abis";
 import {
   type Account,
+  type Address,
   BaseError,
   type Chain,
   ContractFunctionRevertedError,
@@ -65,7 +66,10 @@ export interface MemberOptions {
   beacon: BeaconReads;
   history: FrameHistoryReader;
   readState: ReadStateView;
-  wallet: WalletClient<Transport, Chain | undefined, Account>;
+  /** Signs votes and submissions; absent in a dry run without a key. */
+  wallet: WalletClient<Transport, Chain | undefined, Account> | undefined;
+  /** The member's address (the wallet's, or any address for a dry run). */
+  account: Address;
   state: MemberState;
   saveState: (state: MemberState) => Promise<void>;
   log: Logger;
@@ -78,6 +82,8 @@ export interface MemberOptions {
   lowBalance: bigint;
   /** Compute and log only: no transaction. */
   dryRun?: boolean;
+  /** How often to poll for a transaction's receipt (default 1 s). */
+  receiptPollMs?: number;
   /** Finalized slots read ahead per step while following the chain (default 256). */
   followBatch?: number;
   /** Writes the caches (keys, frame history) after they grew. */
@@ -109,8 +115,8 @@ export class Member {
 
   constructor(private readonly o: MemberOptions) {}
 
-  get account() {
-    return this.o.wallet.account.address;
+  get account(): Address {
+    return this.o.account;
   }
 
   get lastComputed(): ComputedReport | undefined {
@@ -216,10 +222,14 @@ export class Member {
     call: Record<string, unknown>,
   ): Promise<boolean> {
     const { wallet, chain, log } = this.o;
+    if (!wallet) throw new Error(`no key to sign the ${action} with`);
     try {
       const { request } = await chain.client.simulateContract({ ...call, account: wallet.account } as never);
       const hash = await wallet.writeContract(request as never);
-      const receipt = await chain.client.waitForTransactionReceipt({ hash });
+      const receipt = await chain.client.waitForTransactionReceipt({
+        hash,
+        pollingInterval: this.o.receiptPollMs ?? 1_000,
+      });
       if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
       return true;
     } catch (error) {

@@ -68,7 +68,7 @@ export function serializeState(state: MemberState): string {
   return JSON.stringify(state, (_k, v) => (typeof v === "bigint" ? { $n: v.toString() } : v));
 }
 
-export function parseState(text: string): MemberState {
+export function parseState(text: string, checkShape = false): MemberState {
   const parsed = JSON.parse(text, (_k, v) =>
     v !== null && typeof v === "object" && typeof v.$n === "string" && Object.keys(v).length === 1
       ? BigInt(v.$n)
