@@ -149,7 +149,13 @@ export class ChainReader {
       deployless: this.client.chain?.contracts?.multicall3 === undefined,
     });
     const [report, version, quorum, isMember, memberState, variants, lastProcessed] = results;
-    if (report.status !== "success") throw report.error;
+    if (report.status !== "success") {
+      const name = (report.error as { cause?: { data?: { errorName?: string } } }).cause?.data?.errorName;
+      if (name === "HashConsensusInitialEpochNotReached" || /InitialEpochNotReached/.test(String(report.error))) {
+        throw new BeforeFirstFrameError("the committee's first frame has not started");
+      }
+      throw report.error;
+    }
     const [refSlot, agreedHash, support, members, deadlineSlot] = report.result;
     const state = memberState.status === "success" ? memberState.result : ([0n, ZERO_HASH] as const);
     const v = variants.status === "success" ? variants.result : ([0n, [], []] as const);
@@ -432,6 +438,11 @@ export class ChainReader {
     });
     return logs.at(-1)?.args.data;
   }
+}
+
+/** The committee's initial epoch is still ahead: there is no frame to report yet. */
+export class BeforeFirstFrameError extends Error {
+  override name = "BeforeFirstFrameError";
 }
 
 export const ZERO_HASH = `0x${"0".repeat(64)}` as Hex;

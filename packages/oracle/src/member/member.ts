@@ -18,7 +18,7 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
-import { type ChainReader, type CommitteeView, ZERO_HASH } from "../chain.js";
+import { BeforeFirstFrameError, type ChainReader, type CommitteeView, ZERO_HASH } from "../chain.js";
 import type { FrameHistoryReader } from "../history.js";
 import { type ComputedReport, computeReport } from "../report/compute.js";
 import { unpackExitList } from "../report/exits.js";
@@ -91,6 +91,7 @@ export interface MemberOptions {
 }
 
 export type TickOutcome =
+  | "before-first-frame"
   | "not-member"
   | "done"
   | "waiting-finality"
@@ -131,7 +132,13 @@ export class Member {
 
   private async step(): Promise<TickOutcome> {
     const { chain, log } = this.o;
-    const committee = await chain.committee(this.account);
+    let committee: CommitteeView;
+    try {
+      committee = await chain.committee(this.account);
+    } catch (error) {
+      if (error instanceof BeforeFirstFrameError) return "before-first-frame";
+      throw error;
+    }
     await this.checkBalance(committee.refSlot);
     if (!committee.isMember && !this.o.dryRun) {
       log.warn("not a member of the oracle committee", { account: this.account });
