@@ -7,234 +7,39 @@
  * Numbers: slots, epochs, indices, gwei amounts and block numbers are JS numbers (exact below 2^53;
  * a larger value is a malformed response). Roots and hashes are lowercase 0x-hex.
  */
-import type { Address, Hex } from "viem";
+import type { Address } from "viem";
+import { DECIMAL, IdleTimer, nodeMessage, type ReadContext, readBody, Shape } from "./beaconBody.js";
+import {
+  BeaconHttpError,
+  BeaconMalformedResponse,
+  BeaconNetworkError,
+  BeaconTimeoutError,
+  BeaconUnsupportedResponse,
+} from "./beaconErrors.js";
+import type {
+  BeaconBlock,
+  BeaconClientOptions,
+  BlockHeader,
+  BlockId,
+  CallOptions,
+  ExecutionPayloadSummary,
+  FinalityCheckpoints,
+  Genesis,
+  Spec,
+  StateSsz,
+  SyncStatus,
+} from "./beaconTypes.js";
 import {
   AbortedError,
-  type FailureReason,
+  linkSignals,
   networkErrorCode,
   OracleError,
   parseRetryAfter,
-  type RetryInfo,
   withRetry,
 } from "./retry.js";
 
-/** Hooks a client calls for metrics and logs; every one optional. */
-export interface RequestHooks {
-  /** An HTTP request is sent (every attempt, retries included). `route` is the path template. */
-  onRequest?: ((route: string) => void) | undefined;
-  /** An attempt failed (whether or not it is retried). */
-  onError?: ((route: string, reason: FailureReason, error: OracleError) => void) | undefined;
-  /** The client waits before another attempt. */
-  onRetry?: ((route: string, info: RetryInfo) => void) | undefined;
-}
-
-export interface BeaconClientOptions {
-  /** Base URL of the beacon node, e.g. http://127.0.0.1:5052 (a path prefix is kept). */
-  url: string;
-  /**
-   * Per-request timeout (default 30 s). JSON routes: the whole request. The SSZ state: until the
-   * headers arrive, then between two chunks of the body (a state download may take longer than
-   * the timeout as long as bytes keep coming).
-   */
-  timeoutMs?: number | undefined;
-  /** Attempts per call, the first included (default 4). */
-  attempts?: number | undefined;
-  /** Backoff: first wait (default 500 ms), doubling up to `maxDelayMs` (default 10 s), jittered. */
-  baseDelayMs?: number | undefined;
-  maxDelayMs?: number | undefined;
-  /** Longest Retry-After honoured (default 60 s). */
-  maxRetryAfterMs?: number | undefined;
-  /** Largest SSZ state accepted (default 2 GiB; mainnet states are about 300 MB). */
-  maxStateBytes?: number | undefined;
-  /** Stops every call: the request in flight and the waits between attempts (shutdown). */
-  signal?: AbortSignal | undefined;
-  hooks?: RequestHooks | undefined;
-  /** The fetch to use (default the global one). */
-  fetch?: typeof fetch | undefined;
-  /** Jitter source (tests pass a fixed one). */
-  random?: (() => number) | undefined;
-}
-
-/** Options of one call. */
-export interface CallOptions {
-  /** Stops this call (besides the client's own signal). */
-  signal?: AbortSignal | undefined;
-}
-
-/** A slot number, a 0x root, or a named block/state: "head", "genesis", "finalized", "justified". */
-export type BlockId = number | "head" | "genesis" | "finalized" | "justified" | Hex;
-
-export interface Genesis {
-  /** Unix seconds. */
-  genesisTime: number;
-  genesisValidatorsRoot: Hex;
-  genesisForkVersion: Hex;
-}
-
-export interface Spec {
-  secondsPerSlot: number;
-  slotsPerEpoch: number;
-  /** Every constant the node lists, as it sent them (decimal or hex strings). */
-  raw: Record<string, unknown>;
-}
-
-export interface FinalityCheckpoints {
-  finalizedEpoch: number;
-  finalizedRoot: Hex;
-  currentJustifiedEpoch: number;
-  currentJustifiedRoot: Hex;
-  previousJustifiedEpoch: number;
-  previousJustifiedRoot: Hex;
-  /** The node's `execution_optimistic` flag, when it sends one. */
-  executionOptimistic: boolean | undefined;
-}
-
-export interface BlockHeader {
-  slot: number;
-  root: Hex;
-  proposerIndex: number;
-  stateRoot: Hex;
-  parentRoot: Hex;
-  bodyRoot: Hex;
-  /** Whether the block is on the node's canonical chain, when it says. */
-  canonical: boolean | undefined;
-  /** Whether the block is finalized, when the node says. */
-  finalized: boolean | undefined;
-}
-
-export interface Withdrawal {
-  index: number;
-  validatorIndex: number;
-  address: Address;
-  amountGwei: number;
-}
-
-export interface ExecutionPayloadSummary {
-  blockNumber: number;
-  blockHash: Hex;
-  feeRecipient: Address;
-  /** Empty before Capella. */
-  withdrawals: Withdrawal[];
-}
-
-export interface BeaconBlock {
-  /** The fork the node names (`version`), e.g. "electra". */
-  fork: string;
-  slot: number;
-  proposerIndex: number;
-  parentRoot: Hex;
-  stateRoot: Hex;
-  /** Null before the Merge (Bellatrix). */
-  executionPayload: ExecutionPayloadSummary | null;
-}
-
-export interface StateSsz {
-  /** The fork of the state (the Eth-Consensus-Version header); undefined if the node sent none. */
-  fork: string | undefined;
-  /** The state's SSZ serialisation. */
-  bytes: Uint8Array;
-}
-
-export interface SyncStatus {
-  headSlot: number;
-  syncDistance: number;
-  isSyncing: boolean;
-  isOptimistic: boolean | undefined;
-  elOffline: boolean | undefined;
-}
-
-/** The beacon node answered with an HTTP error status. Retryable for 5xx, 429 and 408. */
-export class BeaconHttpError extends OracleError {
-  override name = "BeaconHttpError";
-  constructor(
-    readonly route: string,
-    readonly url: string,
-    readonly status: number,
-    /** The node's own message (`message` of its JSON error body, else the start of the body). */
-    readonly nodeMessage: string,
-    retryAfterMs: number | undefined,
-  ) {
-    const retryable = status >= 500 || status === 429 || status === 408;
-    super(`The beacon node answered HTTP ${status} to GET ${url}${nodeMessage ? `: ${nodeMessage}` : ""}`, {
-      retryable,
-      reason: status >= 500 ? "http_5xx" : status === 429 ? "http_429" : "http_4xx",
-      retryAfterMs,
-    });
-  }
-}
-
-/** No answer within the timeout (or no progress in a body for that long). Retryable. */
-export class BeaconTimeoutError extends OracleError {
-  override name = "BeaconTimeoutError";
-  constructor(
-    readonly route: string,
-    readonly url: string,
-    readonly timeoutMs: number,
-    readonly phase: "response" | "body",
-  ) {
-    super(
-      phase === "response"
-        ? `The beacon node did not answer GET ${url} within ${timeoutMs} ms.`
-        : `The beacon node stopped sending the body of GET ${url} for ${timeoutMs} ms.`,
-      { retryable: true, reason: "timeout" },
-    );
-  }
-}
-
-/** The connection failed: refused, reset, closed mid-body, DNS. Retryable. */
-export class BeaconNetworkError extends OracleError {
-  override name = "BeaconNetworkError";
-  constructor(
-    readonly route: string,
-    readonly url: string,
-    readonly code: string | undefined,
-    cause: unknown,
-  ) {
-    const what = code ?? (cause instanceof Error ? cause.message : String(cause));
-    super(`The beacon node could not be reached for GET ${url} (${what}).`, {
-      retryable: true,
-      reason: "network",
-      cause,
-    });
-  }
-}
-
-/**
- * The body is not what the Beacon API defines: not JSON, truncated, or a field missing or of the
- * wrong type (`field` names it, e.g. `data.message.body.execution_payload.withdrawals[2].amount`).
- * Retryable: a node restarting or a proxy in trouble can send such a body once.
- */
-export class BeaconMalformedResponse extends OracleError {
-  override name = "BeaconMalformedResponse";
-  constructor(
-    readonly route: string,
-    readonly url: string,
-    readonly field: string,
-    readonly problem: string,
-    cause?: unknown,
-  ) {
-    super(`The beacon node's answer to GET ${url} is malformed: ${field} ${problem}.`, {
-      retryable: true,
-      reason: "malformed",
-      cause,
-    });
-  }
-}
-
-/** The node cannot serve what is asked in the form asked (no SSZ, a state too large). Not retryable. */
-export class BeaconUnsupportedResponse extends OracleError {
-  override name = "BeaconUnsupportedResponse";
-  constructor(
-    readonly route: string,
-    readonly url: string,
-    why: string,
-  ) {
-    super(`The beacon node's answer to GET ${url} cannot be used: ${why}.`, {
-      retryable: false,
-      reason: "malformed",
-    });
-  }
-}
+export * from "./beaconErrors.js";
+export type * from "./beaconTypes.js";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_ATTEMPTS = 4;
@@ -242,76 +47,7 @@ const DEFAULT_BASE_DELAY_MS = 500;
 const DEFAULT_MAX_DELAY_MS = 10_000;
 /** 2 GiB: several times a mainnet state (about 300 MB with 1.1M validators). */
 const DEFAULT_MAX_STATE_BYTES = 2 ** 31;
-/** Characters of an error body kept in messages. */
-const NODE_MESSAGE_CHARS = 300;
 const SSZ = "application/octet-stream";
-
-const HEX = /^0x([0-9a-fA-F]{2})*$/;
-const DECIMAL = /^\d+$/;
-
-/** What a response reader gets besides the response. */
-interface ReadContext {
-  /** The URL requested, without credentials. */
-  url: string;
-  shape: Shape;
-  /** Resets the idle timeout (a chunk of the body arrived). */
-  touch: () => void;
-}
-
-/** Checks the shape of one JSON response, naming the field that is wrong. */
-class Shape {
-  constructor(
-    private readonly route: string,
-    private readonly url: string,
-  ) {}
-
-  fail(field: string, problem: string): never {
-    throw new BeaconMalformedResponse(this.route, this.url, field, problem);
-  }
-
-  object(value: unknown, field: string): Record<string, unknown> {
-    if (typeof value !== "object" || value === null || Array.isArray(value))
-      this.fail(field, "is not an object");
-    return value as Record<string, unknown>;
-  }
-
-  array(value: unknown, field: string): unknown[] {
-    if (!Array.isArray(value)) this.fail(field, "is not an array");
-    return value;
-  }
-
-  /** A uint64 sent as a decimal string (numbers are accepted too), below 2^53. */
-  uint(value: unknown, field: string): number {
-    if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value;
-    if (typeof value !== "string" || !DECIMAL.test(value)) {
-      this.fail(field, `is not a decimal integer (${JSON.stringify(value)?.slice(0, 40)})`);
-    }
-    const number = Number(value);
-    if (!Number.isSafeInteger(number)) this.fail(field, `is ${value}, above 2^53`);
-    return number;
-  }
-
-  hex(value: unknown, field: string, bytes: number): Hex {
-    if (typeof value !== "string" || !HEX.test(value) || value.length !== 2 + 2 * bytes) {
-      this.fail(field, `is not ${bytes} bytes of 0x-hex (${JSON.stringify(value)?.slice(0, 80)})`);
-    }
-    return value.toLowerCase() as Hex;
-  }
-
-  bool(value: unknown, field: string): boolean {
-    if (typeof value !== "boolean") this.fail(field, "is not a boolean");
-    return value;
-  }
-
-  optionalBool(value: unknown, field: string): boolean | undefined {
-    return value === undefined ? undefined : this.bool(value, field);
-  }
-
-  string(value: unknown, field: string): string {
-    if (typeof value !== "string" || value === "") this.fail(field, "is not a non-empty string");
-    return value;
-  }
-}
 
 function encodeId(id: BlockId | string, what: string): string {
   if (typeof id === "number") {
@@ -626,9 +362,7 @@ export class BeaconClient {
   ): Promise<T | null> {
     const target = new URL(path, this.base);
     const url = displayUrl(target);
-    const signals = [this.options.signal, call?.signal].filter((s): s is AbortSignal => s !== undefined);
-    const outer =
-      signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+    const { signal: outer, dispose } = linkSignals([this.options.signal, call?.signal]);
     const hooks = this.options.hooks;
     return withRetry(
       async () => {
@@ -651,7 +385,7 @@ export class BeaconClient {
         random: this.options.random,
         onRetry: hooks?.onRetry ? (info) => hooks.onRetry?.(route, info) : undefined,
       },
-    );
+    ).finally(dispose);
   }
 
   private async attempt<T>(
@@ -664,7 +398,8 @@ export class BeaconClient {
     nullOn404: boolean,
   ): Promise<T | null> {
     const timer = new IdleTimer(this.timeoutMs);
-    const signal = outer ? AbortSignal.any([outer, timer.signal]) : timer.signal;
+    const linked = linkSignals([outer, timer.signal]);
+    const signal = linked.signal ?? timer.signal;
     const headers: Record<string, string> = { accept };
     if (this.authorization) headers.authorization = this.authorization;
     try {
@@ -685,7 +420,10 @@ export class BeaconClient {
       }
       // SSZ bodies: the timeout becomes an idle timeout, reset by each chunk.
       timer.phase = "body";
-      if (accept === SSZ) timer.idle = true;
+      if (accept === SSZ) {
+        timer.idle = true;
+        timer.touch();
+      }
       return await read(response, { url, shape: new Shape(route, url), touch: () => timer.touch() });
     } catch (error) {
       if (outer?.aborted) throw new AbortedError(`GET ${url}`, error);
@@ -698,112 +436,7 @@ export class BeaconClient {
       throw error;
     } finally {
       timer.clear();
+      linked.dispose();
     }
   }
 }
-
-/** An abort after `ms`: for the whole request, or, once `idle` is set, since the last `touch()`. */
-class IdleTimer {
-  readonly signal: AbortSignal;
-  fired = false;
-  idle = false;
-  phase: "response" | "body" = "response";
-  private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout;
-
-  constructor(private readonly ms: number) {
-    this.signal = this.controller.signal;
-    this.timer = setTimeout(() => this.fire(), ms);
-  }
-
-  private fire(): void {
-    this.fired = true;
-    this.controller.abort(new Error(`timeout after ${this.ms} ms`));
-  }
-
-  touch(): void {
-    if (!this.idle || this.fired) return;
-    this.timer.refresh();
-  }
-
-  clear(): void {
-    clearTimeout(this.timer);
-  }
-}
-
-/** The `message` of a Beacon API error body ({"code": 503, "message": "..."}), else its start. */
-function nodeMessage(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as { message?: unknown };
-    if (typeof parsed?.message === "string") return parsed.message.slice(0, NODE_MESSAGE_CHARS);
-  } catch {
-    // Not JSON: the text itself.
-  }
-  return text.slice(0, NODE_MESSAGE_CHARS).trim();
-}
-
-/**
- * Reads a body into one buffer: preallocated when the length is known, else a resizable buffer
- * grown in place (V8 reserves `maxBytes` of address space, commits pages as it grows). Checks the
- * length against `expected`.
- */
-async function readBody(
-  response: Response,
-  expected: number | undefined,
-  maxBytes: number,
-  { route, url, shape, touch }: ReadContext & { route: string },
-): Promise<Uint8Array> {
-  const body = response.body;
-  if (body === null) throw new BeaconMalformedResponse(route, url, "body", "is empty");
-  const buffer = (
-    expected !== undefined
-      ? new ArrayBuffer(expected)
-      : new (ArrayBuffer as unknown as ResizableArrayBufferConstructor)(
-          Math.min(INITIAL_UNKNOWN_LENGTH_BYTES, maxBytes),
-          {
-            maxByteLength: maxBytes,
-          },
-        )
-  ) as ResizableArrayBuffer;
-  let view = new Uint8Array(buffer);
-  let length = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    touch();
-    if (length + value.length > buffer.byteLength) {
-      if (expected !== undefined) {
-        await reader.cancel();
-        shape.fail("body", `is longer than its Content-Length ${expected}`);
-      }
-      if (length + value.length > maxBytes) {
-        await reader.cancel();
-        throw new BeaconUnsupportedResponse(route, url, `the body is above the ${maxBytes} bytes allowed`);
-      }
-      buffer.resize(Math.min(maxBytes, Math.max(length + value.length, buffer.byteLength * 2)));
-      view = new Uint8Array(buffer);
-    }
-    view.set(value, length);
-    length += value.length;
-  }
-  if (expected !== undefined) {
-    if (length !== expected) shape.fail("body", `has ${length} bytes, not its Content-Length ${expected}`);
-    return view;
-  }
-  // Shrunk in place (a fixed-length copy would cost a copy of the whole state): the view's
-  // `buffer` stays a resizable ArrayBuffer, which typed arrays and DataViews read as any other.
-  buffer.resize(length);
-  return new Uint8Array(buffer, 0, length);
-}
-
-const INITIAL_UNKNOWN_LENGTH_BYTES = 1 << 20;
-
-/** ES2024 resizable buffers (Node 22), beyond the ES2023 library the project compiles against. */
-interface ResizableArrayBuffer extends ArrayBuffer {
-  resize(byteLength: number): void;
-}
-type ResizableArrayBufferConstructor = new (
-  byteLength: number,
-  options: { maxByteLength: number },
-) => ResizableArrayBuffer;

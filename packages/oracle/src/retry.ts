@@ -190,6 +190,38 @@ export function sleep(ms: number, signal?: AbortSignal, what = "waiting"): Promi
   });
 }
 
+/**
+ * One signal that fires when any of `signals` does, with `dispose()` to detach its listeners
+ * (long-lived signals such as the shutdown one would otherwise collect a listener per request).
+ */
+export function linkSignals(signals: readonly (AbortSignal | undefined)[]): {
+  signal: AbortSignal | undefined;
+  dispose: () => void;
+} {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (present.length <= 1) return { signal: present[0], dispose: () => {} };
+  const controller = new AbortController();
+  const listeners: [AbortSignal, () => void][] = [];
+  const dispose = () => {
+    for (const [source, listener] of listeners) source.removeEventListener("abort", listener);
+    listeners.length = 0;
+  };
+  for (const source of present) {
+    if (source.aborted) {
+      dispose();
+      controller.abort(source.reason);
+      break;
+    }
+    const listener = () => {
+      dispose();
+      controller.abort(source.reason);
+    };
+    source.addEventListener("abort", listener, { once: true });
+    listeners.push([source, listener]);
+  }
+  return { signal: controller.signal, dispose };
+}
+
 export interface RetryInfo {
   /** The attempt that failed (1 for the first). */
   attempt: number;

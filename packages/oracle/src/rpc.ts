@@ -29,6 +29,7 @@ import {
 import {
   errorMessage,
   type FailureReason,
+  linkSignals,
   networkErrorCode,
   OracleError,
   parseRetryAfter,
@@ -170,7 +171,8 @@ function fetchWithDeadline(fetchFn: typeof fetch, timeoutMs: number, url: string
       timedOut = true;
       controller.abort(new RpcTimeoutError(url, timeoutMs));
     }, timeoutMs);
-    const signal = init?.signal ? AbortSignal.any([init.signal, controller.signal]) : controller.signal;
+    const linked = linkSignals([init?.signal ?? undefined, controller.signal]);
+    const signal = linked.signal ?? controller.signal;
     try {
       const response = await fetchFn(input, { ...init, signal });
       const body = await response.arrayBuffer();
@@ -184,6 +186,7 @@ function fetchWithDeadline(fetchFn: typeof fetch, timeoutMs: number, url: string
       throw error;
     } finally {
       clearTimeout(timer);
+      linked.dispose();
     }
   };
 }
