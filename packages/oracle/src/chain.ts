@@ -151,7 +151,10 @@ export class ChainReader {
     const [report, version, quorum, isMember, memberState, variants, lastProcessed] = results;
     if (report.status !== "success") {
       const name = (report.error as { cause?: { data?: { errorName?: string } } }).cause?.data?.errorName;
-      if (name === "HashConsensusInitialEpochNotReached" || /InitialEpochNotReached/.test(String(report.error))) {
+      if (
+        name === "HashConsensusInitialEpochNotReached" ||
+        /InitialEpochNotReached/.test(String(report.error))
+      ) {
         throw new BeforeFirstFrameError("the committee's first frame has not started");
       }
       throw report.error;

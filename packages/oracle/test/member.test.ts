@@ -47,7 +47,9 @@ async function currentRefSlot(net: TestNetwork): Promise<number> {
 
 /** Advances until the report for the current frame is applied. */
 async function nextReport(net: TestNetwork, what: string): Promise<number> {
-  const refSlot = await currentRefSlot(net);
+  let refSlot = await currentRefSlot(net);
+  // The frame whose report is applied lasts until the next one starts: wait for that one's.
+  if ((await lastProcessed(net)) >= refSlot) refSlot += FRAME_SLOTS;
   await net.advanceUntil(async () => (await lastProcessed(net)) >= refSlot, {
     maxSlots: 2 * FRAME_SLOTS,
     pauseMs: 15,
@@ -128,7 +130,11 @@ describe("three members, quorum two", () => {
       const body = (await res.json()) as Record<string, unknown>;
       const entry = (body.entry ?? body) as { account: Address; cumulativeShares: string; proof: Hex[] };
       const { rewardsDistributor, token, accounting } = net.deployment.contracts;
-      const root = await net.publicClient.readContract({ address: accounting, abi: accountingAbi, functionName: "rewardsRoot" });
+      const root = await net.publicClient.readContract({
+        address: accounting,
+        abi: accountingAbi,
+        functionName: "rewardsRoot",
+      });
       assert.notEqual(root, `0x${"0".repeat(64)}`, "a report set a root");
       const before = await net.publicClient.readContract({
         address: token,
@@ -153,7 +159,10 @@ describe("three members, quorum two", () => {
       assert.equal(afterBalance - before, BigInt(entry.cumulativeShares));
       assert.ok(BigInt(entry.cumulativeShares) > 0n);
       const health = await (await fetch(`${server.url}/health`)).json();
-      assert.equal((health as { ok?: boolean; status?: string }).ok ?? (health as { status: string }).status === "ok", true);
+      assert.equal(
+        (health as { ok?: boolean; status?: string }).ok ?? (health as { status: string }).status === "ok",
+        true,
+      );
     } finally {
       await server.close();
     }

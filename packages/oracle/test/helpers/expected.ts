@@ -85,7 +85,8 @@ export async function expectedReport(
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ ids: pubkeys }),
     });
-    for (const v of ((await res.json()) as { data: ValidatorJson[] }).data) indexOf.set(v.index, v.validator.pubkey.toLowerCase());
+    for (const v of ((await res.json()) as { data: ValidatorJson[] }).data)
+      indexOf.set(v.index, v.validator.pubkey.toLowerCase());
   }
   const withdrawn = new Map<string, bigint>();
   const proposals = new Map<string, number>();
