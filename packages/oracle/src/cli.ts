@@ -58,6 +58,7 @@ async function main(): Promise<number> {
       dryRun: config.dryRun,
       maxRetries: config.maxRetries,
       requestTimeoutMs: config.requestTimeoutMs,
+      peers: config.peerUrls,
       signal: controller.signal,
     });
   } catch (error) {

@@ -41,6 +41,8 @@ export interface OracleConfig {
   /** Retries after the first attempt of each request. */
   maxRetries: number;
   requestTimeoutMs: number;
+  /** Other members' HTTP servers (bootstrap of the tree and the last split). */
+  peerUrls: string[];
   /** Where each option came from (for the startup log line). */
   sources: Record<OptionName, Source>;
 }
@@ -82,6 +84,7 @@ type Parsed = {
   logLevel: LogLevel;
   maxRetries: number;
   requestTimeoutMs: number;
+  peerUrls: string[];
 };
 type OptionName = keyof Parsed;
 
@@ -279,6 +282,20 @@ const SPECS: { [K in OptionName]: Spec<K> } = {
     default: "30",
     parse: seconds(0.05, 3_600),
   },
+  peerUrls: {
+    name: "peerUrls",
+    flag: "--peer-urls <urls>",
+    env: "ORACLE_PEER_URLS",
+    description:
+      "other members' HTTP servers, comma-separated: a member that lost its state (or joins) takes the rewards tree and the last report's commission split from them, checked against the chain",
+    default: "",
+    parse: (text) =>
+      text
+        .split(",")
+        .map((x) => x.trim())
+        .filter((x) => x !== "")
+        .map(url),
+  },
 };
 
 const ENV_ONLY = `Environment only (keys never go on the command line):
@@ -395,6 +412,7 @@ export function parseConfig(
     logLevel: parsed.logLevel,
     maxRetries: parsed.maxRetries,
     requestTimeoutMs: parsed.requestTimeoutMs,
+    peerUrls: parsed.peerUrls,
     sources,
   };
 }

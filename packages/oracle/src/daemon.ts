@@ -34,6 +34,8 @@ export interface OracleOptions {
   dryRun: boolean;
   maxRetries: number;
   requestTimeoutMs: number;
+  /** Other members' HTTP servers (see Member's `peers`). */
+  peers?: readonly string[];
   /** Receipt polling (default: a quarter of the poll interval, at most 1 s). */
   receiptPollMs?: number;
   signal?: AbortSignal;
@@ -84,7 +86,23 @@ export async function createOracle(o: OracleOptions): Promise<Oracle> {
     timeoutMs: o.requestTimeoutMs,
     signal: o.signal,
   });
-  const chainId = await rpc.publicClient.getChainId();
+  // The nodes may be down or failing at startup: wait for them (with backoff), never exit.
+  const ready = async <T>(what: string, read: () => Promise<T>): Promise<T> => {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await read();
+      } catch (error) {
+        if (o.signal?.aborted) throw error;
+        const waitMs = Math.min(30_000, 500 * 2 ** Math.min(retry, 6));
+        log.warn(`cannot read ${what} yet; trying again`, {
+          error: error instanceof Error ? error.message.split("\n")[0] : String(error),
+          retryInMs: waitMs,
+        });
+        await sleep(waitMs, o.signal);
+      }
+    }
+  };
+  const chainId = await ready("the chain id from the RPC node", () => rpc.publicClient.getChainId());
   if (chainId !== o.deployment.chainId) {
     throw new ChainMismatchError(
       `The RPC node is on chain ${chainId}; the deployment file is for chain ${o.deployment.chainId}.`,
@@ -121,7 +139,10 @@ export async function createOracle(o: OracleOptions): Promise<Oracle> {
   ]);
 
   const chain = new ChainReader(rpc.publicClient as never, o.deployment, { keyCache: keyCache ?? undefined });
-  const [config, spec, genesis] = await Promise.all([chain.chainConfig(), beacon.spec(), beacon.genesis()]);
+  const config = await ready("the committee's chain configuration", () => chain.chainConfig());
+  const [spec, genesis] = await ready("the beacon node's spec and genesis", () =>
+    Promise.all([beacon.spec(), beacon.genesis()]),
+  );
   if (
     config.slotsPerEpoch !== spec.slotsPerEpoch ||
     config.secondsPerSlot !== spec.secondsPerSlot ||
@@ -189,6 +210,7 @@ export async function createOracle(o: OracleOptions): Promise<Oracle> {
     shardCommitteePeriod,
     lowBalance: o.lowBalanceWei,
     dryRun: o.dryRun,
+    peers: o.peers,
     receiptPollMs: o.receiptPollMs ?? Math.min(1_000, Math.max(50, Math.floor(o.pollIntervalMs / 4))),
   });
   log.info("oracle member ready", {
@@ -201,12 +223,14 @@ export async function createOracle(o: OracleOptions): Promise<Oracle> {
   });
 
   let lastOk = 0;
+  let failures = 0;
   let lastError: string | undefined;
   let lastOutcome: TickOutcome | "error" | undefined;
   const step = async (): Promise<TickOutcome | "error"> => {
     try {
       const outcome = await member.tick();
       lastOk = Date.now();
+      failures = 0;
       lastError = undefined;
       lastOutcome = outcome;
       return outcome;
@@ -214,7 +238,8 @@ export async function createOracle(o: OracleOptions): Promise<Oracle> {
       if (o.signal?.aborted) return "error";
       lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       lastOutcome = "error";
-      log.error("step failed; trying again at the next poll", { error: lastError });
+      failures++;
+      log.error("step failed; trying again", { error: lastError, failures });
       return "error";
     }
   };
@@ -227,8 +252,13 @@ export async function createOracle(o: OracleOptions): Promise<Oracle> {
     async run() {
       while (!o.signal?.aborted) {
         await step();
+        // After failures, wait longer each time (up to 32 poll intervals or 5 minutes).
+        const wait =
+          failures === 0
+            ? o.pollIntervalMs
+            : Math.min(o.pollIntervalMs * 2 ** Math.min(failures, 5), 300_000);
         try {
-          await sleep(o.pollIntervalMs, o.signal);
+          await sleep(wait, o.signal);
         } catch {
           return;
         }

@@ -38,6 +38,12 @@ function usageError(argv: string[], env: Record<string, string> = {}): string {
 }
 
 describe("parseConfig", () => {
+  it("reads peer URLs as a comma-separated list and refuses a malformed one", () => {
+    const config = parseConfig(["--dry-run", "--peer-urls", "http://a:9102, http://b:9102/"], {});
+    assert.deepEqual(config.peerUrls, ["http://a:9102", "http://b:9102/"]);
+    assert.match(usageError(["--dry-run", "--peer-urls", "not a url"], {}), /--peer-urls/);
+  });
+
   it("uses the defaults when nothing is given (with --dry-run: no key needed)", () => {
     const config = parseConfig(["--dry-run"], {});
     const expected: Omit<OracleConfig, "sources"> = {
@@ -55,6 +61,7 @@ describe("parseConfig", () => {
       logLevel: "info",
       maxRetries: 3,
       requestTimeoutMs: 30_000,
+      peerUrls: [],
     };
     const { sources, ...rest } = config;
     assert.deepEqual(rest, expected);

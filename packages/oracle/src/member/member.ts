@@ -20,13 +20,22 @@ import {
 } from "viem";
 import { BeforeFirstFrameError, type ChainReader, type CommitteeView, ZERO_HASH } from "../chain.js";
 import type { FrameHistoryReader } from "../history.js";
+import { ReportRefusal } from "../report/accountingMath.js";
 import { type ComputedReport, computeReport } from "../report/compute.js";
 import { unpackExitList } from "../report/exits.js";
 import { matchValidators } from "../report/match.js";
-import { publishedTree, ZERO_ROOT } from "../report/tree.js";
+import { publishedTree, treeFromDump, ZERO_ROOT } from "../report/tree.js";
 import type { ExitEntry, ProtocolValidator, RewardsTreeState, Snapshot } from "../report/types.js";
 import type { StateView } from "../state/types.js";
-import { type MemberState, putExitList, putSnapshot, putSplit, putTree, treeForRoot } from "./store.js";
+import {
+  type MemberState,
+  pruneState,
+  putExitList,
+  putSnapshot,
+  putSplit,
+  putTree,
+  treeForRoot,
+} from "./store.js";
 
 export interface BeaconReads {
   finalizedEpoch(): Promise<number>;
@@ -82,6 +91,8 @@ export interface MemberOptions {
   lowBalance: bigint;
   /** Compute and log only: no transaction. */
   dryRun?: boolean;
+  /** Other members' HTTP servers, to take the tree and a report's split from when this state lacks them. */
+  peers?: readonly string[];
   /** How often to poll for a transaction's receipt (default 1 s). */
   receiptPollMs?: number;
   /** Finalized slots read ahead per step while following the chain (default 256). */
@@ -156,7 +167,23 @@ export class Member {
       await this.follow(committee.lastProcessedRefSlot, finalizedSlot);
       return "waiting-finality";
     }
-    const computed = await this.compute(refSlot, committee.consensusVersion);
+    if (this.refused(refSlot, "vote")) return "refused";
+    let computed: ComputedReport;
+    try {
+      computed = await this.compute(refSlot, committee.consensusVersion);
+    } catch (error) {
+      if (!(error instanceof ReportRefusal)) throw error;
+      // The contract would refuse this report: no vote (it could not count), and no new attempt
+      // in this frame; the next frame's report covers this one's too.
+      await this.remember(refSlot, "vote", error.errorName);
+      this.o.metrics.refusal(error.errorName);
+      log.error("the contract would refuse this frame's report: not voting", {
+        refSlot,
+        error: error.errorName,
+        args: Object.fromEntries(Object.entries(error.args).map(([k, v]) => [k, v.toString()])),
+      });
+      return "refused";
+    }
     if (this.o.dryRun) return "dry-run";
     this.reportDisagreements(committee, computed);
 
@@ -243,8 +270,7 @@ export class Member {
       const decoded = decodeRevert(error);
       if (decoded === undefined) throw error;
       // A vote or submission the contract refuses is not tried again in this frame.
-      this.o.state.refusals = [...this.o.state.refusals, { refSlot, action, error: decoded.name }].slice(-16);
-      await this.o.saveState(this.o.state);
+      await this.remember(refSlot, action, decoded.name);
       this.o.metrics.refusal(decoded.name);
       log.error(`the contract refused the ${action === "vote" ? "vote" : "report"}`, {
         refSlot,
@@ -253,6 +279,11 @@ export class Member {
       });
       return false;
     }
+  }
+
+  private async remember(refSlot: number, action: "vote" | "submit", error: string): Promise<void> {
+    this.o.state.refusals = [...this.o.state.refusals, { refSlot, action, error }].slice(-16);
+    await this.o.saveState(this.o.state);
   }
 
   private refused(refSlot: number, action: "vote" | "submit"): boolean {
@@ -324,10 +355,12 @@ export class Member {
     const previous = applied
       ? await this.snapshotAt(lastRef, keys)
       : ({ refSlot: lastRef, operators: {} } satisfies Snapshot);
-    const tree = this.treeOnChain(ref.rewardsRoot);
+    const tree = await this.treeOnChain(ref.rewardsRoot);
     let unallocated: { refSlot: number; commissionShares: bigint; split: Record<string, bigint> } | undefined;
     if (applied && applied.commissionShares > 0n) {
-      const split = this.o.state.splits.find((s) => s.refSlot === applied.refSlot)?.split;
+      const split =
+        this.o.state.splits.find((s) => s.refSlot === applied.refSlot)?.split ??
+        (await this.splitFromPeers(applied.refSlot, applied.operatorCommission));
       if (!split) {
         throw new MissingDataError(
           `the commission split of the report for slot ${applied.refSlot} is not in this member's state: the next tree cannot be built`,
@@ -366,6 +399,7 @@ export class Member {
     if (report.exitList.entries.length > 0)
       putExitList(this.o.state, report.report.exitRequestsHash, report.exitList.entries);
     history.prune(lastRef);
+    pruneState(this.o.state, lastRef, ref.rewardsRoot);
     await this.o.saveState(this.o.state);
     await this.o.saveCaches?.();
     await this.o.publication.publishReport(refSlot, reportJson(report));
@@ -421,15 +455,82 @@ export class Member {
     return snapshot;
   }
 
-  private treeOnChain(root: Hex): RewardsTreeState {
+  private async treeOnChain(root: Hex): Promise<RewardsTreeState> {
     if (root === ZERO_ROOT) return { allocatedThroughRefSlot: 0, root: ZERO_ROOT, entries: [] };
-    const tree = treeForRoot(this.o.state, root);
+    const tree = treeForRoot(this.o.state, root) ?? (await this.treeFromPeers(root));
     if (!tree) {
       throw new MissingDataError(
         `the rewards tree with root ${root} (on chain) is not in this member's state: the next tree cannot be built`,
       );
     }
     return tree;
+  }
+
+  /**
+   * The split of an applied report from another member's published report (--peer-url), for a
+   * member that joined or lost its state: accepted only if it adds up to the commission the
+   * report stated on chain.
+   */
+  private async splitFromPeers(
+    refSlot: number,
+    operatorCommission: bigint,
+  ): Promise<Record<string, bigint> | undefined> {
+    for (const peer of this.o.peers ?? []) {
+      try {
+        const res = await fetch(new URL(`v1/report/${refSlot}`, withSlash(peer)));
+        if (!res.ok) continue;
+        const body = (await res.json()) as {
+          report?: { refSlot?: string };
+          commissionSplit?: Record<string, string>;
+        };
+        if (String(body.report?.refSlot) !== String(refSlot) || !body.commissionSplit) continue;
+        const split: Record<string, bigint> = {};
+        let sum = 0n;
+        for (const [id, wei] of Object.entries(body.commissionSplit)) {
+          if (!/^\d+$/.test(id) || !/^\d+$/.test(wei)) throw new Error(`bad entry ${id}: ${wei}`);
+          split[id] = BigInt(wei);
+          sum += BigInt(wei);
+        }
+        if (sum !== operatorCommission) {
+          this.o.log.warn("a peer's commission split does not add up to the report's commission", {
+            peer,
+            refSlot,
+            sum,
+            operatorCommission,
+          });
+          continue;
+        }
+        this.o.log.info("commission split of an applied report taken from a peer", { peer, refSlot });
+        putSplit(this.o.state, refSlot, split);
+        return split;
+      } catch (error) {
+        this.o.log.warn("cannot read a peer's report", { peer, refSlot, error: (error as Error).message });
+      }
+    }
+    return undefined;
+  }
+
+  /** The tree on chain from another member's publication, checked against the on-chain root. */
+  private async treeFromPeers(root: Hex): Promise<RewardsTreeState | undefined> {
+    for (const peer of this.o.peers ?? []) {
+      try {
+        const res = await fetch(new URL("v1/rewards-tree", withSlash(peer)));
+        if (!res.ok) continue;
+        const body = (await res.json()) as { refSlot?: number; tree?: unknown };
+        if (!body.tree) continue;
+        const tree = treeFromDump(body.tree, Number(body.refSlot ?? 0));
+        if (tree.root.slice(0, 40).toLowerCase() !== root.slice(0, 40).toLowerCase()) continue;
+        this.o.log.info("rewards tree on chain taken from a peer (its root checked)", {
+          peer,
+          root: tree.root,
+        });
+        putTree(this.o.state, tree);
+        return tree;
+      } catch (error) {
+        this.o.log.warn("cannot read a peer's rewards tree", { peer, error: (error as Error).message });
+      }
+    }
+    return undefined;
   }
 
   private async exitListOnChain(
@@ -479,6 +580,10 @@ export class Member {
       exitRequests: report.exitList.entries.length,
     });
   }
+}
+
+function withSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
 }
 
 function rpcCount(chain: ChainReader): number {

@@ -12,7 +12,8 @@ import type { Hex } from "viem";
 import type { ExitEntry, RewardsTreeState, Snapshot } from "../report/types.js";
 
 export const STATE_VERSION = 1;
-const KEEP = 4;
+/** At most this many entries of each kind (a committee that misses frames keeps computing new ones). */
+const KEEP = 64;
 
 export interface MemberState {
   version: number;
@@ -51,6 +52,19 @@ export function putSplit(state: MemberState, refSlot: number, split: Record<stri
 
 export function putTree(state: MemberState, tree: RewardsTreeState): void {
   state.trees = keepLast(state.trees, tree, (t) => t.root === tree.root);
+}
+
+/**
+ * Forgets what no report can need any more: sums and splits of reference slots before the last
+ * processed one (the next report reads that one's), and trees other than the one on chain and
+ * those computed since.
+ */
+export function pruneState(state: MemberState, lastProcessedRefSlot: number, onChainRoot: Hex): void {
+  state.snapshots = state.snapshots.filter((s) => s.refSlot >= lastProcessedRefSlot);
+  state.splits = state.splits.filter((s) => s.refSlot >= lastProcessedRefSlot);
+  const current = treeForRoot(state, onChainRoot);
+  const at = current ? state.trees.indexOf(current) : -1;
+  if (at > 0) state.trees = state.trees.slice(at);
 }
 
 export function putExitList(state: MemberState, hash: Hex, entries: ExitEntry[]): void {

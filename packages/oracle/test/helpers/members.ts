@@ -2,7 +2,7 @@
  * Oracle members run in this process against a test network: each with its own data directory,
  * metrics, logs and loop, stoppable and restartable (same data directory) at any point.
  */
-import { mkdtempSync } from "node:fs";
+import { appendFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { accountingAbi, timelockAbi } from "@tributary/sdk/abis";
@@ -27,7 +27,13 @@ export interface RunningMember {
 export async function startMember(
   net: TestNetwork,
   index: number,
-  options: { dataDir?: string; beaconUrl?: string; logs?: Record<string, unknown>[] } = {},
+  options: {
+    dataDir?: string;
+    beaconUrl?: string;
+    rpcUrl?: string;
+    peers?: string[];
+    logs?: Record<string, unknown>[];
+  } = {},
 ): Promise<RunningMember> {
   const member = net.members[index];
   if (!member) throw new Error(`no member ${index}`);
@@ -35,14 +41,18 @@ export async function startMember(
   const logs = options.logs ?? [];
   const logger = createLogger({
     level: "debug",
-    sink: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
+    sink: (line) => {
+      logs.push(JSON.parse(line) as Record<string, unknown>);
+      // ORACLE_TEST_LOGS=<file>: every member's lines also go there, to read after a failure.
+      if (process.env.ORACLE_TEST_LOGS) appendFileSync(process.env.ORACLE_TEST_LOGS, `${line}\n`);
+    },
     fields: { member: index },
   });
   const metrics = new Metrics({ defaultMetrics: false });
   const controller = new AbortController();
   const oracle = await createOracle({
     beaconUrl: options.beaconUrl ?? net.beaconUrl,
-    rpcUrl: net.rpcUrl,
+    rpcUrl: options.rpcUrl ?? net.rpcUrl,
     deployment: net.deployment,
     account: privateKeyToAccount(member.privateKey),
     dataDir,
@@ -54,6 +64,7 @@ export async function startMember(
     maxRetries: 3,
     requestTimeoutMs: 10_000,
     receiptPollMs: 25,
+    peers: options.peers,
     signal: controller.signal,
   });
   const running = oracle.run();
