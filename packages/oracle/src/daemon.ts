@@ -171,6 +171,7 @@ export async function createOracle(o: OracleOptions): Promise<Oracle> {
 
   const m = o.metrics;
   const member = new Member({
+    rpcRequestCount: () => rpc.stats.requests,
     chain,
     beacon: {
       finalizedEpoch: async () => (await beacon.finalityCheckpoints("head")).finalizedEpoch,
@@ -199,6 +200,7 @@ export async function createOracle(o: OracleOptions): Promise<Oracle> {
       refusal: (error) => m.reportRefusals.inc({ error }),
       disagreement: () => m.disagreements.inc(),
       accountBalance: (eth) => m.accountBalanceEth.set(eth),
+      frameLag: (slots) => m.frameLagSlots.set(slots),
     },
     publication: {
       publishReport: (refSlot, report) => publisher.publishReport(refSlot, report),

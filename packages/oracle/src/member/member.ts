@@ -62,6 +62,8 @@ export interface MemberMetrics {
   refusal(error: string): void;
   disagreement(): void;
   accountBalance(eth: number): void;
+  /** Slots between the reference slot due now and the last one reported (0: up to date). */
+  frameLag?(slots: number): void;
 }
 
 export interface Publication {
@@ -95,6 +97,8 @@ export interface MemberOptions {
   peers?: readonly string[];
   /** How often to poll for a transaction's receipt (default 1 s). */
   receiptPollMs?: number;
+  /** JSON-RPC calls sent so far (the transport's counter), to log the calls each report takes. */
+  rpcRequestCount?: () => number;
   /** Finalized slots read ahead per step while following the chain (default 256). */
   followBatch?: number;
   /** Writes the caches (keys, frame history) after they grew. */
@@ -156,6 +160,7 @@ export class Member {
       return "not-member";
     }
     const refSlot = committee.refSlot;
+    this.o.metrics.frameLag?.(Math.max(0, refSlot - committee.lastProcessedRefSlot));
     const finalizedSlot = (await this.o.beacon.finalizedEpoch()) * this.o.slotsPerEpoch;
     if (committee.lastProcessedRefSlot >= refSlot) {
       await this.publish(committee.lastProcessedRefSlot);
@@ -334,7 +339,8 @@ export class Member {
     const { chain, beacon, history, log, slotsPerEpoch } = this.o;
     const started = performance.now();
     const beaconBefore = beacon.requestCount();
-    const rpcBefore = rpcCount(chain);
+    const rpcCalls = this.o.rpcRequestCount ?? (() => 0);
+    const rpcBefore = rpcCalls();
 
     // The execution block of the reference slot (the last block at or before it).
     const refBlock = BigInt(await history.executionBlockAt(refSlot));
@@ -421,7 +427,7 @@ export class Member {
       computeSeconds,
       totalSeconds: (performance.now() - started) / 1000,
       beaconCalls: beacon.requestCount() - beaconBefore,
-      rpcCalls: rpcCount(chain) - rpcBefore,
+      rpcCalls: rpcCalls() - rpcBefore,
       historySlotsFetched: history.fetched,
     });
     return report;
@@ -584,11 +590,6 @@ export class Member {
 
 function withSlash(url: string): string {
   return url.endsWith("/") ? url : `${url}/`;
-}
-
-function rpcCount(chain: ChainReader): number {
-  const counter = (chain.client as unknown as { requestCount?: () => number }).requestCount;
-  return typeof counter === "function" ? counter() : 0;
 }
 
 /** A revert the contract explains: its error name and arguments (undefined for other failures). */
