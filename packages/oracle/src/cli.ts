@@ -2,14 +2,15 @@
  * `npm run oracle -- [options]`: runs one oracle committee member (see README.md and --help).
  * Exit codes: 0 done (--once, --dry-run, a signal), 1 a failure at startup, 2 a usage error.
  */
+
+import { AccountError, resolveAccount } from "@tributary/daemon/account";
+import { createLogger } from "@tributary/daemon/log";
+import { createRpc } from "@tributary/daemon/rpc";
 import { loadDeployment } from "@tributary/sdk/node";
-import { AccountError, resolveAccount } from "./account.js";
 import { configFromProcess } from "./config.js";
 import { ChainMismatchError, createOracle } from "./daemon.js";
-import { createLogger } from "./log.js";
 import { reportJson } from "./member/member.js";
 import { Metrics } from "./metrics.js";
-import { createRpc } from "./rpc.js";
 import { startServer } from "./server.js";
 
 async function main(): Promise<number> {

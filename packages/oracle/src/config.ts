@@ -8,16 +8,12 @@
  * (--keystore, password from ORACLE_KEYSTORE_PASSWORD or a hidden prompt). Secrets in the config
  * are `Secret` values, printed as "[redacted]".
  */
-import { Command, CommanderError, Option } from "commander";
-import { LOG_LEVELS, type LogLevel, Secret } from "./log.js";
 
-/** Where the signing key comes from. */
-export type AccountSource =
-  | { kind: "keystore"; file: string; password: Secret | undefined }
-  | { kind: "privateKey"; privateKey: Secret }
-  | { kind: "dev"; index: number }
-  /** No key: only with --dry-run (compute and publish, never vote). */
-  | { kind: "none" };
+import { type AccountSource, DEV_CHAIN_IDS, DEV_MNEMONIC } from "@tributary/daemon/account";
+import { LOG_LEVELS, type LogLevel, Secret } from "@tributary/daemon/log";
+import { Command, CommanderError, Option } from "commander";
+
+export { type AccountSource, DEV_CHAIN_IDS, DEV_MNEMONIC };
 
 export type Source = "flag" | "env" | "default";
 
@@ -62,10 +58,6 @@ export class HelpRequested extends Error {
   }
 }
 
-/** Chain ids where --dev-account is accepted (anvil, Hardhat): its keys are public. */
-export const DEV_CHAIN_IDS: readonly number[] = [31337, 1337];
-/** The public test mnemonic anvil and Hardhat fund. */
-export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
 const MAX_DEV_INDEX = 999;
 
 type Parsed = {

@@ -4,21 +4,21 @@
  * per poll interval and never stops on an error (it logs it, counts it and tries again later).
  */
 import { join } from "node:path";
+import { BeaconClient } from "@tributary/daemon/beacon";
+import type { Logger } from "@tributary/daemon/log";
+import { sleep } from "@tributary/daemon/retry";
+import { chainForId, createRpc } from "@tributary/daemon/rpc";
+import { JsonStore } from "@tributary/daemon/store";
 import type { Deployment } from "@tributary/sdk";
 import { type Address, type LocalAccount, zeroAddress } from "viem";
-import { BeaconClient } from "./beacon.js";
 import { ChainReader, type KeyCache } from "./chain.js";
 import { FrameHistoryReader, type HistoryCache } from "./history.js";
-import type { Logger } from "./log.js";
 import { Member, type TickOutcome } from "./member/member.js";
 import { emptyState, type MemberState, parseState, STATE_VERSION } from "./member/store.js";
 import type { Metrics } from "./metrics.js";
 import { Publisher } from "./publisher.js";
-import { sleep } from "./retry.js";
-import { chainForId, createRpc } from "./rpc.js";
 import type { HealthStatus } from "./server.js";
 import { readState } from "./state/readState.js";
-import { JsonStore } from "./store.js";
 
 export interface OracleOptions {
   beaconUrl: string;

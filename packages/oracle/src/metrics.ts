@@ -3,10 +3,11 @@
  * the process's default metrics. Names end in their unit. The clients count through hooks:
  * `metrics.beaconHooks` for `BeaconClient`, `metrics.rpcHooks` for `createRpc`.
  */
+
+import type { RequestHooks } from "@tributary/daemon/beacon";
+import { FAILURE_REASONS } from "@tributary/daemon/retry";
+import type { RpcHooks } from "@tributary/daemon/rpc";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { RequestHooks } from "./beacon.js";
-import { FAILURE_REASONS } from "./retry.js";
-import type { RpcHooks } from "./rpc.js";
 
 /** Report computation times: from well under a second (the bar) to a slow minute. */
 const COMPUTE_BUCKETS_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60];

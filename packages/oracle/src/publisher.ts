@@ -15,7 +15,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { jsonReplacer, writeFileAtomic } from "./store.js";
+import { jsonReplacer, writeFileAtomic } from "@tributary/daemon/store";
 
 /** Published files are public: readable by everyone. */
 const PUBLIC_MODE = 0o644;

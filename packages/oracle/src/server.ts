@@ -19,7 +19,7 @@
 import { type FileHandle, open, readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Logger } from "./log.js";
+import type { Logger } from "@tributary/daemon/log";
 import type { Metrics } from "./metrics.js";
 import { type Collection, HASH_PATTERN, INTEGER_PATTERN, PublishedFiles } from "./publisher.js";
 

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { AccountError, resolveAccount } from "@tributary/daemon/account";
+import { createLogger } from "@tributary/daemon/log";
 import { bytesToHex, concat, type Hex, keccak256 } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
-import { AccountError, resolveAccount } from "../src/account.js";
 import { parseConfig } from "../src/config.js";
-import { createLogger } from "../src/log.js";
 
 const KEY: Hex = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const ADDRESS = privateKeyToAddress(KEY);

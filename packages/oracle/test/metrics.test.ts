@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
+import { BeaconClient } from "@tributary/daemon/beacon";
+import { createRpc } from "@tributary/daemon/rpc";
 import { register as globalRegistry } from "prom-client";
-import { BeaconClient } from "../src/beacon.js";
 import { Metrics } from "../src/metrics.js";
-import { createRpc } from "../src/rpc.js";
 import { sendJson, TestServer } from "./httpServer.js";
 
 /** The value of one sample in a Prometheus text exposition, or undefined. */

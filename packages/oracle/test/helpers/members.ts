@@ -5,11 +5,11 @@
 import { appendFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createLogger } from "@tributary/daemon/log";
 import { accountingAbi, timelockAbi } from "@tributary/sdk/abis";
 import { type Address, encodeFunctionData, type Hex, keccak256, toHex, zeroHash } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createOracle, type Oracle } from "../../src/daemon.js";
-import { createLogger } from "../../src/log.js";
 import { Metrics } from "../../src/metrics.js";
 import type { TestNetwork } from "./network.js";
 

@@ -3,17 +3,17 @@ import { describe, it } from "node:test";
 import {
   AbortedError,
   backoffDelay,
+  DaemonError,
   isRetryable,
   linkSignals,
-  OracleError,
   parseRetryAfter,
   RetryAfterTooLongError,
   withRetry,
 } from "../src/retry.js";
 
 const retryable = (message: string, retryAfterMs?: number) =>
-  new OracleError(message, { retryable: true, reason: "http_5xx", retryAfterMs });
-const fatal = (message: string) => new OracleError(message, { retryable: false, reason: "http_4xx" });
+  new DaemonError(message, { retryable: true, reason: "http_5xx", retryAfterMs });
+const fatal = (message: string) => new DaemonError(message, { retryable: false, reason: "http_4xx" });
 
 describe("withRetry", () => {
   it("retries retryable errors with exponential backoff and returns the first success", async () => {
@@ -46,7 +46,7 @@ describe("withRetry", () => {
         throw fatal("no");
       },
       { attempts: 5, baseDelayMs: 1, maxDelayMs: 1 },
-    ).catch((e: unknown) => e as OracleError);
+    ).catch((e: unknown) => e as DaemonError);
     assert.equal(calls, 1, "one call");
     assert.equal(once.attempts, 1, "attempts recorded");
     const last = await withRetry(
@@ -54,7 +54,7 @@ describe("withRetry", () => {
         throw retryable(`attempt ${attempt}`);
       },
       { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
-    ).catch((e: unknown) => e as OracleError);
+    ).catch((e: unknown) => e as DaemonError);
     assert.equal(last.message, "attempt 3", "the last error");
     assert.equal(last.attempts, 3, "three attempts");
   });

@@ -3,7 +3,7 @@
  * clients share: retryable (the node is down, slow, overloaded, or sent a broken body: trying again
  * later may work) or not (the node refused the request itself: trying again gives the same answer).
  *
- * Every error the oracle's clients throw is an `OracleError`: a named error that says whether it is
+ * Every error the daemons' clients throw is a `DaemonError`: a named error that says whether it is
  * `retryable` and why it happened as a bounded metric label (`reason`).
  */
 
@@ -41,7 +41,7 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
   "unknown",
 ];
 
-export interface OracleErrorParameters {
+export interface DaemonErrorParameters {
   retryable: boolean;
   reason: FailureReason;
   cause?: unknown;
@@ -49,16 +49,16 @@ export interface OracleErrorParameters {
   retryAfterMs?: number | undefined;
 }
 
-/** The base of the oracle's named errors: retryable or not, with a metric label. */
-export class OracleError extends Error {
-  override name = "OracleError";
+/** The base of the daemons' named errors: retryable or not, with a metric label. */
+export class DaemonError extends Error {
+  override name = "DaemonError";
   readonly retryable: boolean;
   readonly reason: FailureReason;
   readonly retryAfterMs: number | undefined;
   /** How many attempts were made before this error was thrown; set by `withRetry`. */
   attempts: number | undefined;
 
-  constructor(message: string, parameters: OracleErrorParameters) {
+  constructor(message: string, parameters: DaemonErrorParameters) {
     super(message, parameters.cause === undefined ? undefined : { cause: parameters.cause });
     this.retryable = parameters.retryable;
     this.reason = parameters.reason;
@@ -67,7 +67,7 @@ export class OracleError extends Error {
 }
 
 /** The caller's AbortSignal fired (shutdown): never retried. */
-export class AbortedError extends OracleError {
+export class AbortedError extends DaemonError {
   override name = "AbortedError";
   constructor(what: string, cause?: unknown) {
     super(`${what} was stopped (the abort signal fired).`, { retryable: false, reason: "aborted", cause });
@@ -75,7 +75,7 @@ export class AbortedError extends OracleError {
 }
 
 /** A server asked to wait longer (Retry-After) than `maxRetryAfterMs` allows. */
-export class RetryAfterTooLongError extends OracleError {
+export class RetryAfterTooLongError extends DaemonError {
   override name = "RetryAfterTooLongError";
   constructor(
     readonly retryAfterMsAsked: number,
@@ -126,20 +126,20 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The failure reason of any error: an `OracleError`'s own, else guessed from its kind. */
+/** The failure reason of any error: an `DaemonError`'s own, else guessed from its kind. */
 export function reasonOf(error: unknown): FailureReason {
-  if (error instanceof OracleError) return error.reason;
+  if (error instanceof DaemonError) return error.reason;
   if (networkErrorCode(error)) return "network";
   if (error instanceof SyntaxError) return "malformed";
   return "unknown";
 }
 
 /**
- * Whether trying again may succeed: an `OracleError` says so itself; a socket-level failure and a
+ * Whether trying again may succeed: an `DaemonError` says so itself; a socket-level failure and a
  * body that is not JSON are retryable; anything else (a bug, an unexpected exception) is not.
  */
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof OracleError) return error.retryable;
+  if (error instanceof DaemonError) return error.retryable;
   return reasonOf(error) === "network" || reasonOf(error) === "malformed";
 }
 
@@ -262,7 +262,7 @@ export const MAX_RETRY_AFTER_MS = 60_000;
 /**
  * Calls `fn` until it resolves, waiting with exponential backoff and jitter between attempts.
  * A non-retryable error is thrown at once; after the last attempt, the last error is thrown (an
- * `OracleError` gets its `attempts` set). A retryable error with `retryAfterMs` (HTTP 429 or 503
+ * `DaemonError` gets its `attempts` set). A retryable error with `retryAfterMs` (HTTP 429 or 503
  * with Retry-After) waits at least that long. The signal stops the wait with `AbortedError`.
  *
  * @example
@@ -286,7 +286,7 @@ export async function withRetry<T>(
       if (options.signal?.aborted && !(error instanceof AbortedError)) {
         throw new AbortedError("The request", error);
       }
-      if (error instanceof OracleError) error.attempts = attempt;
+      if (error instanceof DaemonError) error.attempts = attempt;
       if (attempt >= attempts || !retryable(error)) throw error;
       const retryAfterMs = options.retryAfterMs
         ? options.retryAfterMs(error)

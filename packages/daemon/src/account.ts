@@ -1,6 +1,6 @@
 /**
- * The member's signing account from the config: an encrypted keystore (decrypted by the SDK's
- * `decryptKeystore`), ORACLE_PRIVATE_KEY, or a development account of the public test mnemonic
+ * A daemon's signing account from its config: an encrypted keystore (decrypted by the SDK's
+ * `decryptKeystore`), `<PREFIX>_PRIVATE_KEY`, or a development account of the public test mnemonic
  * (only on development chains). The key is registered with the logger for redaction and never
  * appears in an error.
  */
@@ -9,8 +9,20 @@ import { resolve } from "node:path";
 import { decryptKeystore, InvalidKeystoreError, KeystorePasswordError } from "@tributary/sdk/node";
 import type { Hex, LocalAccount } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
-import { type AccountSource, DEV_CHAIN_IDS, DEV_MNEMONIC } from "./config.js";
-import type { Logger } from "./log.js";
+import type { Logger, Secret } from "./log.js";
+
+/** Where a daemon's signing key comes from. */
+export type AccountSource =
+  | { kind: "keystore"; file: string; password: Secret | undefined }
+  | { kind: "privateKey"; privateKey: Secret }
+  | { kind: "dev"; index: number }
+  /** No key: a daemon that only reads (e.g. the oracle's --dry-run). */
+  | { kind: "none" };
+
+/** Chain ids where --dev-account is accepted (anvil, Hardhat): its keys are public. */
+export const DEV_CHAIN_IDS: readonly number[] = [31337, 1337];
+/** The public test mnemonic anvil and Hardhat fund. */
+export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
 
 /** The account cannot be had: unreadable keystore, wrong password, bad key, dev account off a dev chain. */
 export class AccountError extends Error {
@@ -22,10 +34,15 @@ export class AccountError extends Error {
 export interface ResolveAccountOptions {
   /** The chain the daemon runs on (--dev-account is refused off development chains). */
   chainId: number;
+  /**
+   * Prefix of the daemon's environment variables: `${envPrefix}_PRIVATE_KEY`,
+   * `${envPrefix}_KEYSTORE_PASSWORD` (named in errors). Default "ORACLE".
+   */
+  envPrefix?: string | undefined;
   /** Registers the key so that no log line ever holds it. */
   logger?: Logger | undefined;
   /**
-   * Asks for the keystore's password when ORACLE_KEYSTORE_PASSWORD is unset. Default: a hidden
+   * Asks for the keystore's password when `${envPrefix}_KEYSTORE_PASSWORD` is unset. Default: a hidden
    * prompt when stdin and stderr are terminals, else an `AccountError`.
    */
   prompt?: ((question: string) => Promise<string>) | undefined;
@@ -45,7 +62,11 @@ export async function resolveAccount(
     case "none":
       return undefined;
     case "privateKey":
-      return fromPrivateKey(source.privateKey.reveal() as Hex, "ORACLE_PRIVATE_KEY", options.logger);
+      return fromPrivateKey(
+        source.privateKey.reveal() as Hex,
+        `${options.envPrefix ?? "ORACLE"}_PRIVATE_KEY`,
+        options.logger,
+      );
     case "dev":
       return fromDevIndex(source.index, options);
     case "keystore":
@@ -68,7 +89,7 @@ function fromPrivateKey(key: Hex, origin: string, logger: Logger | undefined): L
 function fromDevIndex(index: number, options: ResolveAccountOptions): LocalAccount {
   if (!DEV_CHAIN_IDS.includes(options.chainId)) {
     throw new AccountError(
-      `--dev-account is refused on chain ${options.chainId}: its keys are public, so it works only on development chains (${DEV_CHAIN_IDS.join(", ")}). Use --keystore or ORACLE_PRIVATE_KEY.`,
+      `--dev-account is refused on chain ${options.chainId}: its keys are public, so it works only on development chains (${DEV_CHAIN_IDS.join(", ")}). Use --keystore or ${options.envPrefix ?? "ORACLE"}_PRIVATE_KEY.`,
     );
   }
   const account = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index });
@@ -99,7 +120,7 @@ async function fromKeystore(
     const prompt = options.prompt ?? (interactive() ? promptHidden : undefined);
     if (!prompt) {
       throw new AccountError(
-        `The keystore ${file} needs its password: set ORACLE_KEYSTORE_PASSWORD (no terminal to ask on).`,
+        `The keystore ${file} needs its password: set ${options.envPrefix ?? "ORACLE"}_KEYSTORE_PASSWORD (no terminal to ask on).`,
       );
     }
     secret = await prompt(`Password for ${file}: `);

@@ -27,11 +27,11 @@ import {
   type WalletClient,
 } from "viem";
 import {
+  DaemonError,
   errorMessage,
   type FailureReason,
   linkSignals,
   networkErrorCode,
-  OracleError,
   parseRetryAfter,
   type RetryInfo,
   withRetry,
@@ -79,7 +79,7 @@ export interface RpcStats {
 }
 
 /** An HTTP request to the execution node took longer than the timeout (headers or body). */
-export class RpcTimeoutError extends OracleError {
+export class RpcTimeoutError extends DaemonError {
   override name = "RpcTimeoutError";
   constructor(
     readonly url: string,
@@ -117,7 +117,7 @@ export function classifyRpcError(error: unknown): {
   let code: number | undefined;
   let current: unknown = error;
   for (let depth = 0; current && depth < 8; depth++) {
-    if (current instanceof OracleError) {
+    if (current instanceof DaemonError) {
       return { retryable: current.retryable, reason: current.reason, retryAfterMs: current.retryAfterMs };
     }
     if ((current as { name?: unknown }).name === "AbortError") {

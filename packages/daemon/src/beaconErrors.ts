@@ -1,8 +1,8 @@
 /** The Beacon API client's named errors; each says whether it is retryable. */
-import { OracleError } from "./retry.js";
+import { DaemonError } from "./retry.js";
 
 /** The beacon node answered with an HTTP error status. Retryable for 5xx, 429 and 408. */
-export class BeaconHttpError extends OracleError {
+export class BeaconHttpError extends DaemonError {
   override name = "BeaconHttpError";
   constructor(
     readonly route: string,
@@ -22,7 +22,7 @@ export class BeaconHttpError extends OracleError {
 }
 
 /** No answer within the timeout (or no progress in a body for that long). Retryable. */
-export class BeaconTimeoutError extends OracleError {
+export class BeaconTimeoutError extends DaemonError {
   override name = "BeaconTimeoutError";
   constructor(
     readonly route: string,
@@ -40,7 +40,7 @@ export class BeaconTimeoutError extends OracleError {
 }
 
 /** The connection failed: refused, reset, closed mid-body, DNS. Retryable. */
-export class BeaconNetworkError extends OracleError {
+export class BeaconNetworkError extends DaemonError {
   override name = "BeaconNetworkError";
   constructor(
     readonly route: string,
@@ -62,7 +62,7 @@ export class BeaconNetworkError extends OracleError {
  * wrong type (`field` names it, e.g. `data.message.body.execution_payload.withdrawals[2].amount`).
  * Retryable: a node restarting or a proxy in trouble can send such a body once.
  */
-export class BeaconMalformedResponse extends OracleError {
+export class BeaconMalformedResponse extends DaemonError {
   override name = "BeaconMalformedResponse";
   constructor(
     readonly route: string,
@@ -80,7 +80,7 @@ export class BeaconMalformedResponse extends OracleError {
 }
 
 /** The node cannot serve what is asked in the form asked (no SSZ, a state too large). Not retryable. */
-export class BeaconUnsupportedResponse extends OracleError {
+export class BeaconUnsupportedResponse extends DaemonError {
   override name = "BeaconUnsupportedResponse";
   constructor(
     readonly route: string,

@@ -3,14 +3,14 @@
  * indices, gwei amounts and block numbers are JS numbers; roots and hashes lowercase 0x-hex.
  */
 import type { Address, Hex } from "viem";
-import type { FailureReason, OracleError, RetryInfo } from "./retry.js";
+import type { DaemonError, FailureReason, RetryInfo } from "./retry.js";
 
 /** Hooks a client calls for metrics and logs; every one optional. */
 export interface RequestHooks {
   /** An HTTP request is sent (every attempt, retries included). `route` is the path template. */
   onRequest?: ((route: string) => void) | undefined;
   /** An attempt failed (whether or not it is retried). */
-  onError?: ((route: string, reason: FailureReason, error: OracleError) => void) | undefined;
+  onError?: ((route: string, reason: FailureReason, error: DaemonError) => void) | undefined;
   /** The client waits before another attempt. */
   onRetry?: ((route: string, info: RetryInfo) => void) | undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * A client of the standard Beacon API (https://ethereum.github.io/beacon-APIs/): the few routes the
- * oracle reads, over `fetch` (keep-alive), each request retried with backoff (`withRetry`) under a
+ * daemons read, over `fetch` (keep-alive), each request retried with backoff (`withRetry`) under a
  * per-request timeout, each response's shape checked. Works against any beacon node (Lighthouse,
  * Teku, Prysm, Nimbus, Lodestar) and the project's embedded one alike: nothing node-specific.
  *
@@ -31,9 +31,9 @@ import type {
 } from "./beaconTypes.js";
 import {
   AbortedError,
+  DaemonError,
   linkSignals,
   networkErrorCode,
-  OracleError,
   parseRetryAfter,
   withRetry,
 } from "./retry.js";
@@ -72,7 +72,7 @@ function displayUrl(url: URL): string {
 
 /**
  * A Beacon API client. Every method retries retryable failures (network, timeout, 5xx, 429 with
- * Retry-After, malformed or truncated bodies) and throws a named `OracleError` otherwise or after
+ * Retry-After, malformed or truncated bodies) and throws a named `DaemonError` otherwise or after
  * the last attempt: `BeaconHttpError`, `BeaconTimeoutError`, `BeaconNetworkError`,
  * `BeaconMalformedResponse`, `BeaconUnsupportedResponse`, `AbortedError`.
  *
@@ -131,7 +131,7 @@ export class BeaconClient {
     });
   }
 
-  /** GET /eth/v1/config/spec: the timing the oracle needs, and every constant as sent. */
+  /** GET /eth/v1/config/spec: the timing a daemon needs, and every constant as sent. */
   async spec(call?: CallOptions): Promise<Spec> {
     return this.json("/eth/v1/config/spec", "eth/v1/config/spec", call, (body, s) => {
       const data = s.object(s.object(body, "body").data, "data");
@@ -372,7 +372,7 @@ export class BeaconClient {
           return await this.attempt(route, target, url, accept, outer, read, nullOn404);
         } catch (error) {
           this.errors++;
-          if (error instanceof OracleError) hooks?.onError?.(route, error.reason, error);
+          if (error instanceof DaemonError) hooks?.onError?.(route, error.reason, error);
           throw error;
         }
       },
@@ -428,7 +428,7 @@ export class BeaconClient {
     } catch (error) {
       if (outer?.aborted) throw new AbortedError(`GET ${url}`, error);
       if (timer.fired) throw new BeaconTimeoutError(route, url, this.timeoutMs, timer.phase);
-      if (error instanceof OracleError) throw error;
+      if (error instanceof DaemonError) throw error;
       // fetch fails with a TypeError ("fetch failed", "terminated") whose cause has the socket's code.
       const code = networkErrorCode(error);
       if (code !== undefined || error instanceof TypeError)
