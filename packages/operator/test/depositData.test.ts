@@ -8,6 +8,7 @@ import {
   DEPOSIT_CLI_VERSION,
   depositDomain,
   formatDepositData,
+  formatKeystore,
   generateValidatorKeys,
   NETWORKS,
   parseDepositData,
@@ -43,6 +44,13 @@ describe("deposit data", () => {
       published,
       "every field but the writer's version",
     );
+  });
+
+  it("lays files out byte for byte as staking-deposit-cli does", () => {
+    const depositData = fixture(DEPOSIT_CLI_RUN.depositData);
+    assert.equal(formatDepositData(JSON.parse(depositData)), depositData, "deposit data file");
+    const keystore = fixture(DEPOSIT_CLI_RUN.keystore);
+    assert.equal(formatKeystore(JSON.parse(keystore)), keystore, "keystore file");
   });
 
   it("computes roots that match the deposit contract's hashing, done by hand with sha256", async () => {
