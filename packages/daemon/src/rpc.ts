@@ -18,11 +18,14 @@ import {
   createWalletClient,
   defineChain,
   type EIP1193RequestFn,
+  type Hex,
   HttpRequestError,
   http,
   type LocalAccount,
   type PublicClient,
   TimeoutError,
+  type TransactionReceipt,
+  TransactionReceiptNotFoundError,
   type Transport,
   type WalletClient,
 } from "viem";
@@ -34,6 +37,7 @@ import {
   networkErrorCode,
   parseRetryAfter,
   type RetryInfo,
+  sleep,
   withRetry,
 } from "./retry.js";
 
@@ -296,4 +300,36 @@ export function createRpc(options: RpcOptions & { chain?: Chain | undefined }): 
 export function describeRpcError(error: unknown): string {
   const short = (error as { shortMessage?: unknown }).shortMessage;
   return typeof short === "string" ? short : errorMessage(error);
+}
+
+/**
+ * The receipt of a sent transaction, asked for every `pollMs` until it is there: unlike viem's
+ * `waitForTransactionReceipt`, it needs no new block to be announced after the transaction's (a
+ * quiet chain or a skipped block notification cannot hold it), and the signal stops it.
+ */
+export async function waitForReceipt(
+  client: Pick<PublicClient, "getTransactionReceipt">,
+  hash: Hex,
+  options: {
+    pollMs?: number | undefined;
+    timeoutMs?: number | undefined;
+    signal?: AbortSignal | undefined;
+  } = {},
+): Promise<TransactionReceipt> {
+  const pollMs = options.pollMs ?? 1_000;
+  const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
+  for (;;) {
+    const receipt = await client.getTransactionReceipt({ hash }).catch((error: unknown) => {
+      if (error instanceof TransactionReceiptNotFoundError) return undefined;
+      throw error;
+    });
+    if (receipt) return receipt;
+    if (Date.now() > deadline) {
+      throw new DaemonError(`Transaction ${hash} has no receipt after ${options.timeoutMs ?? 600_000} ms.`, {
+        reason: "timeout",
+        retryable: false,
+      });
+    }
+    await sleep(pollMs, options.signal, "Waiting for a receipt");
+  }
 }

@@ -15,8 +15,7 @@
  * until the operator removes the keys from there on.
  */
 import { PublicKey, Signature, verify } from "@chainsafe/blst";
-import { DOMAIN_DEPOSIT } from "@lodestar/params";
-import { ssz } from "@lodestar/types";
+import { DEPOSIT_AMOUNT_GWEI, depositSigningRoot } from "@tributary/operator/keys";
 import { type Hex, hexToBytes } from "viem";
 import type { DepositRecord } from "./depositLog.js";
 
@@ -41,42 +40,10 @@ export interface Refusal {
   detail: string;
 }
 
-const DEPOSIT_GWEI = 32_000_000_000;
-const ZERO_ROOT = new Uint8Array(32);
-
-/** compute_domain(DOMAIN_DEPOSIT, fork_version, ZERO_HASH) of the consensus spec. */
-export function depositDomain(genesisForkVersion: Hex): Uint8Array {
-  const forkVersion = hexToBytes(genesisForkVersion);
-  if (forkVersion.length !== 4)
-    throw new Error(`a fork version is 4 bytes, not ${forkVersion.length}: ${genesisForkVersion}`);
-  const forkDataRoot = ssz.phase0.ForkData.hashTreeRoot({
-    currentVersion: forkVersion,
-    genesisValidatorsRoot: ZERO_ROOT,
-  });
-  const domain = new Uint8Array(32);
-  domain.set(DOMAIN_DEPOSIT, 0);
-  domain.set(forkDataRoot.subarray(0, 28), 4);
-  return domain;
-}
-
-/** The root a deposit signature signs: compute_signing_root(DepositMessage, domain). */
-export function depositSigningRoot(
-  pubkey: Uint8Array,
-  credentials: Uint8Array,
-  domain: Uint8Array,
-): Uint8Array {
-  const messageRoot = ssz.phase0.DepositMessage.hashTreeRoot({
-    pubkey,
-    withdrawalCredentials: credentials,
-    amount: DEPOSIT_GWEI,
-  });
-  return ssz.phase0.SigningData.hashTreeRoot({ objectRoot: messageRoot, domain });
-}
-
 export interface KeyCheckContext {
   /** The registry's withdrawal credentials (0x01 ++ zeros ++ the vault). */
   withdrawalCredentials: Hex;
-  /** From `depositDomain(genesis fork version)`. */
+  /** `depositDomain(genesis fork version)` of @tributary/operator/keys. */
   domain: Uint8Array;
   firstDeposit: (pubkey: Hex) => DepositRecord | undefined;
   /** Every (operator, index) holding the pubkey now. */
@@ -154,8 +121,11 @@ export class KeyChecker {
       return "the signature is not a valid BLS12-381 signature";
     }
     const root = depositSigningRoot(
-      pubkey,
-      hexToBytes(this.context.withdrawalCredentials),
+      {
+        pubkey,
+        withdrawalCredentials: hexToBytes(this.context.withdrawalCredentials),
+        amount: DEPOSIT_AMOUNT_GWEI,
+      },
       this.context.domain,
     );
     const ok = verify(root, publicKey, sig);

@@ -23,6 +23,7 @@
 
 import type { Logger } from "@tributary/daemon/log";
 import { withRetry } from "@tributary/daemon/retry";
+import { waitForReceipt } from "@tributary/daemon/rpc";
 import { JsonStore } from "@tributary/daemon/store";
 import type { Deployment } from "@tributary/sdk";
 import {
@@ -73,6 +74,8 @@ export interface DepositorOptions {
   /** Finalized execution block (the base of the key index); undefined: read "finalized" over JSON-RPC. */
   finalizedBlock?: (() => Promise<bigint | undefined>) | undefined;
   signal?: AbortSignal | undefined;
+  /** How often a sent transaction's receipt is asked for (default 1 s). */
+  receiptPollMs?: number | undefined;
 }
 
 export type DepositorOutcome =
@@ -450,6 +453,10 @@ export class Depositor {
           keySignatures.push(key.signature);
         }
       }
+      logger.debug("asking the guardians to sign", {
+        operatorIds: allocation.operatorIds,
+        counts: allocation.counts,
+      });
       const answers = await this.askGuardians<DepositSignature>("/v1/deposit-signature", {
         operatorIds: allocation.operatorIds,
         counts: allocation.counts,
@@ -496,9 +503,17 @@ export class Depositor {
         pubkeys: concat(pubkeys),
         keySignatures: concat(keySignatures),
       };
+      logger.debug("sending the deposit", {
+        nonce: signed.nonce,
+        depositRoot: signed.depositRoot,
+        validators: allocation.total,
+      });
       try {
         const hash = await this.send("deposit", [batch, sigs], signed.nonce);
-        const receipt = await this.o.publicClient.waitForTransactionReceipt({ hash });
+        const receipt = await waitForReceipt(this.o.publicClient, hash, {
+          pollMs: this.pollMs,
+          signal: this.o.signal,
+        });
         await this.clearPending();
         if (receipt.status !== "success") {
           const moved = await this.rootMoved(signed);
@@ -578,7 +593,10 @@ export class Depositor {
       await this.store?.save(this.state);
     }
     if (functionName === "vetKeys") {
-      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      const receipt = await waitForReceipt(publicClient, hash, {
+        pollMs: this.pollMs,
+        signal: this.o.signal,
+      });
       if (receipt.status !== "success") throw new Error(`vetKeys reverted in transaction ${hash}`);
     }
     return hash;
@@ -616,6 +634,10 @@ export class Depositor {
     }
     this.o.logger.info("waiting for the deposit sent before the restart", { transaction: pending.hash });
     return false;
+  }
+
+  private get pollMs(): number {
+    return this.o.receiptPollMs ?? 1_000;
   }
 
   health(): { healthy: boolean; [field: string]: unknown } {

@@ -20,6 +20,8 @@
  */
 import type { BeaconClient } from "@tributary/daemon/beacon";
 import type { Logger } from "@tributary/daemon/log";
+import { waitForReceipt } from "@tributary/daemon/rpc";
+import { depositDomain } from "@tributary/operator/keys";
 import type { Deployment } from "@tributary/sdk";
 import { depositContractAbi, depositSecurityAbi, operatorRegistryAbi } from "@tributary/sdk/abis";
 import {
@@ -35,7 +37,7 @@ import {
   type WalletClient,
 } from "viem";
 import type { DepositSignature, DepositSignatureRequest, OperatorVetting, VetSignature } from "./api.js";
-import { depositDomain, KeyChecker, type Refusal } from "./checks.js";
+import { KeyChecker, type Refusal } from "./checks.js";
 import { DepositLog, type DepositRecord } from "./depositLog.js";
 import type { GuardianMetrics } from "./metrics.js";
 import { RegistryKeys } from "./registryKeys.js";
@@ -62,6 +64,9 @@ export interface GuardianOptions {
   depositContractBlock: bigint;
   logger: Logger;
   metrics: GuardianMetrics;
+  /** How often a sent transaction's receipt is asked for (default 1 s). */
+  receiptPollMs?: number | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export type StepOutcome = "synced" | "paused-deposits" | "waiting-finality";
@@ -378,7 +383,7 @@ export class Guardian {
       chain: wallet.chain,
     } as never);
     const hash = await wallet.writeContract(request as never);
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    const receipt = await waitForReceipt(publicClient, hash, { pollMs: this.pollMs, signal: this.o.signal });
     if (receipt.status !== "success") throw new Error(`pauseDeposits reverted in transaction ${hash}`);
     metrics.depositsPaused.set(1);
     metrics.pauses.inc();
@@ -514,6 +519,10 @@ export class Guardian {
     const { account } = this.o.wallet;
     if (!account.sign) throw new Error("the guardian's account cannot sign a raw digest");
     return account.sign({ hash: digest });
+  }
+
+  private get pollMs(): number {
+    return this.o.receiptPollMs ?? 1_000;
   }
 
   private requireChecker(): KeyChecker {

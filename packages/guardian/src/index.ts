@@ -1,8 +1,6 @@
 export { type Allocation, allocate, type OperatorSlots } from "./allocation.js";
 export type * from "./api.js";
 export {
-  depositDomain,
-  depositSigningRoot,
   KeyChecker,
   REFUSAL_REASONS,
   type Refusal,
