@@ -64,7 +64,11 @@ export interface HttpServer {
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   const text = `${JSON.stringify(body, jsonReplacer)}\n`;
-  response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  response.writeHead(status, {
+    "content-type": "application/json",
+    "cache-control": "no-store",
+    ...(status === 413 ? { connection: "close" } : {}),
+  });
   response.end(text);
 }
 
@@ -72,16 +76,21 @@ function readBody(request: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
     request.on("data", (chunk: Buffer) => {
+      if (tooLarge) return;
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
+        // Answered at once; the rest of the upload is drained, not buffered.
+        tooLarge = true;
+        chunks.length = 0;
         reject(new HttpError(413, "body_too_large", `The request body exceeds ${MAX_BODY_BYTES} bytes.`));
-        request.destroy();
         return;
       }
       chunks.push(chunk);
     });
     request.on("end", () => {
+      if (tooLarge) return;
       const text = Buffer.concat(chunks).toString("utf8");
       if (text.trim() === "") return resolve(undefined);
       try {

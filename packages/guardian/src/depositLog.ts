@@ -107,7 +107,13 @@ export class DepositLog {
   async load(): Promise<void> {
     if (!this.cursorStore || !this.recordsFile) return;
     const value = await this.cursorStore.load();
-    if (value.records === 0 && BigInt(value.block) < this.fromBlock) return;
+    if (value.records === 0 && BigInt(value.block) < this.fromBlock) {
+      // No cursor (first start, or a cursor file moved aside): records without one do not count.
+      await truncate(this.recordsFile, 0).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== "ENOENT") throw error;
+      });
+      return;
+    }
     let bytes: Buffer;
     try {
       bytes = await readFile(this.recordsFile);

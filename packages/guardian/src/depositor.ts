@@ -11,10 +11,12 @@
  *    (`POST /v1/deposit-signature`), and submits the batch with a quorum of agreeing signatures.
  *
  * Every transaction is simulated first. If the deposit contract's root moved between the guardians'
- * signatures and the deposit (another deposit landed in between, possibly a front-run), the deposit
- * is not sent again as is: the depositor says what moved (the root and deposit count signed, and
- * now), reads everything again and collects new signatures, a few times at most per step. Any other
- * refusal is logged with its decoded error and counted; the next step starts from the chain again.
+ * signatures and the deposit (another deposit landed in between, possibly a front-run), found
+ * before sending (the root read again) or by the deposit's revert, the deposit is not sent again as
+ * is: the depositor says what moved (the root and deposit count signed, and now), once per move,
+ * reads everything again and collects new signatures, a few times at most per step, then waits for
+ * the guardians to see the new root. Any other refusal is logged with its decoded error and
+ * counted; the next step starts from the chain again.
  *
  * Restart safety: the hash of a sent deposit is kept in `<dataDir>/depositor.json` until its receipt
  * is seen, and a restarted depositor waits for it before it deposits again. A batch is bound to one
@@ -116,6 +118,8 @@ export class Depositor {
   private state: State = { pending: null };
   private lastStepAt: number | undefined;
   private lastOutcome: DepositorOutcome | undefined;
+  /** The last root move reported, `signed->current`. */
+  private lastMove: string | undefined;
   private readonly c: Deployment["contracts"];
 
   constructor(private readonly o: DepositorOptions) {
@@ -503,6 +507,12 @@ export class Depositor {
         pubkeys: concat(pubkeys),
         keySignatures: concat(keySignatures),
       };
+      // The guardians may have signed a root the chain has left already: say so, sign again.
+      const current = await this.read<Hex>(this.c.depositContract, depositContractAbi, "get_deposit_root");
+      if (current !== signed.depositRoot) {
+        await this.rootMoved(signed);
+        continue;
+      }
       logger.debug("sending the deposit", {
         nonce: signed.nonce,
         depositRoot: signed.depositRoot,
@@ -547,7 +557,7 @@ export class Depositor {
         return { kind: "failed", reason: `${revert.name}: ${revert.message}` };
       }
     }
-    return { kind: "failed", reason: `the deposit root moved ${ROOT_MOVED_ATTEMPTS} times in a row` };
+    return { kind: "idle", reason: "waiting for the guardians to sign the deposit contract's current root" };
   }
 
   /** Says what moved since the guardians signed; true when the root did (worth signing again). */
@@ -557,6 +567,10 @@ export class Depositor {
     const count = littleEndianCount(
       await this.read<Hex>(this.c.depositContract, depositContractAbi, "get_deposit_count"),
     );
+    // Said once per move: guardians that still sign the old root are waited for, not reported again.
+    const move = `${signed.depositRoot}->${root}`;
+    if (move === this.lastMove) return true;
+    this.lastMove = move;
     this.o.metrics.rootMoved.inc();
     this.o.logger.warn(
       "the deposit contract's root moved after the guardians signed: reading again and asking for new signatures",

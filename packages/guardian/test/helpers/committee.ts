@@ -53,14 +53,38 @@ export interface Committee {
   stop(): Promise<void>;
 }
 
-function clients(net: TestNetwork, account: LocalAccount, hooks: { rpcHooks: never; beaconHooks: never }) {
-  const rpc = createRpc({ url: net.rpcUrl, timeoutMs: 10_000, hooks: hooks.rpcHooks });
+export interface CommitteeOptions {
+  /** The guardians' and the depositor's JSON-RPC (default the network's; e.g. a flaky proxy). */
+  rpcUrl?: string;
+  /** The guardian URLs the depositor asks (default: the guardians' own; e.g. proxies in front of them). */
+  depositorGuardianUrls?: (urls: string[]) => Promise<string[]>;
+}
+
+function clients(
+  net: TestNetwork,
+  account: LocalAccount,
+  hooks: { rpcHooks: never; beaconHooks: never },
+  rpcUrl = net.rpcUrl,
+) {
+  const rpc = createRpc({
+    url: rpcUrl,
+    timeoutMs: 10_000,
+    baseDelayMs: 20,
+    maxDelayMs: 200,
+    hooks: hooks.rpcHooks,
+  });
   const wallet = rpc.walletClient(account, chainForId(net.deployment.chainId, net.rpcUrl));
-  const beacon = new BeaconClient({ url: net.beaconProxyUrl, timeoutMs: 10_000, hooks: hooks.beaconHooks });
+  const beacon = new BeaconClient({
+    url: net.beaconProxyUrl,
+    timeoutMs: 10_000,
+    baseDelayMs: 20,
+    maxDelayMs: 200,
+    hooks: hooks.beaconHooks,
+  });
   return { rpc, wallet, beacon };
 }
 
-export async function startCommittee(net: TestNetwork): Promise<Committee> {
+export async function startCommittee(net: TestNetwork, options: CommitteeOptions = {}): Promise<Committee> {
   const root = mkdtempSync(join(tmpdir(), "tributary-committee-"));
   const controller = new AbortController();
   const loops: Promise<void>[] = [];
@@ -73,7 +97,7 @@ export async function startCommittee(net: TestNetwork): Promise<Committee> {
     const logger = createLogger({ level: "debug", sink: collector(logs), fields: { guardian: index } });
     const metrics = new GuardianMetrics({ defaultMetrics: false });
     const account = devAccount(DEV_ROLES.guardians[index] as number);
-    const { rpc, wallet, beacon } = clients(net, account, metrics as never);
+    const { rpc, wallet, beacon } = clients(net, account, metrics as never, options.rpcUrl);
     const guardian = new Guardian({
       publicClient: rpc.publicClient,
       wallet,
@@ -121,12 +145,19 @@ export async function startCommittee(net: TestNetwork): Promise<Committee> {
     fields: { service: "depositor" },
   });
   const depositorMetrics = new DepositorMetrics({ defaultMetrics: false });
-  const { rpc, wallet, beacon } = clients(net, devAccount(DEPOSITOR_ACCOUNT), depositorMetrics as never);
+  const { rpc, wallet, beacon } = clients(
+    net,
+    devAccount(DEPOSITOR_ACCOUNT),
+    depositorMetrics as never,
+    options.rpcUrl,
+  );
   const depositor = new Depositor({
     publicClient: rpc.publicClient,
     wallet,
     deployment: net.deployment,
-    guardianUrls: guardians.map((g) => g.server.url),
+    guardianUrls: options.depositorGuardianUrls
+      ? await options.depositorGuardianUrls(guardians.map((g) => g.server.url))
+      : guardians.map((g) => g.server.url),
     maxDepositsPerTx: 32,
     dataDir: join(root, "depositor"),
     requestTimeoutMs: 10_000,
