@@ -186,6 +186,15 @@ export {
   simulateRegisterOperator,
 } from "./actions/registerOperator.js";
 export {
+  estimateRemoveKeysGas,
+  type RemoveKeysErrorType,
+  type RemoveKeysParameters,
+  type RemoveKeysReturnType,
+  removeKeys,
+  type SimulateRemoveKeysReturnType,
+  simulateRemoveKeys,
+} from "./actions/removeKeys.js";
+export {
   estimateRequestRedeemGas,
   type RequestRedeemErrorType,
   type RequestRedeemParameters,
@@ -232,6 +241,18 @@ export {
   type TransferTicketReturnType,
   transferTicket,
 } from "./actions/transferTicket.js";
+export {
+  estimateWithdrawBondGas,
+  getSpareBond,
+  type SimulateWithdrawBondReturnType,
+  type SpareBondParameters,
+  type SpareBondReturnType,
+  simulateWithdrawBond,
+  type WithdrawBondErrorType,
+  type WithdrawBondParameters,
+  type WithdrawBondReturnType,
+  withdrawBond,
+} from "./actions/withdrawBond.js";
 export {
   type Deployment,
   type DeploymentContracts,
