@@ -279,5 +279,6 @@ export {
   type NothingToClaimErrorType,
 } from "./errors/precheck.js";
 export { isContractError } from "./errors/refusal.js";
+export { type LogScanParameters, scanLogs } from "./utils/logs.js";
 export type { Operator } from "./utils/operators.js";
 export type { ContractCall, WriteClient, WriteRequest } from "./utils/write.js";
