@@ -20,14 +20,14 @@ export class KeysAlreadyUsedError extends BaseError {
       inRegistry.length > 0 ? `${inRegistry.length} already in the registry` : "",
       deposited.length > 0 ? `${deposited.length} already deposited in the beacon deposit contract` : "",
     ].filter(Boolean);
-    super(`${inRegistry.length + deposited.length} keys are already used: ${parts.join(", ")}.`, {
-      ...DOCS,
-      metaMessages: [
-        ...inRegistry.map((pubkey) => `in the registry: ${pubkey}`),
-        ...deposited.map((pubkey) => `deposited: ${pubkey}`),
-      ],
-      details: "Generate new keys from the next derivation indices; a used key can never be added.",
-    });
+    const lists = [
+      inRegistry.length > 0 ? `in the registry: ${inRegistry.join(", ")}` : "",
+      deposited.length > 0 ? `deposited: ${deposited.join(", ")}` : "",
+    ].filter(Boolean);
+    super(
+      `${inRegistry.length + deposited.length} keys of the file are already used (${parts.join(", ")}); nothing was sent. ${lists.join("; ")}. Make new keys from the next derivation indices: a used key can never be added.`,
+      DOCS,
+    );
   }
 }
 
@@ -56,16 +56,11 @@ export class AddKeysIncompleteError extends BaseError {
     readonly notLanded: readonly Hex[],
     parameters: BaseErrorParameters = {},
   ) {
+    const cause = parameters.cause as { shortMessage?: string; message?: string } | undefined;
+    const why = cause ? ` (${(cause.shortMessage ?? cause.message ?? "").split("\n")[0]})` : "";
     super(
-      `${landed.length} keys were added, ${notLanded.length} were not: run the same command again to add the rest (keys already in the registry are skipped).`,
-      {
-        ...DOCS,
-        ...parameters,
-        metaMessages: [
-          ...landed.map((pubkey) => `added: ${pubkey}`),
-          ...notLanded.map((pubkey) => `not added: ${pubkey}`),
-        ],
-      },
+      `${landed.length} keys were added, ${notLanded.length} were not${why}. Added: ${landed.join(", ") || "none"}. Not added: ${notLanded.join(", ")}. Run the same command again to add the rest: keys already in the registry are skipped.`,
+      { ...DOCS, ...parameters },
     );
   }
 }

@@ -13,7 +13,7 @@ import { BeaconClient } from "@tributary/daemon/beacon";
 import { createLogger } from "@tributary/daemon/log";
 import { JsonStore } from "@tributary/daemon/store";
 import { getOperator, registerOperator } from "@tributary/sdk";
-import { type Hex, parseEther } from "viem";
+import { parseEther } from "viem";
 import { startTestNetwork, type TestNetwork } from "../../oracle/test/helpers/network.js";
 import {
   ExitDaemon,
