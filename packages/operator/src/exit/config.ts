@@ -235,10 +235,13 @@ export function parseExitConfig(
     .exitOverride()
     .configureOutput({ writeOut: () => {}, writeErr: () => {} })
     .helpOption("-h, --help", "show this help");
+  const attribute = new Map<string, string>();
   for (const spec of SPECS) {
-    const option = new Option(spec.flag, spec.description).env(spec.env);
+    // The environment is read from `env` below (not process.env): the help names each variable.
+    const option = new Option(spec.flag, `${spec.description} (env: ${spec.env})`);
     if (spec.default !== undefined && !spec.boolean) option.default(spec.default);
     if (spec.boolean) option.argParser((v) => v);
+    attribute.set(spec.key, option.attributeName());
     command.addOption(option);
   }
   command.addHelpText("after", ENVIRONMENT_HELP);
@@ -254,14 +257,15 @@ export function parseExitConfig(
   const values: Record<string, unknown> = {};
   const sources: Record<string, Source> = {};
   for (const spec of SPECS) {
-    const source = command.getOptionValueSource(spec.key);
+    const name = attribute.get(spec.key) as string;
+    const source = command.getOptionValueSource(name);
     let text: string | undefined;
     let from: Source = "default";
     if (source === "cli") {
-      text = spec.boolean ? "true" : String(raw[spec.key]);
+      text = spec.boolean ? "true" : String(raw[name]);
       from = "flag";
-    } else if (source === "env") {
-      text = env[spec.env] ?? String(raw[spec.key]);
+    } else if (env[spec.env] !== undefined && env[spec.env] !== "") {
+      text = env[spec.env];
       from = "env";
     } else text = spec.default;
     sources[spec.key] = from;

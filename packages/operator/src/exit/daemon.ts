@@ -247,7 +247,7 @@ export class ExitDaemon {
       const state = await this.loadState();
       const finalized = await beacon.block("finalized");
       const finalizedBlock = finalized?.executionPayload?.blockNumber ?? 0;
-      if (finalizedBlock > state.scannedBlock) {
+      if (finalized?.executionPayload && finalizedBlock > state.scannedBlock) {
         await this.scan(state, state.scannedBlock + 1, finalizedBlock);
         state.scannedBlock = finalizedBlock;
         metrics.scannedBlock.set(finalizedBlock);
