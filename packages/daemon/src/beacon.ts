@@ -537,6 +537,7 @@ export class BeaconClient {
           response.status,
           nodeMessage(text),
           parseRetryAfter(response.headers.get("retry-after")),
+          method,
         );
       }
       // SSZ bodies: the timeout becomes an idle timeout, reset by each chunk.

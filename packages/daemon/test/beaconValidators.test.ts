@@ -116,6 +116,7 @@ describe("BeaconClient: validators and voluntary exits", () => {
         error instanceof BeaconHttpError &&
         error.status === 400 &&
         !error.retryable &&
+        error.message.includes("to POST") &&
         /active long enough/.test(error.nodeMessage),
       "refusal named",
     );

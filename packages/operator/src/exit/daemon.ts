@@ -239,7 +239,7 @@ export class ExitDaemon {
 
   /** One pass: scan, then act on every pending exit. */
   async tick(): Promise<TickResult> {
-    const { beacon, metrics, store, logger } = this.modules;
+    const { beacon, metrics, store, logger, source } = this.modules;
     const stop = metrics.tickSeconds.startTimer();
     try {
       this.chain ??= await readChainInfo(beacon);
@@ -264,6 +264,8 @@ export class ExitDaemon {
       const result: TickResult = { finalizedBlock, headEpoch, pending: 0, posted: [], done: [], blocked: [] };
       const pending = Object.values(state.exits).filter((e) => !e.done);
       if (pending.length > 0) {
+        // New keystores or pre-signed exits are picked up without a restart.
+        await source.refresh();
         const validators = await beacon.validators(
           "head",
           pending.map((e) => e.pubkey),
@@ -329,7 +331,6 @@ export class ExitDaemon {
       )
         return;
       const target = { pubkey: exit.pubkey, validatorIndex: validator.index };
-      await source.refresh();
       if (!source.has(target)) {
         throw new NoExitKeyError(exit.pubkey, source.description);
       }

@@ -8,7 +8,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 export class ExitMetrics {
   readonly registry = new Registry();
   readonly requestsPending = new Gauge({
-    name: "operator_exit_requests_pending_total",
+    name: "operator_exit_pending_validators",
     help: "Exit requests naming this operator's validators not yet exiting",
     registers: [this.registry],
   });
