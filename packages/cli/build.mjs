@@ -20,6 +20,8 @@ await build({
   chunkNames: "[name]-[hash]",
   legalComments: "none",
   logLevel: "warning",
+  // Native and Lodestar modules stay in node_modules (the operator commands load them at run time).
+  external: ["@chainsafe/blst", "@chainsafe/bls-keystore", "@chainsafe/ssz", "@lodestar/*", "prom-client"],
   // Chunks that use `require` (none expected) get one from the module's own URL.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
 });

@@ -166,6 +166,146 @@ program
     run(async () => (await import("./commands/oracle.js")).oracleStatus(optionsOf(command))),
   );
 
+const operator = program
+  .command("operator")
+  .description("node operators: register, keys, bond, commission, status, voluntary exits")
+  .addHelpText(
+    "after",
+    `
+Every operator command acts on --operator-id, else on the one operator the account manages.
+
+Examples (local chain from \`npm start\`):
+  tributary --dev-account 7 operator register --reward-address 0x… --commission 500
+  tributary --dev-account 7 operator add-keys --deposit-data validator_keys/deposit_data-….json --auto-bond
+  tributary --dev-account 7 operator status --guardian-urls http://127.0.0.1:9201`,
+  );
+const operatorIdOption = () =>
+  new Option("--operator-id <id>", "the operator (default: the one the account manages)");
+const operatorCommand = (name: string, description: string) =>
+  operator.command(name).description(description).addOption(operatorIdOption());
+const operatorModule = () => import("./commands/operator/index.js");
+
+operator
+  .command("register")
+  .description("register as a node operator, with a commission and optionally a bond")
+  .requiredOption("--reward-address <address>", "who receives the commission")
+  .requiredOption("--commission <bps>", "commission in basis points of the validators' rewards (500 = 5%)")
+  .option("--bond <eth>", "ETH posted as bond now")
+  .action((_options, command: Command) =>
+    run(async () => (await operatorModule()).register(optionsOf(command)), true),
+  );
+
+operatorCommand(
+  "add-keys",
+  "add the keys of a deposit data file (every check first; in chunks; a re-run resumes)",
+)
+  .requiredOption("--deposit-data <file>", "deposit_data-*.json of staking-deposit-cli or tributary keys")
+  .option("--bond <eth>", "ETH posted as bond with the keys (at least what the registry needs)")
+  .option("--auto-bond", "post exactly the bond the registry needs (bondTopUp)", false)
+  .option("--chunk-size <keys>", "keys per transaction", "50")
+  .addOption(
+    new Option(
+      "--beacon-url <url>",
+      "Beacon API, for the network's fork version (default: the chain's known one)",
+    ).env("TRIBUTARY_BEACON_URL"),
+  )
+  .action((_options, command: Command) =>
+    run(async () => (await operatorModule()).addKeys(optionsOf(command)), true),
+  );
+
+operatorCommand("remove-keys", "remove keys from an index to the end (none may be deposited)")
+  .requiredOption("--from-index <i>", "first key removed")
+  .action((_options, command: Command) =>
+    run(async () => (await operatorModule()).removeKeys(optionsOf(command)), true),
+  );
+
+operatorCommand(
+  "set-commission",
+  "set the commission: a decrease at once, an increase after the registry's delay",
+)
+  .argument("<bps>", "basis points (500 = 5%)")
+  .action((bps: string, _options, command: Command) =>
+    run(async () => (await operatorModule()).setCommission(bps, optionsOf(command)), true),
+  );
+
+const bond = operator.command("bond").description("the operator's bond");
+bond
+  .command("top-up")
+  .description("post ETH as bond")
+  .argument("<eth>", "amount of ETH")
+  .addOption(operatorIdOption())
+  .action((eth: string, _options, command: Command) =>
+    run(async () => (await operatorModule()).bondTopUp(eth, optionsOf(command)), true),
+  );
+bond
+  .command("withdraw")
+  .description(
+    "withdraw bond the keys do not need (refused, naming held and required, if it cannot be spared)",
+  )
+  .argument("<amount>", 'ETH (or trETH shares with --shares), or "all" that can be spared')
+  .option("--shares", "the amount is trETH shares", false)
+  .option("--to <address>", "who receives the trETH (default: the account)")
+  .addOption(operatorIdOption())
+  .action((amount: string, _options, command: Command) =>
+    run(async () => (await operatorModule()).bondWithdraw(amount, optionsOf(command)), true),
+  );
+
+operatorCommand("claim", "claim the commission with the proof an oracle member publishes")
+  .addOption(new Option("--oracle-url <url>", "an oracle member's HTTP server").env("TRIBUTARY_ORACLE_URL"))
+  .action((_options, command: Command) =>
+    run(async () => (await operatorModule()).claim(optionsOf(command)), true),
+  );
+
+operatorCommand("status", "keys, bond, commission, debt, vetting, pending exit requests and their deadlines")
+  .addOption(
+    new Option(
+      "--guardian-urls <urls>",
+      "guardians' HTTP servers, comma separated: which key blocks vetting",
+    ).env("TRIBUTARY_GUARDIAN_URLS"),
+  )
+  .addOption(
+    new Option("--oracle-url <url>", "an oracle member's HTTP server: commission claimable").env(
+      "TRIBUTARY_ORACLE_URL",
+    ),
+  )
+  .action((_options, command: Command) =>
+    run(async () => (await operatorModule()).status(optionsOf(command))),
+  );
+
+operator
+  .command("sign-exits")
+  .description(
+    "sign voluntary exits ahead of time from EIP-2335 keystores (password: OPERATOR_KEYSTORE_PASSWORD)",
+  )
+  .requiredOption("--keystores <dir>", "directory of EIP-2335 keystores")
+  .requiredOption("--out <dir>", "where the signed exits are written, one JSON file each")
+  .addOption(
+    new Option("--beacon-url <url>", "Beacon API (validator indices, fork, genesis)")
+      .env("TRIBUTARY_BEACON_URL")
+      .default("http://127.0.0.1:5052"),
+  )
+  .option("--pubkeys <list>", "only these pubkeys, comma separated")
+  .option("--epoch <n>", "the exits' epoch (default: the head's)")
+  .action((_options, command: Command) =>
+    run(async () => (await operatorModule()).signExits(optionsOf(command))),
+  );
+
+operator
+  .command("exit-daemon")
+  .description(
+    "run the exit daemon: posts the operator's voluntary exits before their deadlines (see its --help)",
+  )
+  .helpOption(false)
+  .allowUnknownOption()
+  .allowExcessArguments()
+  .argument("[options...]", "the daemon's options")
+  .action(() =>
+    run(async () => {
+      const at = process.argv.indexOf("exit-daemon");
+      await (await operatorModule()).exitDaemon(process.argv.slice(at + 1));
+    }),
+  );
+
 try {
   await program.parseAsync();
 } catch (error) {

@@ -7,7 +7,7 @@
  * Numbers: slots, epochs, indices, gwei amounts and block numbers are JS numbers (exact below 2^53;
  * a larger value is a malformed response). Roots and hashes are lowercase 0x-hex.
  */
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 import { DECIMAL, IdleTimer, nodeMessage, type ReadContext, readBody, Shape } from "./beaconBody.js";
 import {
   BeaconHttpError,
@@ -25,9 +25,12 @@ import type {
   ExecutionPayloadSummary,
   FinalityCheckpoints,
   Genesis,
+  SignedVoluntaryExitJson,
   Spec,
   StateSsz,
   SyncStatus,
+  ValidatorInfo,
+  ValidatorStatus,
 } from "./beaconTypes.js";
 import {
   AbortedError,
@@ -37,6 +40,13 @@ import {
   parseRetryAfter,
   withRetry,
 } from "./retry.js";
+
+/** FAR_FUTURE_EPOCH (2^64 - 1) as sent: read as `Infinity`. */
+const FAR_FUTURE_EPOCH = "18446744073709551615";
+
+function epochOrFar(s: Shape, value: unknown, field: string): number {
+  return value === FAR_FUTURE_EPOCH ? Number.POSITIVE_INFINITY : s.uint(value, field);
+}
 
 export * from "./beaconErrors.js";
 export type * from "./beaconTypes.js";
@@ -48,6 +58,27 @@ const DEFAULT_MAX_DELAY_MS = 10_000;
 /** 2 GiB: several times a mainnet state (about 300 MB with 1.1M validators). */
 const DEFAULT_MAX_STATE_BYTES = 2 ** 31;
 const SSZ = "application/octet-stream";
+
+/** A POST request's JSON body. */
+interface PostBody {
+  json: string;
+}
+
+/** Validator statuses of the Beacon API (the spec's `ValidatorStatus`). */
+export const VALIDATOR_STATUSES = [
+  "pending_initialized",
+  "pending_queued",
+  "active_ongoing",
+  "active_exiting",
+  "active_slashed",
+  "exited_unslashed",
+  "exited_slashed",
+  "withdrawal_possible",
+  "withdrawal_done",
+] as const;
+
+/** Ids per GET of validators: short enough for any node's URL limit (48-byte pubkeys are 98 characters). */
+const VALIDATOR_IDS_PER_REQUEST = 30;
 
 function encodeId(id: BlockId | string, what: string): string {
   if (typeof id === "number") {
@@ -250,6 +281,89 @@ export class BeaconClient {
     );
   }
 
+  /**
+   * GET /eth/v1/beacon/states/{state_id}/validators?id=…: the validators among `ids` (0x pubkeys or
+   * indices) the state knows, in the node's order; unknown ids are simply absent. Long lists go in
+   * several requests.
+   */
+  async validators(
+    stateId: BlockId,
+    ids: readonly (Hex | number)[],
+    call?: CallOptions,
+  ): Promise<ValidatorInfo[]> {
+    const state = encodeId(stateId, "state id");
+    for (const id of ids) {
+      if (typeof id === "number" ? !Number.isSafeInteger(id) || id < 0 : !/^0x[0-9a-fA-F]{96}$/.test(id))
+        throw new RangeError(`validator id ${id} is neither an index nor a 48-byte 0x pubkey`);
+    }
+    const out: ValidatorInfo[] = [];
+    for (let i = 0; i < ids.length; i += VALIDATOR_IDS_PER_REQUEST) {
+      const chunk = ids.slice(i, i + VALIDATOR_IDS_PER_REQUEST).map(String);
+      const page = await this.json(
+        "/eth/v1/beacon/states/{state_id}/validators",
+        `eth/v1/beacon/states/${state}/validators?id=${chunk.join(",")}`,
+        call,
+        (body, s) =>
+          s.array(s.object(body, "body").data, "data").map((raw, j) => {
+            const at = `data[${j}]`;
+            const v = s.object(raw, at);
+            const validator = s.object(v.validator, `${at}.validator`);
+            const status = s.string(v.status, `${at}.status`);
+            if (!(VALIDATOR_STATUSES as readonly string[]).includes(status))
+              s.fail(`${at}.status`, `is not a validator status (${status})`);
+            return {
+              index: s.uint(v.index, `${at}.index`),
+              balanceGwei: s.uint(v.balance, `${at}.balance`),
+              status: status as ValidatorStatus,
+              pubkey: s.hex(validator.pubkey, `${at}.validator.pubkey`, 48),
+              withdrawalCredentials: s.hex(
+                validator.withdrawal_credentials,
+                `${at}.validator.withdrawal_credentials`,
+                32,
+              ),
+              effectiveBalanceGwei: s.uint(validator.effective_balance, `${at}.validator.effective_balance`),
+              slashed: s.bool(validator.slashed, `${at}.validator.slashed`),
+              activationEligibilityEpoch: epochOrFar(
+                s,
+                validator.activation_eligibility_epoch,
+                `${at}.validator.activation_eligibility_epoch`,
+              ),
+              activationEpoch: epochOrFar(s, validator.activation_epoch, `${at}.validator.activation_epoch`),
+              exitEpoch: epochOrFar(s, validator.exit_epoch, `${at}.validator.exit_epoch`),
+              withdrawableEpoch: epochOrFar(
+                s,
+                validator.withdrawable_epoch,
+                `${at}.validator.withdrawable_epoch`,
+              ),
+            };
+          }),
+      );
+      out.push(...page);
+    }
+    return out;
+  }
+
+  /**
+   * POST /eth/v1/beacon/pool/voluntary_exits: submits a signed voluntary exit to the node's pool.
+   * A 400 (the node judged it invalid: not active long enough, already exiting, bad signature) is a
+   * `BeaconHttpError` with the node's message, not retried; 5xx and network failures are.
+   */
+  async submitVoluntaryExit(exit: SignedVoluntaryExitJson, call?: CallOptions): Promise<void> {
+    const route = "/eth/v1/beacon/pool/voluntary_exits";
+    await this.request(
+      route,
+      "eth/v1/beacon/pool/voluntary_exits",
+      "application/json",
+      call,
+      async (response) => {
+        await response.body?.cancel();
+        return true;
+      },
+      false,
+      { json: JSON.stringify(exit) },
+    );
+  }
+
   /** GET /eth/v1/node/syncing */
   async nodeSyncing(call?: CallOptions): Promise<SyncStatus> {
     return this.json("/eth/v1/node/syncing", "eth/v1/node/syncing", call, (body, s) => {
@@ -359,6 +473,7 @@ export class BeaconClient {
     call: CallOptions | undefined,
     read: (response: Response, context: ReadContext) => Promise<T>,
     nullOn404: boolean,
+    post?: PostBody,
   ): Promise<T | null> {
     const target = new URL(path, this.base);
     const url = displayUrl(target);
@@ -369,7 +484,7 @@ export class BeaconClient {
         this.requests++;
         hooks?.onRequest?.(route);
         try {
-          return await this.attempt(route, target, url, accept, outer, read, nullOn404);
+          return await this.attempt(route, target, url, accept, outer, read, nullOn404, post);
         } catch (error) {
           this.errors++;
           if (error instanceof DaemonError) hooks?.onError?.(route, error.reason, error);
@@ -396,14 +511,20 @@ export class BeaconClient {
     outer: AbortSignal | undefined,
     read: (response: Response, context: ReadContext) => Promise<T>,
     nullOn404: boolean,
+    post?: PostBody,
   ): Promise<T | null> {
     const timer = new IdleTimer(this.timeoutMs);
     const linked = linkSignals([outer, timer.signal]);
     const signal = linked.signal ?? timer.signal;
     const headers: Record<string, string> = { accept };
     if (this.authorization) headers.authorization = this.authorization;
+    if (post) headers["content-type"] = "application/json";
+    const method = post ? "POST" : "GET";
     try {
-      const response = await this.fetchFn(target, { headers, signal });
+      const response = await this.fetchFn(
+        target,
+        post ? { method, headers, signal, body: post.json } : { headers, signal },
+      );
       if (response.status === 404 && nullOn404) {
         await response.body?.cancel();
         return null;
@@ -416,6 +537,7 @@ export class BeaconClient {
           response.status,
           nodeMessage(text),
           parseRetryAfter(response.headers.get("retry-after")),
+          method,
         );
       }
       // SSZ bodies: the timeout becomes an idle timeout, reset by each chunk.
@@ -426,7 +548,7 @@ export class BeaconClient {
       }
       return await read(response, { url, shape: new Shape(route, url), touch: () => timer.touch() });
     } catch (error) {
-      if (outer?.aborted) throw new AbortedError(`GET ${url}`, error);
+      if (outer?.aborted) throw new AbortedError(`${method} ${url}`, error);
       if (timer.fired) throw new BeaconTimeoutError(route, url, this.timeoutMs, timer.phase);
       if (error instanceof DaemonError) throw error;
       // fetch fails with a TypeError ("fetch failed", "terminated") whose cause has the socket's code.

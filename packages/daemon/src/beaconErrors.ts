@@ -11,13 +11,17 @@ export class BeaconHttpError extends DaemonError {
     /** The node's own message (`message` of its JSON error body, else the start of the body). */
     readonly nodeMessage: string,
     retryAfterMs: number | undefined,
+    readonly method: "GET" | "POST" = "GET",
   ) {
     const retryable = status >= 500 || status === 429 || status === 408;
-    super(`The beacon node answered HTTP ${status} to GET ${url}${nodeMessage ? `: ${nodeMessage}` : ""}`, {
-      retryable,
-      reason: status >= 500 ? "http_5xx" : status === 429 ? "http_429" : "http_4xx",
-      retryAfterMs,
-    });
+    super(
+      `The beacon node answered HTTP ${status} to ${method} ${url}${nodeMessage ? `: ${nodeMessage}` : ""}`,
+      {
+        retryable,
+        reason: status >= 500 ? "http_5xx" : status === 429 ? "http_429" : "http_4xx",
+        retryAfterMs,
+      },
+    );
   }
 }
 

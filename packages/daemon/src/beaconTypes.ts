@@ -129,3 +129,36 @@ export interface SyncStatus {
   isOptimistic: boolean | undefined;
   elOffline: boolean | undefined;
 }
+
+/** A validator's status as the Beacon API names it. */
+export type ValidatorStatus =
+  | "pending_initialized"
+  | "pending_queued"
+  | "active_ongoing"
+  | "active_exiting"
+  | "active_slashed"
+  | "exited_unslashed"
+  | "exited_slashed"
+  | "withdrawal_possible"
+  | "withdrawal_done";
+
+/** One validator of GET /eth/v1/beacon/states/{state_id}/validators. Epochs: `Infinity` for FAR_FUTURE_EPOCH. */
+export interface ValidatorInfo {
+  index: number;
+  balanceGwei: number;
+  status: ValidatorStatus;
+  pubkey: Hex;
+  withdrawalCredentials: Hex;
+  effectiveBalanceGwei: number;
+  slashed: boolean;
+  activationEligibilityEpoch: number;
+  activationEpoch: number;
+  exitEpoch: number;
+  withdrawableEpoch: number;
+}
+
+/** A signed voluntary exit in the Beacon API's JSON (decimal strings, 0x signature). */
+export interface SignedVoluntaryExitJson {
+  message: { epoch: string; validator_index: string };
+  signature: Hex;
+}

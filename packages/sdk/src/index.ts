@@ -186,6 +186,15 @@ export {
   simulateRegisterOperator,
 } from "./actions/registerOperator.js";
 export {
+  estimateRemoveKeysGas,
+  type RemoveKeysErrorType,
+  type RemoveKeysParameters,
+  type RemoveKeysReturnType,
+  removeKeys,
+  type SimulateRemoveKeysReturnType,
+  simulateRemoveKeys,
+} from "./actions/removeKeys.js";
+export {
   estimateRequestRedeemGas,
   type RequestRedeemErrorType,
   type RequestRedeemParameters,
@@ -233,6 +242,18 @@ export {
   transferTicket,
 } from "./actions/transferTicket.js";
 export {
+  estimateWithdrawBondGas,
+  getSpareBond,
+  type SimulateWithdrawBondReturnType,
+  type SpareBondParameters,
+  type SpareBondReturnType,
+  simulateWithdrawBond,
+  type WithdrawBondErrorType,
+  type WithdrawBondParameters,
+  type WithdrawBondReturnType,
+  withdrawBond,
+} from "./actions/withdrawBond.js";
+export {
   type Deployment,
   type DeploymentContracts,
   type DeploymentHandover,
@@ -258,5 +279,6 @@ export {
   type NothingToClaimErrorType,
 } from "./errors/precheck.js";
 export { isContractError } from "./errors/refusal.js";
+export { type LogScanParameters, scanLogs } from "./utils/logs.js";
 export type { Operator } from "./utils/operators.js";
 export type { ContractCall, WriteClient, WriteRequest } from "./utils/write.js";
