@@ -224,7 +224,7 @@ describe("guardians and depositor", { timeout: 900_000 }, () => {
       "front-run deposit",
     );
 
-    await net.advanceUntil(paused, { maxSlots: 10, pauseMs: 50, what: "a guardian's pause" });
+    await net.advanceUntil(paused, { maxSlots: 60, pauseMs: 150, what: "a guardian's pause" });
     const alarm = committee
       .allLogs()
       .map((l) => JSON.parse(l))

@@ -325,8 +325,8 @@ describe("a deposit between the signatures and the deposit, and restarts", { tim
     assert.equal(ready.depositIndex.deposits, indexed, "every deposit indexed before the stop, from disk");
     assert.equal(ready.depositIndex.block, cursor, "resumed at the block it had reached");
     await net.advanceUntil(async () => restarted.guardian.operator(Number(operatorId)) !== undefined, {
-      maxSlots: 10,
-      pauseMs: 50,
+      maxSlots: 60,
+      pauseMs: 150,
       what: "the restarted guardian's first step",
     });
     assert.equal(restarted.guardian.operator(Number(operatorId))?.totalKeys, 1);
