@@ -53,7 +53,7 @@ export class DaemonMetrics {
     );
     this.accountBalanceEth = this.gauge(
       `${prefix}_account_balance_eth`,
-      "ETH balance of the daemon's account",
+      "ETH balance of the daemon's signing account",
     );
     this.beaconHooks = {
       onRequest: () => this.beaconRequests.inc(),

@@ -11,11 +11,22 @@
 
 import { type AccountSource, DEV_CHAIN_IDS, DEV_MNEMONIC } from "@tributary/daemon/account";
 import { LOG_LEVELS, type LogLevel, Secret } from "@tributary/daemon/log";
+import {
+  boolean,
+  ConfigError,
+  ether,
+  HelpRequested,
+  integer,
+  logLevel,
+  nonEmpty,
+  type Source,
+  seconds,
+  url,
+  urlList,
+} from "@tributary/daemon/options";
 import { Command, CommanderError, Option } from "commander";
 
-export { type AccountSource, DEV_CHAIN_IDS, DEV_MNEMONIC };
-
-export type Source = "flag" | "env" | "default";
+export { type AccountSource, ConfigError, DEV_CHAIN_IDS, DEV_MNEMONIC, HelpRequested, type Source };
 
 export interface OracleConfig {
   beaconUrl: string;
@@ -41,21 +52,6 @@ export interface OracleConfig {
   peerUrls: string[];
   /** Where each option came from (for the startup log line). */
   sources: Record<OptionName, Source>;
-}
-
-/** An option the command line or the environment set wrongly, or a missing account. Exit code 2. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-  readonly exitCode = 2;
-}
-
-/** `--help` was asked: `text` is the help; exit code 0. */
-export class HelpRequested extends Error {
-  override name = "HelpRequested";
-  readonly exitCode = 0;
-  constructor(readonly text: string) {
-    super("help requested");
-  }
 }
 
 const MAX_DEV_INDEX = 999;
@@ -91,63 +87,6 @@ interface Spec<K extends OptionName> {
   boolean?: true;
   /** Reads a value; throws a sentence (without the flag's name) when it is wrong. */
   parse: (text: string) => Parsed[K];
-}
-
-function url(text: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(text);
-  } catch {
-    throw new Error("is not a URL");
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error("is not an http(s) URL");
-  return text;
-}
-
-function integer(min: number, max: number) {
-  return (text: string): number => {
-    if (!/^\d+$/.test(text.trim()) || Number(text) < min || Number(text) > max) {
-      throw new Error(`is not a whole number from ${min} to ${max}`);
-    }
-    return Number(text);
-  };
-}
-
-function seconds(min: number, max: number) {
-  return (text: string): number => {
-    const value = Number(text);
-    if (!/^\d+(\.\d+)?$/.test(text.trim()) || value < min || value > max) {
-      throw new Error(`is not a number of seconds from ${min} to ${max}`);
-    }
-    return Math.round(value * 1000);
-  };
-}
-
-function nonEmpty(text: string): string {
-  if (text.trim() === "") throw new Error("is empty");
-  return text;
-}
-
-const WEI_PER_ETH = 10n ** 18n;
-const ETH_DECIMALS = 18;
-
-/** A decimal amount of ETH in wei (at most 18 decimals), without viem so that --help loads fast. */
-function ether(text: string): bigint {
-  const match = /^(\d+)(?:\.(\d{1,18}))?$/.exec(text.trim());
-  if (!match) throw new Error("is not an amount of ETH (e.g. 0.5)");
-  return BigInt(match[1] ?? "0") * WEI_PER_ETH + BigInt((match[2] ?? "").padEnd(ETH_DECIMALS, "0"));
-}
-
-function logLevel(text: string): LogLevel {
-  if (!(LOG_LEVELS as readonly string[]).includes(text))
-    throw new Error(`is not one of ${LOG_LEVELS.join(", ")}`);
-  return text as LogLevel;
-}
-
-function boolean(text: string): boolean {
-  if (/^(1|true|yes|on)$/i.test(text.trim())) return true;
-  if (/^(0|false|no|off|)$/i.test(text.trim())) return false;
-  throw new Error("is not a boolean (1, true, yes or 0, false, no)");
 }
 
 const SPECS: { [K in OptionName]: Spec<K> } = {
@@ -281,12 +220,7 @@ const SPECS: { [K in OptionName]: Spec<K> } = {
     description:
       "other members' HTTP servers, comma-separated: a member that lost its state (or joins) takes the rewards tree and the last report's commission split from them, checked against the chain",
     default: "",
-    parse: (text) =>
-      text
-        .split(",")
-        .map((x) => x.trim())
-        .filter((x) => x !== "")
-        .map(url),
+    parse: urlList,
   },
 };
 

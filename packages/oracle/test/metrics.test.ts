@@ -3,8 +3,8 @@ import { after, describe, it } from "node:test";
 import { BeaconClient } from "@tributary/daemon/beacon";
 import { createRpc } from "@tributary/daemon/rpc";
 import { register as globalRegistry } from "prom-client";
+import { sendJson, TestServer } from "../../daemon/test/httpServer.js";
 import { Metrics } from "../src/metrics.js";
-import { sendJson, TestServer } from "./httpServer.js";
 
 /** The value of one sample in a Prometheus text exposition, or undefined. */
 function sample(text: string, series: string): number | undefined {
