@@ -252,8 +252,11 @@ export interface ParsedCommand<S extends Specs> {
 export interface DaemonCommand<S extends Specs> {
   help(): string;
   parse(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedCommand<S>;
-  /** `parse(process.argv, process.env)`; prints the help (exit 0) or the usage error (exit 2) instead of returning. */
-  fromProcess(): ParsedCommand<S>;
+  /**
+   * `parse(argv, process.env)` (default argv: the process's arguments); prints the help (exit 0) or
+   * the usage error (exit 2) and exits instead of returning.
+   */
+  fromProcess(argv?: readonly string[]): ParsedCommand<S>;
 }
 
 function flagName(spec: OptionSpec<unknown>): string {
@@ -389,9 +392,9 @@ The account: --keystore, --dev-account or ${prefix}_PRIVATE_KEY (exactly one).`;
   return {
     help: () => `${build({ out: "", err: "" }).helpInformation()}\n${envOnly}\n`,
     parse,
-    fromProcess() {
+    fromProcess(argv = process.argv.slice(2)) {
       try {
-        return parse(process.argv.slice(2), process.env);
+        return parse(argv, process.env);
       } catch (error) {
         if (error instanceof HelpRequested) {
           process.stdout.write(error.text.endsWith("\n") ? error.text : `${error.text}\n`);

@@ -73,22 +73,7 @@ async function main(which: string | undefined): Promise<number> {
     return 2;
   }
   const command = which === "guardian" ? guardianCommand : depositorCommand;
-  const argv = process.argv.slice(3);
-  let parsed: ReturnType<typeof command.parse>;
-  try {
-    parsed = command.parse(argv, process.env);
-  } catch (error) {
-    const e = error as Error & { exitCode?: number; text?: string };
-    if (e.name === "HelpRequested") {
-      process.stdout.write(e.text ?? "");
-      return 0;
-    }
-    if (e.name === "ConfigError") {
-      process.stderr.write(`Error: ${e.message}\nSee --help.\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const parsed = command.fromProcess(process.argv.slice(3));
   const { values, account: source } = parsed;
   const logger = createLogger({ level: values.logLevel, fields: { service: which } });
   const controller = new AbortController();
