@@ -165,9 +165,14 @@ function walkFind(error: unknown, predicate: (e: unknown) => boolean): unknown {
 
 /**
  * A fetch that reads the whole body within `timeoutMs` of sending (viem's own timeout stops at the
- * headers), then hands viem a response over the bytes read.
+ * headers), then hands viem a response over the bytes read. The shutdown signal aborts it too.
  */
-function fetchWithDeadline(fetchFn: typeof fetch, timeoutMs: number, url: string): typeof fetch {
+function fetchWithDeadline(
+  fetchFn: typeof fetch,
+  timeoutMs: number,
+  url: string,
+  shutdown: AbortSignal | undefined,
+): typeof fetch {
   return async (input, init) => {
     const controller = new AbortController();
     let timedOut = false;
@@ -175,7 +180,7 @@ function fetchWithDeadline(fetchFn: typeof fetch, timeoutMs: number, url: string
       timedOut = true;
       controller.abort(new RpcTimeoutError(url, timeoutMs));
     }, timeoutMs);
-    const linked = linkSignals([init?.signal ?? undefined, controller.signal]);
+    const linked = linkSignals([init?.signal ?? undefined, shutdown, controller.signal]);
     const signal = linked.signal ?? controller.signal;
     try {
       const response = await fetchFn(input, { ...init, signal });
@@ -220,7 +225,11 @@ export function createRpcTransport(options: RpcOptions): { transport: Transport;
     retryCount: 0,
     // The deadline below covers the body too; viem's own stays as a backstop.
     timeout: timeoutMs + 1_000,
-    fetchFn: fetchWithDeadline(options.fetch ?? fetch, timeoutMs, displayUrl(options.url)),
+    // The shutdown signal reaches the request through the fetch below, not through viem: viem builds
+    // a fetch Request on the signal it is given, and fetch only lets go of a Request's abort
+    // listener when the Request is collected, so a long-lived signal would pile up one per call
+    // (a signal per call instead would also split viem's batches, which it keys by signal).
+    fetchFn: fetchWithDeadline(options.fetch ?? fetch, timeoutMs, displayUrl(options.url), options.signal),
   });
   const hooks = options.hooks;
   const signal = options.signal;
@@ -232,7 +241,7 @@ export function createRpcTransport(options: RpcOptions): { transport: Transport;
           stats.requests++;
           hooks?.onRequest?.(args.method);
           try {
-            return await base.request(args, { ...overrides, retryCount: 0, ...(signal ? { signal } : {}) });
+            return await base.request(args, { ...overrides, retryCount: 0 });
           } catch (error) {
             stats.errors++;
             hooks?.onError?.(args.method, classifyRpcError(error).reason, error);

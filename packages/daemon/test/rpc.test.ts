@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import type { IncomingMessage } from "node:http";
 import { createServer } from "node:net";
 import { after, describe, it } from "node:test";
@@ -192,6 +193,26 @@ describe("rpc transport", () => {
       return true;
     });
     assert.ok(performance.now() - started < 5_000, "did not wait the minute");
+  });
+
+  it("the shutdown signal aborts a call in flight and holds no listener once calls are done", async () => {
+    const calls = await serve(jsonRpc(() => ({ result: "0x7" })));
+    const controller = new AbortController();
+    const { publicClient } = rpc(calls.url, { signal: controller.signal, batch: false });
+    for (let i = 0; i < 20; i++) assert.equal(await publicClient.getBlockNumber({ cacheTime: 0 }), 7n);
+    assert.equal(getEventListeners(controller.signal, "abort").length, 0, "no abort listener left per call");
+    const hanging = await serve(() => {});
+    const stuck = rpc(hanging.url, { signal: controller.signal, timeoutMs: 60_000 });
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 100);
+    await assert.rejects(stuck.publicClient.getChainId(), (e: unknown) => {
+      const aborted = (e as { walk?: (f: (e: unknown) => boolean) => unknown }).walk?.(
+        (x) => x instanceof AbortedError,
+      );
+      assert.ok(aborted || e instanceof AbortedError, `AbortedError, got ${e}`);
+      return true;
+    });
+    assert.ok(performance.now() - started < 5_000, "the request in flight was aborted, not timed out");
   });
 });
 

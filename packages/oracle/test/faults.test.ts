@@ -11,7 +11,7 @@ import { type Hex, keccak256, numberToHex, toHex } from "viem";
 import { startServer } from "../src/server.js";
 import { type BeaconProxy, startBeaconProxy } from "./helpers/beaconProxy.js";
 import { type RunningMember, setLocalLimits, startMember } from "./helpers/members.js";
-import { startTestNetwork, type TestNetwork } from "./helpers/network.js";
+import { reportPace, startTestNetwork, type TestNetwork } from "./helpers/network.js";
 
 const FRAME_SLOTS = 4 * 32;
 
@@ -57,7 +57,7 @@ async function dueRef(net: TestNetwork): Promise<number> {
 async function untilApplied(net: TestNetwork, refSlot: number, what: string): Promise<void> {
   await net.advanceUntil(async () => (await lastProcessed(net)) >= refSlot, {
     maxSlots: 3 * FRAME_SLOTS,
-    pauseMs: 15,
+    pauseMs: () => reportPace(net, refSlot),
     what,
   });
 }

@@ -17,7 +17,7 @@ import { type Address, decodeFunctionData, type Hex, parseEther } from "viem";
 import { startServer } from "../src/server.js";
 import { appliedReports, expectedReport } from "./helpers/expected.js";
 import { type RunningMember, setLocalLimits, startMember } from "./helpers/members.js";
-import { STAKER_INDEX, startTestNetwork, type TestNetwork } from "./helpers/network.js";
+import { reportPace, STAKER_INDEX, startTestNetwork, type TestNetwork } from "./helpers/network.js";
 
 const FRAME_SLOTS = 4 * 32;
 
@@ -52,7 +52,7 @@ async function nextReport(net: TestNetwork, what: string): Promise<number> {
   if ((await lastProcessed(net)) >= refSlot) refSlot += FRAME_SLOTS;
   await net.advanceUntil(async () => (await lastProcessed(net)) >= refSlot, {
     maxSlots: 2 * FRAME_SLOTS,
-    pauseMs: 15,
+    pauseMs: () => reportPace(net, refSlot),
     what,
   });
   return refSlot;

@@ -147,11 +147,13 @@ export interface TestNetwork {
   advanceSlots(count: number): Promise<void>;
   /**
    * Produces slots one by one until `done` holds (checked before the first and after each), pausing
-   * `pauseMs` of wall-clock time after each slot so that other processes (a daemon) can act.
+   * `pauseMs` of wall-clock time after each slot so that other processes (a daemon) can act. A
+   * function gives the pause slot by slot: short while the daemons only wait for the chain, longer
+   * while they have work to finish before a deadline counted in slots (a loaded machine is slow).
    */
   advanceUntil(
     done: () => boolean | Promise<boolean>,
-    options: { maxSlots: number; pauseMs?: number; what?: string },
+    options: { maxSlots: number; pauseMs?: number | (() => number | Promise<number>); what?: string },
   ): Promise<void>;
   /** Latest slot produced (with or without a block). */
   currentSlot(): number;
@@ -183,6 +185,15 @@ export interface TestNetwork {
  * this chain's size: four validators), which become eligible the next epoch (the first four at
  * epoch 5) and active MAX_SEED_LOOKAHEAD + 1 epochs after their eligibility is finalized (epoch 11).
  */
+/**
+ * Pause after each slot while a report for `refSlot` is awaited: 15 ms until its epoch is
+ * finalized (the members only wait for the chain), then 150 ms, since the members now read, compute
+ * and submit within the frame's remaining slots, which a loaded machine needs wall-clock time for.
+ */
+export async function reportPace(net: Pick<TestNetwork, "finalizedSlot">, refSlot: number): Promise<number> {
+  return (await net.finalizedSlot()) >= refSlot ? 150 : 15;
+}
+
 export function activationEpochOf(count: number): number {
   const perEpoch = 4;
   return 10 + Math.ceil(count / perEpoch);
@@ -541,7 +552,8 @@ export async function startTestNetwork(options: TestNetworkOptions = {}): Promis
         if (await done()) return;
         for (let i = 0; i < maxSlots; i++) {
           await advanceSlots(1);
-          if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+          const pause = typeof pauseMs === "number" ? pauseMs : await pauseMs();
+          if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
           if (await done()) return;
         }
         throw new Error(`${what} did not hold within ${maxSlots} slots (now at slot ${currentSlot()})`);
