@@ -37,6 +37,14 @@ export type NodeOptions = {
   stopAtSlot: number | null;
   /** Chain-config timing of a new chain (mainnet's where absent); a restored chain keeps its saved values. */
   timing?: Partial<ChainTiming>;
+  /**
+   * GENESIS_DELAY of a new chain, seconds: its genesis time is this far after now (and after the
+   * execution head), and no slot is produced before that time of the wall clock, in either mode.
+   * Room to deploy contracts that must know the genesis before the chain starts. Default 0.
+   */
+  genesisDelay?: number;
+  /** Fast mode: wall-clock milliseconds between two slots, so that daemons keep up. Default 0. */
+  slotPauseMs?: number;
 };
 
 export type NodeModules = { log: Logger; el: ExecutionLayer };
@@ -48,6 +56,8 @@ export class ConsensusNode {
   private loop: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private wake: (() => void) | null = null;
+  /** Wall-clock time the last slot was produced (fast mode's pace). */
+  private lastProducedAt = 0;
   private lastSavedEpoch = -1;
   apiUrl: string | null = null;
   /** Blocks, heads and finality changes as the Beacon API's event stream reports them. */
@@ -115,7 +125,10 @@ export class ConsensusNode {
       chain = await createChainFromGenesis({
         chainConfig: createLocalChainConfig(chainParams),
         validatorCount: opts.validators,
-        genesisTime: opts.mode === "realtime" ? Math.max(now, head.timestamp + 1) : head.timestamp + 1,
+        genesisTime:
+          opts.mode === "realtime" || (opts.genesisDelay ?? 0) > 0
+            ? Math.max(now + (opts.genesisDelay ?? 0), head.timestamp + 1)
+            : head.timestamp + 1,
         options: { retainEpochs: opts.retainEpochs, defaultFeeRecipient: opts.defaultFeeRecipient },
         modules,
       });
@@ -200,18 +213,24 @@ export class ConsensusNode {
     while (this.running) {
       const next = this.chain.processedSlot + 1;
       if (this.opts.stopAtSlot !== null && next > this.opts.stopAtSlot) break;
-      if (this.opts.mode === "realtime") {
-        const due = computeTimeAtSlot(this.chain.config, next, this.chain.genesisTime) * 1000;
-        const wait = due - Date.now();
-        if (wait > 0) {
-          await new Promise<void>((resolve) => {
-            this.wake = resolve;
-            this.timer = setTimeout(resolve, wait);
-          });
-          continue;
-        }
+      // Fast mode runs in virtual time, paced by slotPauseMs; a genesis delay holds either mode until genesis.
+      const pace = this.lastProducedAt + (this.opts.slotPauseMs ?? 0);
+      const due =
+        this.opts.mode === "realtime"
+          ? computeTimeAtSlot(this.chain.config, next, this.chain.genesisTime) * 1000
+          : (this.opts.genesisDelay ?? 0) > 0
+            ? Math.max(this.chain.genesisTime * 1000, pace)
+            : pace;
+      const wait = due - Date.now();
+      if (wait > 0) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          this.timer = setTimeout(resolve, wait);
+        });
+        continue;
       }
       await this.produce(next);
+      this.lastProducedAt = Date.now();
       // Let API requests in between slots when running as fast as possible.
       await new Promise((resolve) => setImmediate(resolve));
     }

@@ -43,6 +43,19 @@ export const OPTION_SPECS: Spec[] = [
     boolean: true,
   },
   {
+    flag: "genesis-delay",
+    env: "CONSENSUS_GENESIS_DELAY",
+    description:
+      "seconds from now to a new chain's genesis; no slot before it (room to deploy contracts that read the genesis)",
+    default: "0",
+  },
+  {
+    flag: "slot-pause",
+    env: "CONSENSUS_SLOT_PAUSE",
+    description: "with --fast: wall-clock milliseconds between two slots, so that daemons keep up",
+    default: "0",
+  },
+  {
     flag: "data-dir",
     env: "CONSENSUS_DATA_DIR",
     description: "where the chain is saved ('none': memory only)",
@@ -195,6 +208,8 @@ export function resolveOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptio
     api: { host: get("host") ?? "127.0.0.1", port },
     stopAtSlot: stopAtSlot === undefined ? null : integer("stop-at-slot", stopAtSlot, 1),
     timing,
+    genesisDelay: integer("genesis-delay", get("genesis-delay") ?? "", 0),
+    slotPauseMs: integer("slot-pause", get("slot-pause") ?? "", 0),
   };
 }
 
