@@ -19,6 +19,7 @@ import {
   zeroHash,
 } from "viem";
 import { type ContractName, loadArtifact } from "./artifacts.js";
+import { LIMIT_PRESETS, type LimitPreset } from "./limits.js";
 
 /** The canonical beacon deposit contract on Ethereum mainnet, Holesky, Sepolia and Hoodi predeploys differ; pass yours. */
 export const MAINNET_DEPOSIT_CONTRACT: Address = "0x00000000219ab540356cBB839Cbe05303d7705Fa";
@@ -63,6 +64,12 @@ export interface DeployOptions {
   oracle?: OracleOptions;
   /** Receives the treasury fee (trETH). Default: the timelock. */
   treasury?: Address;
+  /**
+   * Sanity limits preset of the accounting module (see `LIMIT_PRESETS`). Default "mainnet", which
+   * the constructor sets. Another preset is set through the timelock at once, so it needs
+   * `devAdmin` and a zero timelock delay: a local chain's, never a public one's.
+   */
+  limits?: LimitPreset;
   /**
    * Governor settings. Default: 2-day voting delay, 7-day period, 1 trETH to propose, a quorum of
    * 4% of trETH's total supply and at least 1,000 trETH.
@@ -132,6 +139,14 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
   const { wallet, publicClient } = options;
   const deployer = wallet.account.address;
   let nonce = await publicClient.getTransactionCount({ address: deployer, blockTag: "pending" });
+  const limitPreset = options.limits ?? "mainnet";
+  if (!(limitPreset in LIMIT_PRESETS)) throw new Error(`unknown limits preset "${limitPreset}"`);
+  if (limitPreset !== "mainnet" && (!(options.devAdmin ?? false) || options.timelockDelay !== 0n)) {
+    throw new Error(
+      `the "${limitPreset}" limits preset is set through the timelock at deployment: it needs devAdmin and a zero timelock delay (a development chain)`,
+    );
+  }
+  const startBlock = (await publicClient.getBlockNumber()) + 1n;
 
   async function deploy(name: ContractName, args: readonly unknown[], value = 0n): Promise<Address> {
     const { abi, bytecode } = loadArtifact(name);
@@ -402,15 +417,59 @@ export async function deployProtocol(options: DeployOptions): Promise<Deployment
       );
     }
   }
+  const limits = LIMIT_PRESETS[limitPreset];
+  if (limitPreset !== "mainnet") {
+    // The deployer's development admin role: schedule and execute at once (zero delay).
+    const timelockAbi = loadArtifact("TributaryTimelock").abi;
+    const data = encodeFunctionData({
+      abi: loadArtifact("Accounting").abi,
+      functionName: "setLimits",
+      args: [limits],
+    } as Parameters<typeof encodeFunctionData>[0]);
+    const salt = keccak256(stringToHex(`limits preset ${limitPreset}`));
+    await send(timelock, timelockAbi, "schedule", [accounting, 0n, data, zeroHash, salt, 0n]);
+    await send(timelock, timelockAbi, "execute", [accounting, 0n, data, zeroHash, salt]);
+  }
   await checkHandover(publicClient, contracts, deployer, devAdmin);
   const blockNumber = await publicClient.getBlockNumber();
+  const [chainSlotsPerEpoch, chainSecondsPerSlot, chainGenesisTime] = (await publicClient.readContract({
+    address: hashConsensus,
+    abi: consensusAbi,
+    functionName: "getChainConfig",
+  })) as readonly [bigint, bigint, bigint];
+  const [initialEpoch, epochsPerFrame] = (await publicClient.readContract({
+    address: hashConsensus,
+    abi: consensusAbi,
+    functionName: "getFrameConfig",
+  })) as readonly [bigint, bigint];
   return {
     chainId: await publicClient.getChainId(),
     deployer,
     blockNumber: blockNumber.toString(),
     contracts,
+    startBlock: startBlock.toString(),
     guardians: options.guardians,
     guardianQuorum: options.guardianQuorum,
+    oracle: {
+      members: [...members],
+      quorum: Number(
+        await publicClient.readContract({
+          address: hashConsensus,
+          abi: consensusAbi,
+          functionName: "getQuorum",
+        }),
+      ),
+      slotsPerEpoch: Number(chainSlotsPerEpoch),
+      secondsPerSlot: Number(chainSecondsPerSlot),
+      genesisTime: chainGenesisTime.toString(),
+      initialEpoch: Number(initialEpoch),
+      epochsPerFrame: Number(epochsPerFrame),
+    },
+    limits: {
+      preset: limitPreset,
+      ...limits,
+      missedExitPenalty: limits.missedExitPenalty.toString(),
+    },
     handover: {
       devAdmin,
       openExecution,

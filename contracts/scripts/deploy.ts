@@ -16,6 +16,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { type Deployment, deployProtocol } from "../lib/deploy.js";
 import { DEV_CHAIN_IDS, DEV_ROLES, devAccount, devPrivateKey } from "../lib/devkeys.js";
+import { LIMIT_PRESETS, type LimitPreset } from "../lib/limits.js";
 
 /** trETH's MIN_SEED: the least the constructor accepts for the dead shares, wei. */
 const MIN_SEED = 1_000_000_000n;
@@ -43,6 +44,10 @@ Usage: npm run deploy -- --rpc-url <url> [options]
                               (required on public chains; default on development chains: 32
                               slots of 12 s from the latest block's time)
   --epochs-per-frame <n>      epochs per report frame (default 225: one day)
+  --initial-epoch <n>         first epoch of frame 0 (default 1)
+  --limits <preset>           the reports' sanity limits: mainnet (default) or devnet (a local
+                              chain's growth of hundreds of percent a year; development chains
+                              only, with the development admin)
   --governor-min-quorum <trETH>
                               the Governor's quorum floor (default 1000); the quorum is
                               max(floor, 4% of trETH's total supply)
@@ -120,6 +125,8 @@ export async function main(argv: string[]): Promise<Deployment> {
       "oracle-quorum": { type: "string" },
       "beacon-url": { type: "string" },
       "epochs-per-frame": { type: "string" },
+      "initial-epoch": { type: "string" },
+      limits: { type: "string" },
       "governor-min-quorum": { type: "string" },
       seed: { type: "string" },
       "open-execution": { type: "boolean" },
@@ -189,6 +196,15 @@ export async function main(argv: string[]): Promise<Deployment> {
   if (!/^[1-9]\d*$/.test(epochs) || Number(epochs) > 65_535) {
     fail(`--epochs-per-frame must be a whole number from 1 to 65535, got ${epochs}`);
   }
+  const initialEpoch = values["initial-epoch"] ?? "1";
+  if (!/^\d+$/.test(initialEpoch)) fail(`--initial-epoch must be a whole number, got ${initialEpoch}`);
+  const limits = values.limits ?? "mainnet";
+  if (!(limits in LIMIT_PRESETS)) {
+    fail(`--limits must be one of ${Object.keys(LIMIT_PRESETS).join(", ")}, got ${limits}`);
+  }
+  if (limits !== "mainnet" && !dev) {
+    fail(`--limits ${limits} is for development chains only; chain ${chainId} keeps the mainnet limits`);
+  }
   const minQuorum = values["governor-min-quorum"];
   if (minQuorum !== undefined && !/^\d+(\.\d{1,18})?$/.test(minQuorum)) {
     fail(`--governor-min-quorum must be trETH with at most 18 decimals, got ${minQuorum}`);
@@ -239,8 +255,10 @@ export async function main(argv: string[]): Promise<Deployment> {
       members,
       quorum: members.length > 0 ? oracleQuorum : undefined,
       epochsPerFrame: BigInt(epochs),
+      initialEpoch: BigInt(initialEpoch),
       ...chain,
     },
+    limits: limits as LimitPreset,
   });
 
   const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");

@@ -46,16 +46,52 @@ export interface DeploymentHandover {
   minimumQuorum: string;
 }
 
+/** The oracle committee as deployed: members, quorum and the frames of the beacon chain it follows. */
+export interface DeploymentOracle {
+  members: Address[];
+  /** Matching votes a report needs. */
+  quorum: number;
+  slotsPerEpoch: number;
+  secondsPerSlot: number;
+  /** The beacon chain's genesis time, unix seconds, decimal. */
+  genesisTime: string;
+  /** First epoch of frame 0; its reference slot is the last slot of the epoch before. */
+  initialEpoch: number;
+  epochsPerFrame: number;
+}
+
+/** The sanity limits every report is checked against, and the named preset they come from. */
+export interface DeploymentLimits {
+  /** "mainnet" (the contract's defaults) or "devnet" (local chains only). */
+  preset: string;
+  treasuryFeeBps: number;
+  maxAnnualClGrowthBps: number;
+  maxLossBps: number;
+  /** 1e-9 of the rate. */
+  maxRateIncreasePerReport: number;
+  maxCommissionBps: number;
+  /** Seconds. */
+  exitDeadline: number;
+  /** Wei, decimal. */
+  missedExitPenalty: string;
+}
+
 /** A deployment as the deploy script writes it to `deployments/<chainId>.json`. */
 export interface Deployment {
   chainId: number;
   deployer: Address;
   /** Block of the last deployment transaction, decimal: event scans start here. */
   blockNumber: string;
+  /** Block of the first deployment transaction, decimal. */
+  startBlock?: string | undefined;
   contracts: DeploymentContracts;
   guardians: Address[];
   guardianQuorum: number;
   handover: DeploymentHandover;
+  /** The oracle committee at deployment (files written before it was recorded lack it). */
+  oracle?: DeploymentOracle | undefined;
+  /** The sanity limits at deployment (files written before they were recorded lack them). */
+  limits?: DeploymentLimits | undefined;
 }
 
 /** Parameter every action takes: the deployment to use, else the published one of the client's chain. */

@@ -257,6 +257,8 @@ export {
   type Deployment,
   type DeploymentContracts,
   type DeploymentHandover,
+  type DeploymentLimits,
+  type DeploymentOracle,
   type DeploymentParameter,
   getDeployment,
   resolveDeployment,
