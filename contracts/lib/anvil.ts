@@ -5,10 +5,19 @@ import { createPublicClient, http } from "viem";
 
 const require = createRequire(import.meta.url);
 
-/** The anvil binary shipped by the @foundry-rs/anvil npm package. */
+/**
+ * The anvil binary shipped by the @foundry-rs/anvil npm package: the platform package's native
+ * binary when it resolves (one process, which signals reach directly), else the package's launcher.
+ */
 export function anvilBinary(): string {
-  const pkg = require.resolve("@foundry-rs/anvil/package.json");
-  return join(dirname(pkg), "..", "..", ".bin", "anvil");
+  const arch = process.arch === "x64" ? "amd64" : process.arch;
+  try {
+    const native = require.resolve(`@foundry-rs/anvil-${process.platform}-${arch}/package.json`);
+    return join(dirname(native), "bin", "anvil");
+  } catch {
+    const pkg = require.resolve("@foundry-rs/anvil/package.json");
+    return join(dirname(pkg), "..", "..", ".bin", "anvil");
+  }
 }
 
 export interface AnvilNode {

@@ -1,0 +1,344 @@
+/**
+ * The living local network: anvil, the embedded consensus layer, the protocol deployed with its
+ * committee's frames taken from the beacon chain's genesis, three oracle members (quorum two),
+ * three guardians (quorum two), the depositor, operators with keys, bonds and exit daemons, and
+ * sample stakers. Every account and key is a public development one.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { planAddKeys, sendAddKeys } from "@tributary/operator";
+import { generateValidatorKeys, NETWORKS } from "@tributary/operator/keys";
+import { type Deployment, registerOperator } from "@tributary/sdk";
+import { operatorRegistryAbi } from "@tributary/sdk/abis";
+import {
+  type Account,
+  type Chain,
+  createPublicClient,
+  createWalletClient,
+  http,
+  numberToHex,
+  type PublicClient,
+  parseEther,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import { foundry } from "viem/chains";
+import { type AnvilNode, startAnvil } from "../../../contracts/lib/anvil.js";
+import { DEV_MNEMONIC, DEV_ROLES, devAccount } from "../../../contracts/lib/devkeys.js";
+import { describeLimits } from "../../../contracts/lib/limits.js";
+import { main as deploy } from "../../../contracts/scripts/deploy.js";
+import { type Managed, REPO_ROOT, Supervisor } from "./processes.js";
+import { SampleStakers } from "./stakers.js";
+import { StatusReporter } from "./status.js";
+
+/** The beacon deposit contract's mainnet address: the consensus layer installs the real contract there. */
+export const DEPOSIT_CONTRACT = "0x00000000219ab540356cBB839Cbe05303d7705Fa";
+/** Development accounts by role (0-4: deployer, guardians, emergency committee; see DEV_ROLES). */
+export const ACCOUNTS = {
+  depositor: 9,
+  members: [10, 11, 12],
+  operatorBase: 20,
+  stakerBase: 30,
+} as const;
+/** Password of the operators' development keystores (public, like every key here). */
+export const KEYSTORE_PASSWORD = "tributary-devnet";
+const FUNDING = parseEther("100000");
+
+export interface DevnetOptions {
+  elPort: number;
+  beaconPort: number;
+  /** Seconds per slot (virtual in fast mode). */
+  slotTime: number;
+  /** Slots back to back in virtual time, `slotPauseMs` apart. */
+  fast: boolean;
+  slotPauseMs: number;
+  epochsPerFrame: number;
+  operators: number;
+  keysPerOperator: number;
+  stakers: number;
+  /** Seconds from start to the beacon chain's genesis: room for the deployment and setup. */
+  genesisDelay: number;
+  dataDir: string;
+  /** First port of the daemons' HTTP servers (oracle 0-2, guardians 3-5, depositor 6, exit daemons 7+). */
+  daemonPortBase: number;
+  /** Where status lines go. */
+  print: (line: string) => void;
+}
+
+export interface Devnet {
+  rpcUrl: string;
+  beaconUrl: string;
+  deployment: Deployment;
+  deploymentFile: string;
+  supervisor: Supervisor;
+  status: StatusReporter;
+  /** Stops every process this devnet started. */
+  stop(): Promise<void>;
+}
+
+type DevWallet = WalletClient<Transport, Chain, Account>;
+
+export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
+  const started = performance.now();
+  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+  rmSync(o.dataDir, { recursive: true, force: true });
+  mkdirSync(o.dataDir, { recursive: true });
+  const logDir = join(o.dataDir, "logs");
+  const supervisor = new Supervisor(logDir, (p, code) => {
+    o.print(`! ${p.name} exited with code ${code}; its log: ${p.logFile}`);
+  });
+  let anvil: AnvilNode | undefined;
+  let stakers: SampleStakers | undefined;
+  let status: StatusReporter | undefined;
+  const stop = async () => {
+    stakers?.stop();
+    status?.stop();
+    await supervisor.stopAll();
+    await anvil?.stop();
+  };
+  try {
+    anvil = await startAnvil(o.elPort, ["--mnemonic", DEV_MNEMONIC, "--silent"]);
+    const node = anvil.process;
+    process.once("exit", () => {
+      if (node.exitCode === null && node.signalCode === null) node.kill("SIGKILL");
+    });
+    const rpcUrl = anvil.url;
+    const publicClient = createPublicClient({ chain: foundry, transport: http(rpcUrl) }) as PublicClient;
+    const wallet = (account: number): DevWallet =>
+      createWalletClient({ account: devAccount(account), chain: foundry, transport: http(rpcUrl) });
+    const rpc = (method: string, params: unknown[]) => publicClient.request({ method, params } as never);
+    o.print(`EVM node (anvil) at ${rpcUrl}`);
+
+    // The consensus layer first: its genesis is a few seconds ahead, so that the committee's frames
+    // are deployed from its Beacon API and every setup transaction lands before its first slot.
+    const beaconUrl = `http://127.0.0.1:${o.beaconPort}`;
+    const consensus = supervisor.startScript("consensus", "packages/consensus/src/cli.ts", [
+      "--el-rpc",
+      rpcUrl,
+      "--port",
+      String(o.beaconPort),
+      "--deposit-contract",
+      DEPOSIT_CONTRACT,
+      "--slot-time",
+      String(o.slotTime),
+      "--data-dir",
+      "none",
+      "--devnet-timing",
+      "--genesis-delay",
+      String(o.genesisDelay),
+      ...(o.fast ? ["--fast", "--slot-pause", String(o.slotPauseMs)] : []),
+    ]);
+    await waitForHttp(`${beaconUrl}/eth/v1/beacon/genesis`, consensus, 60_000);
+    o.print(`consensus layer (Beacon API) at ${beaconUrl}; genesis in ${o.genesisDelay} s`);
+
+    const funded = [
+      ACCOUNTS.depositor,
+      ...ACCOUNTS.members,
+      ...Array.from({ length: o.operators }, (_, i) => ACCOUNTS.operatorBase + i),
+      ...Array.from({ length: o.stakers }, (_, i) => ACCOUNTS.stakerBase + i),
+    ];
+    for (const account of funded)
+      await rpc("anvil_setBalance", [devAccount(account).address, numberToHex(FUNDING)]);
+
+    const deploymentDir = join(o.dataDir, "deployment");
+    const deployment = await deploy([
+      "--rpc-url",
+      rpcUrl,
+      "--beacon-url",
+      beaconUrl,
+      "--deposit-contract",
+      DEPOSIT_CONTRACT,
+      "--oracle-members",
+      ACCOUNTS.members.map((i) => devAccount(i).address).join(","),
+      "--oracle-quorum",
+      "2",
+      "--epochs-per-frame",
+      String(o.epochsPerFrame),
+      "--initial-epoch",
+      "1",
+      "--limits",
+      "devnet",
+      "--out",
+      deploymentDir,
+    ]);
+    const deploymentFile = join(deploymentDir, `${deployment.chainId}.json`);
+    // The CLI and the SDK's Node helpers read deployments/<chainId>.json of the repository.
+    mkdirSync(join(REPO_ROOT, "deployments"), { recursive: true });
+    writeFileSync(join(REPO_ROOT, "deployments", `${deployment.chainId}.json`), readFileSync(deploymentFile));
+    o.print(`protocol deployed (${elapsed()}); sanity limits: the devnet preset (local chains only):`);
+    for (const line of describeLimits("devnet")) o.print(`    ${line}`);
+
+    // Operators: register, make keys (EIP-2333 from the public mnemonic), add them with their bond.
+    const operators: { id: bigint; keystores: string }[] = [];
+    for (let i = 0; i < o.operators; i++) {
+      const account = ACCOUNTS.operatorBase + i;
+      const operator = wallet(account);
+      const id = await publicClient.readContract({
+        address: deployment.contracts.operatorRegistry,
+        abi: operatorRegistryAbi,
+        functionName: "operatorCount",
+      });
+      const hash = await registerOperator(operator, {
+        rewardAddress: operator.account.address,
+        commissionBps: 500 + 250 * i,
+        bond: 0n,
+        deployment,
+      });
+      await publicClient.waitForTransactionReceipt({ hash });
+      const outDir = join(o.dataDir, "operators", String(id));
+      const generated = await generateValidatorKeys({
+        mnemonic: DEV_MNEMONIC,
+        startIndex: i * 1_000,
+        count: o.keysPerOperator,
+        withdrawalVault: deployment.contracts.withdrawalVault,
+        network: NETWORKS.devnet,
+        outDir,
+        keystores: true,
+        password: KEYSTORE_PASSWORD,
+        // A cheap KDF: these keys are public anyway, and the devnet should start in seconds.
+        kdf: { function: "pbkdf2", c: 2 },
+      });
+      const plan = await planAddKeys(publicClient, {
+        deployment,
+        operatorId: id,
+        depositData: generated.keys.map((k) => k.depositData),
+        forkVersion: NETWORKS.devnet.forkVersion as `0x${string}`,
+        autoBond: true,
+      });
+      await sendAddKeys(operator, plan, { deployment });
+      operators.push({ id, keystores: outDir });
+      o.print(
+        `operator ${id}: ${operator.account.address}, ${o.keysPerOperator} keys, commission ${(500 + 250 * i) / 100}%`,
+      );
+    }
+
+    stakers = new SampleStakers({
+      publicClient,
+      wallet,
+      deployment,
+      accounts: Array.from({ length: o.stakers }, (_, i) => ACCOUNTS.stakerBase + i),
+      print: o.print,
+    });
+    // Enough for every operator's keys, so that deposits begin at once.
+    await stakers.seed(BigInt(o.operators * o.keysPerOperator) * parseEther("32"));
+
+    // From the first slot on, only slots mine blocks, as on a real network.
+    await rpc("evm_setAutomine", [false]);
+    o.print(`ready to stake (${elapsed()})`);
+
+    // The daemons.
+    const poll = o.fast ? "1" : String(Math.max(1, Math.min(o.slotTime, 12)));
+    const common = [
+      "--rpc-url",
+      rpcUrl,
+      "--beacon-url",
+      beaconUrl,
+      "--deployment",
+      deploymentFile,
+      "--poll-interval",
+      poll,
+    ];
+    const port = (k: number) => String(o.daemonPortBase + k);
+    const url = (k: number) => `http://127.0.0.1:${port(k)}`;
+    for (const [k, account] of ACCOUNTS.members.entries()) {
+      supervisor.startScript(`oracle-${k}`, "packages/oracle/src/cli.ts", [
+        ...common,
+        "--dev-account",
+        String(account),
+        "--data-dir",
+        join(o.dataDir, `oracle-${k}`),
+        "--http-port",
+        port(k),
+        "--peer-urls",
+        ACCOUNTS.members
+          .map((_, j) => url(j))
+          .filter((_, j) => j !== k)
+          .join(","),
+      ]);
+    }
+    for (const [k, account] of DEV_ROLES.guardians.entries()) {
+      supervisor.startScript(`guardian-${k}`, "packages/guardian/src/cli.ts", [
+        "guardian",
+        ...common,
+        "--dev-account",
+        String(account),
+        "--data-dir",
+        join(o.dataDir, `guardian-${k}`),
+        "--http-port",
+        port(3 + k),
+      ]);
+    }
+    supervisor.startScript("depositor", "packages/guardian/src/cli.ts", [
+      "depositor",
+      ...common,
+      "--dev-account",
+      String(ACCOUNTS.depositor),
+      "--data-dir",
+      join(o.dataDir, "depositor"),
+      "--http-port",
+      port(6),
+      "--guardian-urls",
+      DEV_ROLES.guardians.map((_, k) => url(3 + k)).join(","),
+    ]);
+    for (const [k, operator] of operators.entries()) {
+      supervisor.startScript(
+        `exits-${operator.id}`,
+        "packages/operator/src/exit/cli.ts",
+        [
+          ...common,
+          "--operator-id",
+          String(operator.id),
+          "--keystores",
+          operator.keystores,
+          "--data-dir",
+          join(o.dataDir, `exits-${operator.id}`),
+          "--http-port",
+          port(7 + k),
+        ],
+        { OPERATOR_KEYSTORE_PASSWORD: KEYSTORE_PASSWORD },
+      );
+    }
+    o.print("");
+    o.print("daemons (logs; /health and /metrics on each port):");
+    for (const p of supervisor.list()) {
+      const args = p.child.spawnargs;
+      const at = args.indexOf("--http-port");
+      const where = at >= 0 ? `http://127.0.0.1:${args[at + 1]}` : p.name === "consensus" ? beaconUrl : "";
+      o.print(`  ${p.name.padEnd(12)} ${where.padEnd(24)} ${p.logFile}`);
+    }
+    o.print("");
+    // Every process of this devnet, for whoever must check that none is left.
+    writeFileSync(
+      join(o.dataDir, "pids.json"),
+      `${JSON.stringify({ anvil: node.pid, ...Object.fromEntries(supervisor.list().map((p) => [p.name, p.child.pid])) }, null, 2)}\n`,
+    );
+    stakers.start();
+    status = new StatusReporter({ publicClient, beaconUrl, deployment, print: o.print });
+    status.start();
+    return { rpcUrl, beaconUrl, deployment, deploymentFile, supervisor, status, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Polls `url` until it answers 2xx; fails at once if `process` exits meanwhile. */
+async function waitForHttp(url: string, process: Managed, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void process.exited.then(() => {
+    exited = true;
+  });
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${process.name} exited while starting; see ${process.logFile}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(
+    `${process.name} did not answer at ${url} within ${timeoutMs / 1000} s; see ${process.logFile}`,
+  );
+}
