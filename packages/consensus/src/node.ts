@@ -140,7 +140,18 @@ export class ConsensusNode {
   /** Serves the API and starts producing slots. */
   async start(): Promise<void> {
     if (this.opts.api !== null) {
-      this.server = createApiServer(this.chain, this.events, this.modules.log);
+      const pace =
+        this.opts.mode === "fast"
+          ? {
+              get: () => this.opts.slotPauseMs ?? 0,
+              set: (ms: number) => {
+                this.opts.slotPauseMs = ms;
+                if (this.timer) clearTimeout(this.timer);
+                this.wake?.();
+              },
+            }
+          : undefined;
+      this.server = createApiServer(this.chain, this.events, this.modules.log, pace);
       this.apiUrl = await this.server.listen({ host: this.opts.api.host, port: this.opts.api.port });
       this.modules.log.info("beacon api listening", { url: this.apiUrl });
     }

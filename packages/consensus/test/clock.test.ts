@@ -50,6 +50,38 @@ describe("slot clock", () => {
     assert.ok(performance.now() - started >= 3 * 150, "three pauses at least between four slots");
   });
 
+  it("the pace route reads and changes the slot pause of a running fast node", async () => {
+    const node = await ConsensusNode.create(
+      options({ slotPauseMs: 5, api: { host: "127.0.0.1", port: 0 } }),
+      {
+        log: createLogger("error", {}, () => {}),
+        el: new MemoryExecutionLayer(),
+      },
+    );
+    await node.start();
+    try {
+      const url = `${node.apiUrl}/tributary/v1/pace`;
+      assert.deepEqual(await (await fetch(url)).json(), { data: { slot_pause_ms: 5 } });
+      const post = (body: unknown) =>
+        fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      assert.equal((await post({ slot_pause_ms: -1 })).status, 400, "a negative pause is refused");
+      assert.equal((await post({ slot_pause_ms: 60_000 })).status, 200);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const held = node.chain.processedSlot;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(node.chain.processedSlot, held, "no slot within a minute's pause");
+      assert.deepEqual(await (await post({ slot_pause_ms: 0 })).json(), { data: { slot_pause_ms: 0 } });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.ok(node.chain.processedSlot > held, "slots resume at once when the pause is lifted");
+    } finally {
+      await node.stop();
+    }
+  });
+
   it("reads --genesis-delay and --slot-pause, and refuses a negative one by name", () => {
     const parsed = resolveOptions(
       ["--el-rpc", "http://127.0.0.1:8545", "--genesis-delay", "20", "--slot-pause", "250"],

@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { Chain } from "../chain/chain.js";
 import type { ChainEvents } from "../chain/events.js";
 import type { Logger } from "../log.js";
-import { registerAdminRoutes } from "./admin.js";
+import { type PaceControl, registerAdminRoutes } from "./admin.js";
 import { dutyMethods } from "./duties.js";
 import { registerEventStream } from "./eventStream.js";
 import { beaconMethods, configMethods, debugMethods, nodeMethods, validatorMethods } from "./methods.js";
@@ -64,7 +64,12 @@ function registerNamespace(
  * Fastify server with the standard Beacon API routes (Lodestar's definitions), the event stream, and the local
  * admin routes.
  */
-export function createApiServer(chain: Chain, events: ChainEvents, log: Logger): FastifyInstance {
+export function createApiServer(
+  chain: Chain,
+  events: ChainEvents,
+  log: Logger,
+  pace?: PaceControl,
+): FastifyInstance {
   const server = Fastify({
     logger: false,
     routerOptions: { querystringParser: parseQueryString },
@@ -132,6 +137,6 @@ export function createApiServer(chain: Chain, events: ChainEvents, log: Logger):
     );
   }
   registerEventStream(server, config, events, log);
-  registerAdminRoutes(server, chain);
+  registerAdminRoutes(server, chain, pace);
   return server;
 }
