@@ -9,18 +9,23 @@ import { join } from "node:path";
 import { planAddKeys, sendAddKeys } from "@tributary/operator";
 import { generateValidatorKeys, NETWORKS } from "@tributary/operator/keys";
 import { type Deployment, registerOperator } from "@tributary/sdk";
-import { operatorRegistryAbi } from "@tributary/sdk/abis";
+import { operatorRegistryAbi, timelockAbi } from "@tributary/sdk/abis";
 import {
   type Account,
   type Chain,
   createPublicClient,
   createWalletClient,
+  encodeFunctionData,
+  formatEther,
   http,
+  keccak256,
   numberToHex,
   type PublicClient,
   parseEther,
+  stringToHex,
   type Transport,
   type WalletClient,
+  zeroHash,
 } from "viem";
 import { foundry } from "viem/chains";
 import { type AnvilNode, startAnvil } from "../../../contracts/lib/anvil.js";
@@ -63,6 +68,21 @@ export interface DevnetOptions {
   daemonPortBase: number;
   /** Where status lines go. */
   print: (line: string) => void;
+  /** Print a status line every epoch. Default true. */
+  statusLines?: boolean;
+  /**
+   * Bond per validator, wei, set through the timelock (development admin) before the operators
+   * join; default: the deployment's (4 ETH). A scenario lowers it to show a loss beyond the bond.
+   */
+  bondPerValidator?: bigint;
+}
+
+export interface DevnetOperator {
+  id: bigint;
+  /** Development account index of its manager (also its reward address). */
+  account: number;
+  keystores: string;
+  pubkeys: `0x${string}`[];
 }
 
 export interface Devnet {
@@ -72,11 +92,17 @@ export interface Devnet {
   deploymentFile: string;
   supervisor: Supervisor;
   status: StatusReporter;
+  publicClient: PublicClient;
+  wallet: (account: number) => DevWallet;
+  operators: DevnetOperator[];
+  /** The beacon chain's genesis time (unix seconds) and seconds per slot. */
+  genesisTime: number;
+  secondsPerSlot: number;
   /** Stops every process this devnet started. */
   stop(): Promise<void>;
 }
 
-type DevWallet = WalletClient<Transport, Chain, Account>;
+export type DevWallet = WalletClient<Transport, Chain, Account>;
 
 export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
   const started = performance.now();
@@ -122,7 +148,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       "--slot-time",
       String(o.slotTime),
       "--data-dir",
-      "none",
+      join(o.dataDir, "consensus"),
       "--devnet-timing",
       "--genesis-delay",
       String(o.genesisDelay),
@@ -135,7 +161,8 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       ACCOUNTS.depositor,
       ...ACCOUNTS.members,
       ...Array.from({ length: o.operators }, (_, i) => ACCOUNTS.operatorBase + i),
-      ...Array.from({ length: o.stakers }, (_, i) => ACCOUNTS.stakerBase + i),
+      // The sample stakers, and a few more for scenarios and for a person trying the CLI.
+      ...Array.from({ length: Math.max(o.stakers, 4) }, (_, i) => ACCOUNTS.stakerBase + i),
     ];
     for (const account of funded)
       await rpc("anvil_setBalance", [devAccount(account).address, numberToHex(FUNDING)]);
@@ -168,8 +195,21 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     o.print(`protocol deployed (${elapsed()}); sanity limits: the devnet preset (local chains only):`);
     for (const line of describeLimits("devnet")) o.print(`    ${line}`);
 
+    if (o.bondPerValidator !== undefined) {
+      await governance(wallet(DEV_ROLES.deployer), publicClient, deployment, {
+        target: deployment.contracts.operatorRegistry,
+        data: encodeFunctionData({
+          abi: operatorRegistryAbi,
+          functionName: "setBondPerValidator",
+          args: [o.bondPerValidator],
+        }),
+        what: `bond per validator ${formatEther(o.bondPerValidator)} ETH`,
+      });
+      o.print(`bond per validator set to ${formatEther(o.bondPerValidator)} ETH through the timelock`);
+    }
+
     // Operators: register, make keys (EIP-2333 from the public mnemonic), add them with their bond.
-    const operators: { id: bigint; keystores: string }[] = [];
+    const operators: DevnetOperator[] = [];
     for (let i = 0; i < o.operators; i++) {
       const account = ACCOUNTS.operatorBase + i;
       const operator = wallet(account);
@@ -206,7 +246,12 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
         autoBond: true,
       });
       await sendAddKeys(operator, plan, { deployment });
-      operators.push({ id, keystores: outDir });
+      operators.push({
+        id,
+        account,
+        keystores: outDir,
+        pubkeys: generated.keys.map((k) => `0x${k.depositData.pubkey.replace(/^0x/, "")}` as `0x${string}`),
+      });
       o.print(
         `operator ${id}: ${operator.account.address}, ${o.keysPerOperator} keys, commission ${(500 + 250 * i) / 100}%`,
       );
@@ -314,11 +359,54 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     );
     stakers.start();
     status = new StatusReporter({ publicClient, beaconUrl, deployment, print: o.print });
-    status.start();
-    return { rpcUrl, beaconUrl, deployment, deploymentFile, supervisor, status, stop };
+    if (o.statusLines ?? true) status.start();
+    const genesis = (await (await fetch(`${beaconUrl}/eth/v1/beacon/genesis`)).json()) as {
+      data: { genesis_time: string };
+    };
+    return {
+      rpcUrl,
+      beaconUrl,
+      deployment,
+      deploymentFile,
+      supervisor,
+      status,
+      publicClient,
+      wallet,
+      operators,
+      genesisTime: Number(genesis.data.genesis_time),
+      secondsPerSlot: o.slotTime,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/**
+ * Runs one call as governance on a development chain: the deployer holds the timelock's
+ * development admin role with a zero delay, so it schedules and executes at once.
+ */
+export async function governance(
+  admin: DevWallet,
+  publicClient: PublicClient,
+  deployment: Deployment,
+  call: { target: `0x${string}`; data: `0x${string}`; what: string },
+): Promise<void> {
+  const salt = keccak256(stringToHex(call.what));
+  const timelock = deployment.contracts.timelock;
+  for (const [functionName, args] of [
+    ["schedule", [call.target, 0n, call.data, zeroHash, salt, 0n]],
+    ["execute", [call.target, 0n, call.data, zeroHash, salt]],
+  ] as const) {
+    const hash = await admin.writeContract({
+      address: timelock,
+      abi: timelockAbi,
+      functionName,
+      args,
+    } as never);
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new Error(`governance ${functionName} of ${call.what} reverted`);
   }
 }
 

@@ -18,6 +18,10 @@ export interface Managed {
   child: ChildProcess;
   /** Resolves when the process has exited (at once if it already has). */
   exited: Promise<number | null>;
+  /** Set when the devnet stopped it on purpose (a scenario's fault or a restart). */
+  stoppedOnPurpose: boolean;
+  /** How it was started, to start it again. */
+  spec: { command: string; args: string[]; env: Record<string, string> };
 }
 
 export class Supervisor {
@@ -46,7 +50,8 @@ export class Supervisor {
 
   start(name: string, command: string, args: string[], env: Record<string, string> = {}): Managed {
     const logFile = join(this.logDir, `${name}.log`);
-    const log = createWriteStream(logFile);
+    // A restarted process appends to its log, so that a run reads as one story.
+    const log = createWriteStream(logFile, { flags: "a" });
     const child = spawn(command, args, {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
@@ -57,23 +62,49 @@ export class Supervisor {
     const exited = new Promise<number | null>((resolve) => {
       child.once("exit", (code) => {
         log.end();
-        if (!this.stopping) this.onUnexpectedExit(managed, code);
+        if (!this.stopping && !managed.stoppedOnPurpose) this.onUnexpectedExit(managed, code);
         resolve(code);
       });
       child.once("error", () => resolve(null));
     });
-    const managed: Managed = { name, logFile, child, exited };
-    this.processes.push(managed);
+    const managed: Managed = {
+      name,
+      logFile,
+      child,
+      exited,
+      stoppedOnPurpose: false,
+      spec: { command, args, env },
+    };
+    const previous = this.processes.findIndex((p) => p.name === name);
+    if (previous >= 0) this.processes[previous] = managed;
+    else this.processes.push(managed);
     return managed;
   }
 
+  /** Every process by name (the latest start of each name). */
   list(): readonly Managed[] {
     return this.processes;
   }
 
-  /** Stops one process (SIGTERM, then SIGKILL), e.g. to restart it. */
+  get(name: string): Managed {
+    const managed = this.processes.find((p) => p.name === name);
+    if (!managed)
+      throw new Error(`no process named ${name} (have: ${this.processes.map((p) => p.name).join(", ")})`);
+    return managed;
+  }
+
+  /** Starts a stopped process again with the same command, arguments and environment. */
+  restart(name: string): Managed {
+    const old = this.get(name);
+    if (old.child.exitCode === null && old.child.signalCode === null)
+      throw new Error(`${name} still runs (pid ${old.child.pid}): stop it first`);
+    return this.start(name, old.spec.command, old.spec.args, old.spec.env);
+  }
+
+  /** Stops one process (SIGTERM, then SIGKILL; or SIGKILL at once, as a crash), e.g. to restart it. */
   async stop(managed: Managed, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
     if (managed.child.exitCode !== null || managed.child.signalCode !== null) return;
+    managed.stoppedOnPurpose = true;
     managed.child.kill(signal);
     const timer = setTimeout(() => managed.child.kill("SIGKILL"), STOP_GRACE_MS);
     await managed.exited;

@@ -1,0 +1,368 @@
+/**
+ * The named scenarios. Each one runs on a fresh devnet in fast mode, acts through the SDK, the
+ * devnet's processes and the beacon chain's fault routes, states what it expects, and ends (in the
+ * runner) with the accounting check. Waits count slots, not seconds.
+ */
+import { getPosition, getQueueState } from "@tributary/sdk";
+import { accountingAbi, hashConsensusAbi, operatorRegistryAbi } from "@tributary/sdk/abis";
+import { formatEther, parseEther } from "viem";
+import { ACCOUNTS, type DevnetOptions } from "../devnet.js";
+import { type ScenarioContext, ScenarioFailure, sleep } from "./context.js";
+
+const EPOCH = 32;
+/** Slots from genesis until four validators deposited at the start are active (measured: ~13 epochs), with room. */
+const ACTIVATION_SLOTS = 30 * EPOCH;
+/** Slots within which a frame's report is applied once due (frames of 4 epochs), with room. */
+const REPORT_SLOTS = 3 * 4 * EPOCH;
+
+export interface Scenario {
+  name: string;
+  summary: string;
+  /** Run by CI (`npm test`); the others on demand. */
+  ci: boolean;
+  devnet?: Partial<
+    Pick<DevnetOptions, "operators" | "keysPerOperator" | "bondPerValidator" | "epochsPerFrame">
+  >;
+  run(ctx: ScenarioContext): Promise<void>;
+}
+
+const STAKER = ACCOUNTS.stakerBase;
+
+/** Stakes enough for every key, waits until all are active on the beacon chain. */
+async function stakeAndActivate(ctx: ScenarioContext, extraEth = 20): Promise<number> {
+  const keys = ctx.devnet.operators.reduce((n, op) => n + op.pubkeys.length, 0);
+  await ctx.stake(STAKER, String(keys * 32 + extraEth));
+  await ctx.mark("deposit", `staked ${keys * 32 + extraEth} ETH for ${keys} validators`);
+  await ctx.waitValidators("deposited", keys, ["pending_initialized", "pending_queued", "active_ongoing"], {
+    maxSlots: ACTIVATION_SLOTS,
+  });
+  await ctx.mark("deposit", `${keys} validators deposited`);
+  await ctx.waitValidators("active", keys, ["active_ongoing"], { maxSlots: ACTIVATION_SLOTS });
+  await ctx.mark("deposit", `${keys} validators active`);
+  return keys;
+}
+
+/** Waits for the first report whose reference slot is after `slot`; returns it. */
+async function reportAfter(ctx: ScenarioContext, slot: number, maxSlots = REPORT_SLOTS) {
+  let found: Awaited<ReturnType<ScenarioContext["reports"]>>[number] | undefined;
+  await ctx.waitFor(
+    `a report with a reference slot after ${slot}`,
+    async () => {
+      found = (await ctx.reports()).find((r) => r.refSlot > slot);
+      return found !== undefined;
+    },
+    { maxSlots },
+  );
+  const report = found as NonNullable<typeof found>;
+  await ctx.mark("report", `report for ref slot ${report.refSlot}, rate ${rateText(report.shareRate)}`);
+  return report;
+}
+
+function rateText(shareRate: bigint): string {
+  return `${(Number(shareRate / 10n ** 9n) / 1e18).toFixed(9)} ETH/trETH`;
+}
+
+async function lossesOf(ctx: ScenarioContext, operatorId: bigint) {
+  return ctx.client.getContractEvents({
+    address: ctx.deployment.contracts.operatorRegistry,
+    abi: operatorRegistryAbi,
+    eventName: "LossCharged",
+    args: { operatorId },
+    fromBlock: BigInt(ctx.deployment.startBlock ?? 0),
+    strict: true,
+  });
+}
+
+/** Slashes `count` validators of operator 0 and waits for the report that charges the loss. */
+async function slash(ctx: ScenarioContext, count: number) {
+  await stakeAndActivate(ctx);
+  const baseline = await reportAfter(ctx, await ctx.head());
+  const victims = (await ctx.validators())
+    .filter((v) => v.operatorId === ctx.devnet.operators[0]?.id && v.index !== null)
+    .slice(0, count);
+  const victim = victims[0];
+  if (victim === undefined || victims.length < count)
+    throw new ScenarioFailure(`operator 0 has fewer than ${count} validators on the beacon chain`);
+  const bondBefore = await ctx.client.readContract({
+    address: ctx.deployment.contracts.operatorRegistry,
+    abi: operatorRegistryAbi,
+    functionName: "bondValue",
+    args: [victim.operatorId],
+  });
+  const indices = victims.map((v) => v.index as number);
+  await ctx.beaconPost("/tributary/v1/faults/slash", { kind: "double-vote", indices });
+  await ctx.mark(
+    "fault",
+    `slash validator${count > 1 ? "s" : ""} ${indices.join(", ")} (operator ${victim.operatorId})`,
+  );
+  let charged: Awaited<ReturnType<typeof lossesOf>> = [];
+  await ctx.waitFor(
+    "the loss charged to the operator's bond",
+    async () => {
+      charged = await lossesOf(ctx, victim.operatorId);
+      return charged.length > 0;
+    },
+    { maxSlots: REPORT_SLOTS },
+  );
+  const loss = charged[0] as (typeof charged)[number];
+  const report = (await ctx.reports()).find((r) => r.blockNumber === loss.blockNumber);
+  if (!report) throw new ScenarioFailure("no report in the block that charged the loss");
+  await ctx.mark(
+    "report",
+    `loss ${formatEther(loss.args.amount)} ETH: bond covered ${formatEther(loss.args.covered)}, debt ${formatEther(loss.args.debt)}`,
+  );
+  return { baseline, report, loss: loss.args, bondBefore, victim };
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: "lifecycle",
+    summary:
+      "stake, deposits, activation, rewards over several reports, a request, its finalization, exits named, validators exited and swept, the claim paid",
+    ci: true,
+    async run(ctx) {
+      await stakeAndActivate(ctx);
+      const before = await reportAfter(ctx, await ctx.head());
+      const after = await reportAfter(ctx, before.refSlot);
+      ctx.expect(
+        after.shareRate > before.shareRate,
+        `rewards raise the rate (${rateText(before.shareRate)} to ${rateText(after.shareRate)})`,
+      );
+
+      // A request larger than the buffer: the report must name exits.
+      const position = await getPosition(ctx.client, {
+        address: ctx.devnet.wallet(STAKER).account.address,
+        deployment: ctx.deployment,
+      });
+      const queue = await getQueueState(ctx.client, { deployment: ctx.deployment });
+      const shares = (position.shares * 9n) / 10n;
+      await ctx.requestRedeem(STAKER, shares);
+      await ctx.mark(
+        "fault",
+        `request ${formatEther(shares)} trETH (buffer ${formatEther(queue.bufferedEther)} ETH)`,
+      );
+      const requestId = (await getQueueState(ctx.client, { deployment: ctx.deployment })).lastRequestId;
+      let named = 0n;
+      await ctx.waitFor(
+        "exits named by a report",
+        async () => {
+          const events = await ctx.client.getContractEvents({
+            address: ctx.deployment.contracts.accounting,
+            abi: accountingAbi,
+            eventName: "ExitRequestsSet",
+            fromBlock: BigInt(ctx.deployment.startBlock ?? 0),
+            strict: true,
+          });
+          named = events.reduce((n, e) => n + e.args.count, 0n);
+          return named > 0n;
+        },
+        { maxSlots: REPORT_SLOTS },
+      );
+      await ctx.mark("exit", `${named} exits named`);
+      await ctx.waitValidators(
+        "exited",
+        Number(named),
+        ["exited_unslashed", "withdrawal_possible", "withdrawal_done"],
+        {
+          maxSlots: 20 * EPOCH,
+        },
+      );
+      await ctx.mark("exit", `${named} validators exited`);
+      await ctx.waitValidators("swept", Number(named), ["withdrawal_done"], { maxSlots: 12 * EPOCH });
+      await ctx.mark("exit", `${named} validators swept to the vault`);
+      await ctx.waitFor(
+        `request ${requestId} finalized`,
+        async () =>
+          (await getQueueState(ctx.client, { deployment: ctx.deployment })).lastFinalizedRequestId >=
+          requestId,
+        { maxSlots: REPORT_SLOTS },
+      );
+      await ctx.mark("report", `request ${requestId} finalized`);
+      const ethBefore = await ctx.client.getBalance({ address: ctx.devnet.wallet(STAKER).account.address });
+      await ctx.claimAll(STAKER);
+      const ethAfter = await ctx.client.getBalance({ address: ctx.devnet.wallet(STAKER).account.address });
+      await ctx.mark("claim", `claimed ${formatEther(ethAfter - ethBefore)} ETH (net of gas)`);
+      ctx.expect(ethAfter > ethBefore, "the claim paid ETH");
+      const reports = await ctx.reports();
+      ctx.expect(reports.length >= 4, `several reports (${reports.length})`);
+    },
+  },
+  {
+    name: "slash-within-bond",
+    summary: "a validator is slashed; the operator's bond pays the loss and the rate does not fall",
+    ci: false,
+    async run(ctx) {
+      const { baseline, report, loss } = await slash(ctx, 1);
+      ctx.expect(loss.debt === 0n, `no debt (${formatEther(loss.debt)} ETH)`);
+      ctx.expect(loss.covered === loss.amount, "the bond covered the whole loss");
+      ctx.expect(
+        report.shareRate >= baseline.shareRate,
+        `the rate did not fall (${rateText(baseline.shareRate)} to ${rateText(report.shareRate)})`,
+      );
+    },
+  },
+  {
+    name: "slash-beyond-bond",
+    summary:
+      "bonds of 0.0001 ETH per validator; an operator's two validators are slashed; the bond pays what it holds, the rate falls by the excess (to the wei of an independent computation), the debt is recorded",
+    ci: true,
+    devnet: { bondPerValidator: parseEther("0.0001") },
+    async run(ctx) {
+      const { baseline, report, loss, bondBefore, victim } = await slash(ctx, 2);
+      ctx.expect(loss.debt > 0n, `a debt is recorded (${formatEther(loss.debt)} ETH)`);
+      ctx.expect(
+        loss.covered + 10n >= bondBefore,
+        `the bond paid first: ${formatEther(loss.covered)} of its ${formatEther(bondBefore)} ETH`,
+      );
+      ctx.expect(
+        report.shareRate < baseline.shareRate,
+        `the rate fell (${rateText(baseline.shareRate)} to ${rateText(report.shareRate)})`,
+      );
+      const operator = await ctx.client.readContract({
+        address: ctx.deployment.contracts.operatorRegistry,
+        abi: operatorRegistryAbi,
+        functionName: "getOperator",
+        args: [victim.operatorId],
+      });
+      ctx.expect(
+        operator.debt >= loss.debt,
+        `the operator's debt stays on record (${formatEther(operator.debt)} ETH)`,
+      );
+    },
+  },
+  {
+    name: "oracle-member-down",
+    summary:
+      "one oracle member stopped for three frames; the other two keep reporting; it catches up when back",
+    ci: true,
+    async run(ctx) {
+      await ctx.stake(STAKER, "150");
+      await ctx.stopProcess("oracle-2");
+      const down = await ctx.head();
+      await ctx.mark("fault", "oracle-2 stopped");
+      const start = (await ctx.reports()).length;
+      await ctx.waitReports(start + 3, { maxSlots: 5 * REPORT_SLOTS });
+      const member2 = ctx.deployment.oracle?.members[2];
+      const votes = async () =>
+        ctx.client.getContractEvents({
+          address: ctx.deployment.contracts.hashConsensus,
+          abi: hashConsensusAbi,
+          eventName: "ReportReceived",
+          args: { member: member2 },
+          fromBlock: BigInt(ctx.deployment.startBlock ?? 0),
+          strict: true,
+        });
+      const whileDown = (await votes()).filter((v) => Number(v.args.refSlot) > down);
+      ctx.expect(whileDown.length === 0, "no vote from the stopped member");
+      ctx.startProcess("oracle-2");
+      const back = await ctx.head();
+      await ctx.mark("recover", "oracle-2 restarted");
+      await ctx.waitFor(
+        "a vote from the restarted member",
+        async () => (await votes()).some((v) => Number(v.args.refSlot) > back),
+        { maxSlots: 2 * REPORT_SLOTS },
+      );
+      const reports = await ctx.reports();
+      ctx.expect(reports.length >= start + 4, `reports went on (${reports.length - start} since the stop)`);
+    },
+  },
+  {
+    name: "oracle-quorum-lost",
+    summary:
+      "two of three members down for two frames: staking goes on, nothing is reported, all is caught up when they return",
+    ci: false,
+    async run(ctx) {
+      await ctx.stake(STAKER, "100");
+      const first = await reportAfter(ctx, 0);
+      await ctx.stopProcess("oracle-1");
+      await ctx.stopProcess("oracle-2");
+      await ctx.mark("fault", "oracle-1 and oracle-2 stopped");
+      const count = (await ctx.reports()).length;
+      await ctx.stake(STAKER + 1, "10");
+      await ctx.mark("deposit", "a stake while the quorum is lost");
+      await ctx.waitSlots(2 * 4 * EPOCH + EPOCH);
+      ctx.expect((await ctx.reports()).length === count, "no report without a quorum");
+      ctx.startProcess("oracle-1");
+      ctx.startProcess("oracle-2");
+      await ctx.mark("recover", "oracle-1 and oracle-2 restarted");
+      const next = await reportAfter(ctx, (await ctx.head()) - 4 * EPOCH, 2 * REPORT_SLOTS);
+      ctx.expect(
+        next.refSlot - first.refSlot >= 3 * 4 * EPOCH,
+        `the catch-up report covers the missed frames (ref slot ${first.refSlot} to ${next.refSlot})`,
+      );
+    },
+  },
+  {
+    name: "daemon-crash",
+    summary:
+      "every daemon killed with SIGKILL at random points and restarted, while stake is deposited, activated and rewarded",
+    ci: true,
+    async run(ctx) {
+      const names = ctx.devnet.supervisor
+        .list()
+        .map((p) => p.name)
+        .filter((n) => n !== "consensus");
+      let seed = 7;
+      const random = () => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+        return seed / 2_147_483_648;
+      };
+      const killed = new Set<string>();
+      let chaos = true;
+      const loop = (async () => {
+        // One daemon down at a time, in a shuffled order, each once at least.
+        const order = [...names].sort(() => random() - 0.5);
+        let i = 0;
+        while (chaos) {
+          const name = order[i % order.length] as string;
+          i++;
+          await ctx.waitSlots(Math.floor(8 + random() * 24));
+          if (!chaos) break;
+          await ctx.stopProcess(name, "SIGKILL");
+          killed.add(name);
+          await ctx.mark("fault", `SIGKILL ${name}`);
+          await ctx.waitSlots(Math.floor(4 + random() * 16));
+          ctx.startProcess(name);
+          await ctx.mark("recover", `${name} restarted`);
+        }
+      })();
+      try {
+        await stakeAndActivate(ctx);
+        const first = await reportAfter(ctx, await ctx.head());
+        await reportAfter(ctx, first.refSlot, 2 * REPORT_SLOTS);
+        while (killed.size < names.length) await sleep(500);
+      } finally {
+        chaos = false;
+        await loop.catch(() => undefined);
+      }
+      ctx.expect(
+        killed.size === names.length,
+        `every daemon was killed once at least (${[...killed].join(", ")})`,
+      );
+      for (const name of names) {
+        const p = ctx.devnet.supervisor.get(name);
+        if (p.child.exitCode !== null || p.child.signalCode !== null) ctx.startProcess(name);
+      }
+      const exited = ctx.devnet.supervisor
+        .list()
+        .filter((p) => p.child.exitCode !== null && !p.stoppedOnPurpose);
+      ctx.expect(
+        exited.length === 0,
+        `no daemon died by itself (${exited.map((p) => p.name).join(", ") || "none"})`,
+      );
+      const deposited = await ctx.client.readContract({
+        address: ctx.deployment.contracts.operatorRegistry,
+        abi: operatorRegistryAbi,
+        functionName: "totalDepositedValidators",
+      });
+      ctx.expect(
+        Number(deposited) === ctx.devnet.operators.reduce((n, op) => n + op.pubkeys.length, 0),
+        `every key deposited once (${deposited})`,
+      );
+    },
+  },
+];
+
+export function findScenario(name: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.name === name);
+}
