@@ -155,7 +155,7 @@ export async function expectedReport(
     protocolProposals += proposals.get(pk) ?? 0;
     byOperator.set(k.operatorId, o);
   }
-  let commission = 0n;
+  const perOperator: bigint[] = [];
   for (const [id, o] of byOperator) {
     const bps = await client.readContract({
       address: operatorRegistry,
@@ -166,9 +166,27 @@ export async function expectedReport(
     });
     const elShare = protocolProposals > 0 ? (el * BigInt(o.proposals)) / BigInt(protocolProposals) : 0n;
     const base = (o.cl > 0n ? o.cl : 0n) + elShare;
-    commission += (base * BigInt(bps)) / 10_000n;
+    perOperator.push((base * BigInt(bps)) / 10_000n);
   }
-  const treasuryFee = rewards > 0n ? (rewards * 500n) / 10_000n : 0n;
+  const uncapped = perOperator.reduce((a, b) => a + b, 0n);
+  const limits = await client.readContract({
+    address: accounting,
+    abi: accountingAbi,
+    functionName: "limits",
+    blockNumber: pre,
+  });
+  const treasuryFee = rewards > 0n ? (rewards * BigInt(limits.treasuryFeeBps)) / 10_000n : 0n;
+  // The contract's caps: the commission at most maxCommissionBps of the net rewards (and the fees at
+  // most the rewards); none without net rewards. Above the cap, each operator gets its share of the
+  // cap, rounded down.
+  const cap =
+    rewards > 0n
+      ? [(rewards * BigInt(limits.maxCommissionBps)) / 10_000n, rewards - treasuryFee].reduce((a, b) =>
+          a < b ? a : b,
+        )
+      : 0n;
+  const commission =
+    uncapped <= cap ? uncapped : perOperator.reduce((sum, c) => sum + (c * cap) / uncapped, 0n);
   const fees = treasuryFee + commission;
   const assetsAfter = totalAssets - preBeacon + postBeacon + wv + el;
   const shares = totalShares - (options.burnedShares ?? 0n);
