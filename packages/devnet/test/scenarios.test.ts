@@ -34,7 +34,8 @@ describe("scenario command", () => {
   });
 });
 
-describe("scenarios run by CI", () => {
+// Two at a time: a scenario mostly waits for slots, and its deadlines count slots, not seconds.
+describe("scenarios run by CI", { concurrency: 2 }, () => {
   const root = mkdtempSync(join(tmpdir(), "tributary-scenarios-"));
   after(() => rmSync(root, { recursive: true, force: true }));
 

@@ -97,6 +97,22 @@ export class ScenarioContext {
     return Number(h.header.message.slot);
   }
 
+  /** The head slot, waiting up to two minutes for a beacon node that is restarting. */
+  async headWhenUp(what: string): Promise<number> {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      try {
+        return await this.head();
+      } catch (error) {
+        if (Date.now() > deadline)
+          throw new ScenarioFailure(
+            `${what}: the Beacon API did not answer for two minutes (${(error as Error).message})`,
+          );
+        await sleep(500);
+      }
+    }
+  }
+
   async finalizedSlot(): Promise<number> {
     const f = await this.beacon<{ finalized: { epoch: string } }>(
       "/eth/v1/beacon/states/head/finality_checkpoints",
@@ -234,7 +250,7 @@ export class ScenarioContext {
    * the wait without it (a scenario's deadline counts slots, not seconds: a loaded machine is slow).
    */
   async waitFor(what: string, done: () => Promise<boolean>, options: { maxSlots: number }): Promise<void> {
-    const start = await this.head();
+    const start = await this.headWhenUp(what);
     for (;;) {
       try {
         if (await done()) return;
@@ -254,7 +270,7 @@ export class ScenarioContext {
   }
 
   async waitSlots(count: number): Promise<void> {
-    const target = (await this.head()) + count;
+    const target = (await this.headWhenUp(`${count} slots`)) + count;
     await this.waitFor(`slot ${target}`, async () => (await this.head()) >= target, { maxSlots: count + 1 });
   }
 

@@ -300,6 +300,31 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: "beacon-restart",
+    summary:
+      "the beacon node stops (its chain saved) and stays unreachable for a while, then restarts from its data directory; the daemons wait, retry and go on",
+    ci: false,
+    async run(ctx) {
+      await ctx.stake(STAKER, "100");
+      const first = await reportAfter(ctx, 0);
+      const before = await ctx.head();
+      await ctx.stopProcess("consensus");
+      await ctx.mark("fault", "consensus layer stopped");
+      await sleep(15_000);
+      ctx.startProcess("consensus");
+      await ctx.waitFor("the Beacon API back", async () => (await ctx.head()) >= before, { maxSlots: 64 });
+      await ctx.mark("recover", "consensus layer restarted from its saved chain");
+      ctx.expect((await ctx.head()) >= before, `the chain resumed where it was (slot ${before} or later)`);
+      const next = await reportAfter(ctx, first.refSlot, 2 * REPORT_SLOTS);
+      const again = await reportAfter(ctx, next.refSlot);
+      ctx.expect(again.refSlot > next.refSlot, "reports go on after the restart");
+      const exited = ctx.devnet.supervisor
+        .list()
+        .filter((p) => p.child.exitCode !== null && !p.stoppedOnPurpose);
+      ctx.expect(exited.length === 0, `no daemon died (${exited.map((p) => p.name).join(", ") || "none"})`);
+    },
+  },
+  {
     name: "daemon-crash",
     summary:
       "every daemon killed with SIGKILL at random points and restarted, while stake is deposited, activated and rewarded",
