@@ -75,6 +75,14 @@ export interface DevnetOptions {
    * join; default: the deployment's (4 ETH). A scenario lowers it to show a loss beyond the bond.
    */
   bondPerValidator?: bigint;
+  /**
+   * The endpoints the daemons use, from the direct ones: a scenario puts a flaky link in between.
+   * Default: the direct ones.
+   */
+  daemonEndpoints?: (direct: {
+    rpcUrl: string;
+    beaconUrl: string;
+  }) => Promise<{ rpcUrl: string; beaconUrl: string }>;
 }
 
 export interface DevnetOperator {
@@ -273,11 +281,14 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
 
     // The daemons.
     const poll = o.fast ? "1" : String(Math.max(1, Math.min(o.slotTime, 12)));
+    const endpoints = o.daemonEndpoints
+      ? await o.daemonEndpoints({ rpcUrl, beaconUrl })
+      : { rpcUrl, beaconUrl };
     const common = [
       "--rpc-url",
-      rpcUrl,
+      endpoints.rpcUrl,
       "--beacon-url",
-      beaconUrl,
+      endpoints.beaconUrl,
       "--deployment",
       deploymentFile,
       "--poll-interval",

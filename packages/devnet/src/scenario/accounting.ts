@@ -25,7 +25,7 @@ import {
   withdrawalVaultAbi,
 } from "@tributary/sdk/abis";
 import { type Address, formatEther, type Hex, type PublicClient, toHex } from "viem";
-import { expectedReport } from "./expected.js";
+import { type ExpectedNetwork, expectedReport } from "./expected.js";
 
 const GWEI = 10n ** 9n;
 
@@ -39,6 +39,8 @@ export interface AccountingInput {
   stateId: string;
   /** Wei the beacon blocks up to that state withdrew to the vault. */
   withdrawalsToVault: bigint;
+  /** Reports already checked by `checkRates`, by reference slot. */
+  checkedRates?: Map<number, RateCheck>;
 }
 
 export interface Row {
@@ -234,59 +236,20 @@ export async function checkAccounting(input: AccountingInput): Promise<Accountin
     }
   }
 
-  // Each report's rate against an independent computation.
-  const keys = (
-    await client.getContractEvents({
-      address: c.operatorRegistry,
-      abi: operatorRegistryAbi,
-      eventName: "KeyAdded",
-      ...range,
-    })
-  ).map((e) => ({ pubkey: e.args.pubkey, operatorId: Number(e.args.operatorId) }));
-  const reports = await client.getContractEvents({
-    address: c.accounting,
-    abi: accountingAbi,
-    eventName: "ReportApplied",
-    ...range,
-  });
-  const deferred = await client.getContractEvents({
-    address: c.accounting,
-    abi: accountingAbi,
-    eventName: "DeferredBurnApplied",
-    ...range,
-  });
-  const rates: RateCheck[] = [];
-  let lastRefSlot = 0;
-  for (const report of reports) {
-    const refSlot = Number(report.args.refSlot);
-    const burned =
-      losses
-        .filter((l) => l.transactionHash === report.transactionHash)
-        .reduce((s, l) => s + l.args.sharesBurned, 0n) +
-      deferred
-        .filter((d) => d.transactionHash === report.transactionHash)
-        .reduce((s, d) => s + d.args.shares, 0n);
-    try {
-      const expected = await expectedReport(
-        { beaconUrl: input.beaconUrl, publicClient: client, deployment },
-        { refSlot, lastRefSlot, appliedBlock: report.blockNumber, keys, burnedShares: burned },
+  // Each report's rate against an independent computation (those checked while the run went on,
+  // when the beacon node still had the states, are kept).
+  const rates = await checkRates(
+    { beaconUrl: input.beaconUrl, publicClient: client, deployment },
+    blockNumber,
+    input.checkedRates ?? new Map(),
+  );
+  for (const rate of rates) {
+    if (rate.independent === null)
+      problems.push(`report ${rate.refSlot}: no independent rate (${rate.note})`);
+    else if (rate.independent !== rate.contract)
+      problems.push(
+        `report ${rate.refSlot}: rate ${rate.contract} on chain, ${rate.independent} computed independently`,
       );
-      rates.push({ refSlot, contract: report.args.shareRate, independent: expected.shareRate });
-      if (expected.shareRate !== report.args.shareRate)
-        problems.push(
-          `report ${refSlot}: rate ${report.args.shareRate} on chain, ${expected.shareRate} computed independently`,
-        );
-    } catch (error) {
-      // A state the node no longer keeps (older than its retained epochs): said, not hidden.
-      rates.push({
-        refSlot,
-        contract: report.args.shareRate,
-        independent: null,
-        note: (error as Error).message,
-      });
-      problems.push(`report ${refSlot}: no independent rate (${(error as Error).message})`);
-    }
-    lastRefSlot = refSlot;
   }
   return { cameIn, left, isNow, unaccounted, rates, problems, pass: problems.length === 0 };
 }
@@ -313,4 +276,84 @@ export function accountingTable(r: AccountingResult): string {
     );
   out.push(r.pass ? "  every check holds" : `  FAILED: ${r.problems.join("; ")}`);
   return out.join("\n");
+}
+
+/**
+ * Each report applied up to `toBlock` against the independent computation of its share rate. The
+ * computation needs the beacon states of the report's reference slot and the one before, which a
+ * node keeps for a limited time (and not across a restart): a run checks each report soon after
+ * it is applied, and `known` keeps the results.
+ */
+export async function checkRates(
+  net: ExpectedNetwork,
+  toBlock: bigint,
+  known: Map<number, RateCheck>,
+): Promise<RateCheck[]> {
+  const { publicClient: client, deployment } = net;
+  const c = deployment.contracts;
+  const range = { fromBlock: BigInt(deployment.startBlock ?? 0), toBlock, strict: true } as const;
+  const reports = await client.getContractEvents({
+    address: c.accounting,
+    abi: accountingAbi,
+    eventName: "ReportApplied",
+    ...range,
+  });
+  if (reports.every((r) => known.has(Number(r.args.refSlot))))
+    return reports.map((r) => known.get(Number(r.args.refSlot)) as RateCheck);
+  const [keyEvents, losses, deferred] = await Promise.all([
+    client.getContractEvents({
+      address: c.operatorRegistry,
+      abi: operatorRegistryAbi,
+      eventName: "KeyAdded",
+      ...range,
+    }),
+    client.getContractEvents({
+      address: c.operatorRegistry,
+      abi: operatorRegistryAbi,
+      eventName: "LossCharged",
+      ...range,
+    }),
+    client.getContractEvents({
+      address: c.accounting,
+      abi: accountingAbi,
+      eventName: "DeferredBurnApplied",
+      ...range,
+    }),
+  ]);
+  const keys = keyEvents.map((e) => ({ pubkey: e.args.pubkey, operatorId: Number(e.args.operatorId) }));
+  const out: RateCheck[] = [];
+  let lastRefSlot = 0;
+  for (const report of reports) {
+    const refSlot = Number(report.args.refSlot);
+    const done = known.get(refSlot);
+    if (done) {
+      out.push(done);
+      lastRefSlot = refSlot;
+      continue;
+    }
+    const inTx = <T extends { transactionHash: string }>(list: T[]) =>
+      list.filter((e) => e.transactionHash === report.transactionHash);
+    const burned =
+      inTx(losses).reduce((s, l) => s + l.args.sharesBurned, 0n) +
+      inTx(deferred).reduce((s, d) => s + d.args.shares, 0n);
+    let check: RateCheck;
+    try {
+      const expected = await expectedReport(net, {
+        refSlot,
+        lastRefSlot,
+        appliedBlock: report.blockNumber,
+        keys,
+        burnedShares: burned,
+      });
+      check = { refSlot, contract: report.args.shareRate, independent: expected.shareRate };
+    } catch (error) {
+      // A state the node no longer keeps: said, not hidden.
+      check = { refSlot, contract: report.args.shareRate, independent: null, note: (error as Error).message };
+    }
+    // A failure is tried again on the next call (a beacon node restarting answers later).
+    if (check.independent !== null) known.set(refSlot, check);
+    out.push(check);
+    lastRefSlot = refSlot;
+  }
+  return out;
 }

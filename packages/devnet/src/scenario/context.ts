@@ -10,7 +10,9 @@ import { accountingAbi, operatorRegistryAbi } from "@tributary/sdk/abis";
 import { createPublicClient, formatEther, type Hash, http, type PublicClient, parseEther } from "viem";
 import { foundry } from "viem/chains";
 import type { Devnet } from "../devnet.js";
+import { checkRates, type RateCheck } from "./accounting.js";
 import type { ChartMark, ChartSample } from "./chart.js";
+import { type BlockJson, rememberBlock } from "./expected.js";
 
 const SLOTS_PER_EPOCH = 32;
 const GWEI = 10n ** 9n;
@@ -41,6 +43,8 @@ export class ScenarioContext {
   /** Expectations of the scenario that did not hold. */
   readonly failures: string[] = [];
   readonly client: PublicClient;
+  /** Each report's rate checked against the independent computation soon after it was applied. */
+  readonly checkedRates = new Map<number, RateCheck>();
   /** Wei withdrawn to the vault by the beacon blocks scanned so far, and the last slot scanned. */
   withdrawalsToVault = 0n;
   scannedSlot = 0;
@@ -205,11 +209,29 @@ export class ScenarioContext {
         bonds,
         queue: Number(formatEther(queue.unfinalizedAssets)),
       });
+      await checkRates(
+        { beaconUrl: this.devnet.beaconUrl, publicClient: this.client, deployment: this.deployment },
+        await this.client.getBlockNumber(),
+        this.checkedRates,
+      );
     } catch {
       // Next tick.
     } finally {
       this.busy.sample = false;
     }
+  }
+
+  /** Checks the reports applied so far against the independent computation now (before a fault that loses states). */
+  async checkRatesNow(): Promise<void> {
+    await this.scanWithdrawals();
+    const rates = await checkRates(
+      { beaconUrl: this.devnet.beaconUrl, publicClient: this.client, deployment: this.deployment },
+      await this.client.getBlockNumber(),
+      this.checkedRates,
+    );
+    const missing = rates.filter((r) => r.independent === null);
+    if (missing.length > 0)
+      throw new ScenarioFailure(`reports not checked: ${missing.map((r) => r.note).join("; ")}`);
   }
 
   /** Reads the beacon blocks since the last scan for withdrawals to the vault. */
@@ -226,16 +248,12 @@ export class ScenarioContext {
           const res = await fetch(`${this.devnet.beaconUrl}/eth/v2/beacon/blocks/${slot}`);
           if (res.status === 404) return null;
           if (!res.ok) throw new Error(`block ${slot}: ${res.status}`);
-          return (await res.json()) as {
-            data: {
-              message: {
-                body: { execution_payload: { withdrawals: { address: string; amount: string }[] } };
-              };
-            };
-          };
+          return (await res.json()) as BlockJson;
         }),
       );
-      for (const block of blocks) {
+      for (const [i, block] of blocks.entries()) {
+        // Every slot up to the head is produced: no block there is an empty slot.
+        rememberBlock(this.devnet.beaconUrl, slots[i] as number, block);
         for (const w of block?.data.message.body.execution_payload.withdrawals ?? [])
           if (w.address.toLowerCase() === vault) this.withdrawalsToVault += BigInt(w.amount) * GWEI;
       }

@@ -13,7 +13,7 @@ const GWEI = 10n ** 9n;
 const DEPOSIT = 32n * 10n ** 18n;
 
 type ValidatorJson = { index: string; balance: string; validator: { pubkey: string } };
-type BlockJson = {
+export type BlockJson = {
   data: {
     message: {
       proposer_index: string;
@@ -33,22 +33,43 @@ export interface ExpectedNetwork {
   deployment: Deployment;
 }
 
+/**
+ * Blocks and balances of finalized slots never change, and a beacon node keeps them only so long
+ * (a restarted one keeps none from before): what was read once is kept here, per node.
+ */
+const blocks = new Map<string, BlockJson | null>();
+const validatorSets = new Map<string, ValidatorJson[]>();
+
+/** Records a block read elsewhere (null: the slot, already produced, has no block). */
+export function rememberBlock(beaconUrl: string, slot: number, block: BlockJson | null): void {
+  blocks.set(`${beaconUrl} ${slot}`, block);
+}
+
 async function blockAt(net: ExpectedNetwork, slot: number): Promise<BlockJson | null> {
+  const key = `${net.beaconUrl} ${slot}`;
+  if (blocks.has(key)) return blocks.get(key) as BlockJson | null;
   const res = await fetch(`${net.beaconUrl}/eth/v2/beacon/blocks/${slot}`);
   if (res.status === 404) return null;
   if (!res.ok) throw new Error(`block ${slot}: ${res.status}`);
-  return (await res.json()) as BlockJson;
+  const block = (await res.json()) as BlockJson;
+  blocks.set(key, block);
+  return block;
 }
 
 async function validatorsAt(net: ExpectedNetwork, slot: number, pubkeys: string[]): Promise<ValidatorJson[]> {
   if (slot === 0 || pubkeys.length === 0) return [];
+  const key = `${net.beaconUrl} ${slot} ${pubkeys.join(",")}`;
+  const known = validatorSets.get(key);
+  if (known) return known;
   const res = await fetch(`${net.beaconUrl}/eth/v1/beacon/states/${slot}/validators`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ ids: pubkeys }),
   });
   if (!res.ok) throw new Error(`validators at ${slot}: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { data: ValidatorJson[] }).data;
+  const list = ((await res.json()) as { data: ValidatorJson[] }).data;
+  validatorSets.set(key, list);
+  return list;
 }
 
 export interface Expected {

@@ -114,6 +114,9 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     ...(scenario.devnet?.bondPerValidator === undefined
       ? {}
       : { bondPerValidator: scenario.devnet.bondPerValidator }),
+    ...(scenario.devnet?.daemonEndpoints === undefined
+      ? {}
+      : { daemonEndpoints: scenario.devnet.daemonEndpoints }),
   });
   o.print(`devnet up in ${wall()} s (its output: ${runLog}; logs: ${join(devnetDir, "logs")})`);
   const ctx = new ScenarioContext(devnet, o.print);
@@ -142,6 +145,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
       blockNumber,
       stateId: "head",
       withdrawalsToVault: ctx.withdrawalsToVault,
+      checkedRates: ctx.checkedRates,
     });
     o.print(accountingTable(accounting));
     events = await protocolEvents(devnet, ctx.client, blockNumber);

@@ -3,10 +3,21 @@
  * devnet's processes and the beacon chain's fault routes, states what it expects, and ends (in the
  * runner) with the accounting check. Waits count slots, not seconds.
  */
+
+import { generateValidatorKeys, NETWORKS } from "@tributary/operator/keys";
 import { getPosition, getQueueState } from "@tributary/sdk";
-import { accountingAbi, hashConsensusAbi, operatorRegistryAbi } from "@tributary/sdk/abis";
+import {
+  accountingAbi,
+  depositContractAbi,
+  depositSecurityAbi,
+  hashConsensusAbi,
+  operatorRegistryAbi,
+  trETHAbi,
+} from "@tributary/sdk/abis";
 import { formatEther, parseEther } from "viem";
-import { ACCOUNTS, type DevnetOptions } from "../devnet.js";
+import { DEV_MNEMONIC } from "../../../../contracts/lib/devkeys.js";
+import { ACCOUNTS, DEPOSIT_CONTRACT, type DevnetOptions } from "../devnet.js";
+import { type FlakyProxy, startFlakyProxy } from "../flaky.js";
 import { type ScenarioContext, ScenarioFailure, sleep } from "./context.js";
 
 const EPOCH = 32;
@@ -21,12 +32,17 @@ export interface Scenario {
   /** Run by CI (`npm test`); the others on demand. */
   ci: boolean;
   devnet?: Partial<
-    Pick<DevnetOptions, "operators" | "keysPerOperator" | "bondPerValidator" | "epochsPerFrame">
+    Pick<
+      DevnetOptions,
+      "operators" | "keysPerOperator" | "bondPerValidator" | "epochsPerFrame" | "daemonEndpoints"
+    >
   >;
   run(ctx: ScenarioContext): Promise<void>;
 }
 
 const STAKER = ACCOUNTS.stakerBase;
+/** The flaky links of the flaky-rpc scenario (set when its devnet starts). */
+const flaky: { rpc?: FlakyProxy; beacon?: FlakyProxy } = {};
 
 /** Stakes enough for every key, waits until all are active on the beacon chain. */
 async function stakeAndActivate(ctx: ScenarioContext, extraEth = 20): Promise<number> {
@@ -307,9 +323,11 @@ export const SCENARIOS: Scenario[] = [
     async run(ctx) {
       await ctx.stake(STAKER, "100");
       const first = await reportAfter(ctx, 0);
+      // The restarted node keeps no history before its restart: check the reports so far first.
+      await ctx.checkRatesNow();
       const before = await ctx.head();
-      await ctx.stopProcess("consensus");
       await ctx.mark("fault", "consensus layer stopped");
+      await ctx.stopProcess("consensus");
       await sleep(15_000);
       ctx.startProcess("consensus");
       await ctx.waitFor("the Beacon API back", async () => (await ctx.head()) >= before, { maxSlots: 64 });
@@ -322,6 +340,208 @@ export const SCENARIOS: Scenario[] = [
         .list()
         .filter((p) => p.child.exitCode !== null && !p.stoppedOnPurpose);
       ctx.expect(exited.length === 0, `no daemon died (${exited.map((p) => p.name).join(", ") || "none"})`);
+    },
+  },
+  {
+    name: "bank-run",
+    summary:
+      "four holders of 90% of the supply request all of it at once; the buffer pays what it can, exits are named over the following reports, every request is finalized and claimed",
+    ci: false,
+    async run(ctx) {
+      const holders = [0, 1, 2, 3].map((i) => STAKER + i);
+      for (const h of holders) await ctx.stake(h, "110");
+      await ctx.mark("deposit", "four holders staked 110 ETH each");
+      const keys = ctx.devnet.operators.reduce((n, op) => n + op.pubkeys.length, 0);
+      await ctx.waitValidators("active", keys, ["active_ongoing"], { maxSlots: ACTIVATION_SLOTS });
+      await ctx.mark("deposit", `${keys} validators active`);
+      await reportAfter(ctx, await ctx.head());
+      const supply = await ctx.client.readContract({
+        address: ctx.deployment.contracts.token,
+        abi: trETHAbi,
+        functionName: "totalSupply",
+      });
+      let requested = 0n;
+      for (const h of holders) {
+        const position = await getPosition(ctx.client, {
+          address: ctx.devnet.wallet(h).account.address,
+          deployment: ctx.deployment,
+        });
+        await ctx.requestRedeem(h, position.shares);
+        requested += position.shares;
+      }
+      await ctx.mark(
+        "fault",
+        `bank run: ${formatEther(requested)} of ${formatEther(supply)} trETH requested`,
+      );
+      ctx.expect(
+        requested * 10n >= supply * 9n,
+        `the requests are 90% of the supply or more (${(Number((requested * 10_000n) / supply) / 100).toFixed(2)}%)`,
+      );
+      const last = (await getQueueState(ctx.client, { deployment: ctx.deployment })).lastRequestId;
+      await ctx.waitFor(
+        "every request finalized",
+        async () =>
+          (await getQueueState(ctx.client, { deployment: ctx.deployment })).lastFinalizedRequestId >= last,
+        { maxSlots: 40 * EPOCH },
+      );
+      await ctx.mark("report", "every request finalized");
+      const named = await ctx.client.getContractEvents({
+        address: ctx.deployment.contracts.accounting,
+        abi: accountingAbi,
+        eventName: "ExitRequestsSet",
+        fromBlock: BigInt(ctx.deployment.startBlock ?? 0),
+        strict: true,
+      });
+      ctx.expect(
+        named.length > 0,
+        `exits were named (${named.reduce((n, e) => n + e.args.count, 0n)} over ${named.length} reports)`,
+      );
+      for (const h of holders) {
+        const before = await ctx.client.getBalance({ address: ctx.devnet.wallet(h).account.address });
+        await ctx.claimAll(h);
+        const after = await ctx.client.getBalance({ address: ctx.devnet.wallet(h).account.address });
+        ctx.expect(
+          after > before + parseEther("100"),
+          `holder ${h} paid ${formatEther(after - before)} ETH (net of gas)`,
+        );
+      }
+      await ctx.mark("claim", "every holder claimed");
+    },
+  },
+  {
+    name: "flaky-rpc",
+    summary:
+      "every daemon reaches the EVM node and the beacon node through a link that drops, refuses, cuts short or delays a share of the responses; deposits, activation and reports go on",
+    ci: false,
+    devnet: {
+      async daemonEndpoints(direct) {
+        const options = { drop: 0.04, refuse: 0.04, corrupt: 0.04, delay: 0.1, maxDelayMs: 1_500 };
+        flaky.rpc = await startFlakyProxy({ target: direct.rpcUrl, seed: 1, ...options });
+        flaky.beacon = await startFlakyProxy({ target: direct.beaconUrl, seed: 2, ...options });
+        return { rpcUrl: flaky.rpc.url, beaconUrl: flaky.beacon.url };
+      },
+    },
+    async run(ctx) {
+      try {
+        await ctx.mark(
+          "fault",
+          "daemons behind flaky links (4% dropped, 4% refused, 4% cut short, 10% delayed)",
+        );
+        await stakeAndActivate(ctx);
+        const first = await reportAfter(ctx, await ctx.head());
+        const second = await reportAfter(ctx, first.refSlot, 2 * REPORT_SLOTS);
+        ctx.expect(second.shareRate > first.shareRate, "rewards arrive through the flaky links");
+        for (const [name, proxy] of Object.entries(flaky)) {
+          const c = proxy?.counts;
+          ctx.print(`  ${name} link: ${JSON.stringify(c)}`);
+          ctx.expect(
+            c !== undefined && c.dropped > 0 && c.refused > 0 && c.corrupted > 0 && c.delayed > 0,
+            `the ${name} link injected every kind of fault`,
+          );
+        }
+        const exited = ctx.devnet.supervisor
+          .list()
+          .filter((p) => p.child.exitCode !== null && !p.stoppedOnPurpose);
+        ctx.expect(exited.length === 0, `no daemon died (${exited.map((p) => p.name).join(", ") || "none"})`);
+      } finally {
+        await flaky.rpc?.stop();
+        await flaky.beacon?.stop();
+      }
+    },
+  },
+  {
+    name: "front-run",
+    summary:
+      "an operator deposits 32 ETH of its own to one of its vetted keys, with its own withdrawal credentials, before the protocol does; a guardian pauses deposits; the protocol never deposits to that key and new stake stays in the buffer",
+    ci: false,
+    async run(ctx) {
+      const registry = ctx.deployment.contracts.operatorRegistry;
+      const deposited = () =>
+        ctx.client.readContract({
+          address: registry,
+          abi: operatorRegistryAbi,
+          functionName: "totalDepositedValidators",
+        });
+      // Stake for two of the four keys only: the others stay vetted and waiting.
+      await ctx.stake(STAKER, "20");
+      await ctx.waitFor("two deposits", async () => (await deposited()) >= 2n, {
+        maxSlots: ACTIVATION_SLOTS,
+      });
+      await ctx.mark("deposit", "two validators deposited, two keys vetted and waiting");
+      const position = 1;
+      const op = ctx.devnet.operators[position];
+      if (!op) throw new ScenarioFailure("no operator 1");
+      const state = await ctx.client.readContract({
+        address: registry,
+        abi: operatorRegistryAbi,
+        functionName: "getOperator",
+        args: [op.id],
+      });
+      if (state.vettedKeys <= state.depositedKeys)
+        throw new ScenarioFailure(
+          `operator ${op.id} has no vetted key waiting (${state.vettedKeys} vetted, ${state.depositedKeys} deposited)`,
+        );
+      const keyIndex = state.depositedKeys;
+      const attacker = ctx.devnet.wallet(op.account);
+      const { keys } = await generateValidatorKeys({
+        mnemonic: DEV_MNEMONIC,
+        startIndex: position * 1_000 + keyIndex,
+        count: 1,
+        withdrawalVault: attacker.account.address,
+        network: NETWORKS.devnet,
+      });
+      const d = keys[0]?.depositData;
+      if (!d || `0x${d.pubkey}`.toLowerCase() !== op.pubkeys[keyIndex]?.toLowerCase())
+        throw new ScenarioFailure("the derived key is not the operator's next key");
+      const hex = (v: string) => `0x${v.replace(/^0x/, "")}` as `0x${string}`;
+      const hash = await attacker.writeContract({
+        address: DEPOSIT_CONTRACT,
+        abi: depositContractAbi,
+        functionName: "deposit",
+        args: [hex(d.pubkey), hex(d.withdrawal_credentials), hex(d.signature), hex(d.deposit_data_root)],
+        value: parseEther("32"),
+      });
+      await ctx.include(hash, "the operator's own deposit");
+      await ctx.mark(
+        "fault",
+        `operator ${op.id} front-runs its key ${keyIndex} with its own withdrawal credentials`,
+      );
+      await ctx.waitFor(
+        "deposits paused by a guardian",
+        async () =>
+          ctx.client.readContract({
+            address: ctx.deployment.contracts.depositSecurity,
+            abi: depositSecurityAbi,
+            functionName: "depositsPaused",
+          }),
+        { maxSlots: 8 * EPOCH },
+      );
+      await ctx.mark("recover", "deposits paused by a guardian");
+      const before = await deposited();
+      await ctx.stake(STAKER + 1, "100");
+      await ctx.waitSlots(4 * EPOCH);
+      ctx.expect((await deposited()) === before, `no deposit while paused (${before} deposited)`);
+      const buffer = await ctx.client.getBalance({ address: ctx.deployment.contracts.token });
+      ctx.expect(
+        buffer >= parseEther("100"),
+        `the new stake waits in the buffer (${formatEther(buffer)} ETH)`,
+      );
+      const vaultCredentials =
+        `0x01${"00".repeat(11)}${ctx.deployment.contracts.withdrawalVault.slice(2)}`.toLowerCase();
+      const protocolDeposits = (
+        await ctx.client.getContractEvents({
+          address: DEPOSIT_CONTRACT,
+          abi: depositContractAbi,
+          eventName: "DepositEvent",
+          fromBlock: BigInt(ctx.deployment.startBlock ?? 0),
+          strict: true,
+        })
+      ).filter(
+        (e) =>
+          e.args.pubkey.toLowerCase() === hex(d.pubkey).toLowerCase() &&
+          e.args.withdrawal_credentials.toLowerCase() === vaultCredentials,
+      );
+      ctx.expect(protocolDeposits.length === 0, "the protocol never deposited to the front-run key");
     },
   },
   {
