@@ -98,6 +98,7 @@ export interface Devnet {
   beaconUrl: string;
   deployment: Deployment;
   deploymentFile: string;
+  dataDir: string;
   supervisor: Supervisor;
   status: StatusReporter;
   publicClient: PublicClient;
@@ -379,6 +380,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       beaconUrl,
       deployment,
       deploymentFile,
+      dataDir: o.dataDir,
       supervisor,
       status,
       publicClient,

@@ -164,6 +164,13 @@ export class ScenarioContext {
     return Number(last) >= refSlot ? null : refSlot;
   }
 
+  /**
+   * Called once per frame as soon as its reference slot is final and its report is due, with the
+   * chain held (no slot) until it returns: a scenario acts before the members' votes are mined.
+   */
+  onReportDue: ((refSlot: number) => Promise<void>) | undefined;
+  private handledDue = -1;
+
   private async pace(): Promise<void> {
     if (!this.pacing || this.busy.pace) return;
     this.busy.pace = true;
@@ -171,6 +178,15 @@ export class ScenarioContext {
       const head = await this.head();
       const due = await this.dueRefSlot(head);
       const slow = due !== null && (await this.finalizedSlot()) >= due;
+      if (slow && this.onReportDue && this.handledDue !== due) {
+        this.handledDue = due;
+        await this.setPace(60_000);
+        try {
+          await this.onReportDue(due);
+        } catch (error) {
+          this.failures.push(`at report ${due}: ${(error as Error).message}`);
+        }
+      }
       if (this.pacing) await this.setPace(slow ? PACE_REPORT_MS : PACE_IDLE_MS);
     } catch {
       // The beacon node or the EVM node restarting: the next tick tries again.

@@ -4,6 +4,8 @@
  * runner) with the accounting check. Waits count slots, not seconds.
  */
 
+import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { generateValidatorKeys, NETWORKS } from "@tributary/operator/keys";
 import { getPosition, getQueueState } from "@tributary/sdk";
 import {
@@ -14,10 +16,11 @@ import {
   operatorRegistryAbi,
   trETHAbi,
 } from "@tributary/sdk/abis";
-import { formatEther, parseEther } from "viem";
+import { type AbiParameter, encodeAbiParameters, formatEther, keccak256, parseEther, parseGwei } from "viem";
 import { DEV_MNEMONIC } from "../../../../contracts/lib/devkeys.js";
 import { ACCOUNTS, DEPOSIT_CONTRACT, type DevnetOptions } from "../devnet.js";
 import { type FlakyProxy, startFlakyProxy } from "../flaky.js";
+import { REPO_ROOT } from "../processes.js";
 import { type ScenarioContext, ScenarioFailure, sleep } from "./context.js";
 
 const EPOCH = 32;
@@ -135,6 +138,68 @@ async function slash(ctx: ScenarioContext, scope: "one" | "all") {
     `loss ${formatEther(loss.args.amount)} ETH: bond covered ${formatEther(loss.args.covered)}, debt ${formatEther(loss.args.debt)}`,
   );
   return { baseline, report, loss: loss.args, bondBefore, victim };
+}
+
+/** The report tuple the members hash (keccak256 of its ABI encoding), from the contract's ABI. */
+const REPORT_PARAMETERS = (
+  accountingAbi.find((item) => item.type === "function" && item.name === "submitReportData") as {
+    inputs: readonly AbiParameter[];
+  }
+).inputs;
+
+type ReportTuple = {
+  refSlot: bigint;
+  clBalance: bigint;
+  [field: string]: unknown;
+};
+
+/**
+ * The honest report of the current frame, as a member computes it: the oracle itself in
+ * `--dry-run` (it computes and prints, sends nothing), on the devnet's endpoints.
+ */
+async function dryRunReport(ctx: ScenarioContext, account: number): Promise<ReportTuple> {
+  const dataDir = join(ctx.devnet.dataDir, "liar");
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(REPO_ROOT, "packages", "oracle", "src", "cli.ts"),
+      "--dry-run",
+      "--rpc-url",
+      ctx.devnet.rpcUrl,
+      "--beacon-url",
+      ctx.devnet.beaconUrl,
+      "--deployment",
+      ctx.devnet.deploymentFile,
+      "--dev-account",
+      String(account),
+      "--data-dir",
+      dataDir,
+      "--poll-interval",
+      "1",
+    ],
+    { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr.resume();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  clearTimeout(timer);
+  const start = out.indexOf("{\n");
+  if (code !== 0 || start < 0) throw new Error(`the dry run failed (exit ${code}): ${out.slice(-500)}`);
+  const printed = JSON.parse(out.slice(start)) as { report: Record<string, unknown> };
+  const toTuple = (value: unknown): unknown => {
+    if (typeof value === "string" && /^\d+$/.test(value)) return BigInt(value);
+    if (Array.isArray(value)) return value.map(toTuple);
+    if (value !== null && typeof value === "object")
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toTuple(v)]));
+    return value;
+  };
+  return toTuple(printed.report) as ReportTuple;
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -287,6 +352,81 @@ export const SCENARIOS: Scenario[] = [
       );
       const reports = await ctx.reports();
       ctx.expect(reports.length >= start + 4, `reports went on (${reports.length - start} since the stop)`);
+    },
+  },
+  {
+    name: "oracle-member-lying",
+    summary:
+      "one member votes, every frame, for the honest report with 1 ETH more on the consensus layer; the two honest members decide; the lie shows in its votes",
+    ci: false,
+    async run(ctx) {
+      await ctx.stake(STAKER, "150");
+      await ctx.stopProcess("oracle-2");
+      const liar = ctx.devnet.wallet(ACCOUNTS.members[2]);
+      await ctx.mark("fault", "oracle-2 replaced by a member that adds 1 ETH to every report's balance");
+      const lies = new Map<number, `0x${string}`>();
+      ctx.onReportDue = async (refSlot) => {
+        const honest = await dryRunReport(ctx, ACCOUNTS.members[2]);
+        if (BigInt(honest.refSlot) !== BigInt(refSlot))
+          throw new Error(`the dry run computed ref slot ${honest.refSlot}, not ${refSlot}`);
+        const lie = { ...honest, clBalance: honest.clBalance + parseEther("1") };
+        const hash = keccak256(encodeAbiParameters(REPORT_PARAMETERS, [lie] as never));
+        const version = await ctx.client.readContract({
+          address: ctx.deployment.contracts.hashConsensus,
+          abi: hashConsensusAbi,
+          functionName: "getConsensusVersion",
+        });
+        // A higher tip than the honest members': its vote is mined first, before any consensus.
+        await liar.writeContract({
+          address: ctx.deployment.contracts.hashConsensus,
+          abi: hashConsensusAbi,
+          functionName: "submitReport",
+          args: [BigInt(refSlot), hash, version],
+          maxPriorityFeePerGas: parseGwei("5"),
+        });
+        lies.set(refSlot, hash);
+        await ctx.mark(
+          "fault",
+          `oracle-2 votes for ref slot ${refSlot} with ${formatEther(lie.clBalance)} ETH`,
+        );
+      };
+      try {
+        const start = await ctx.head();
+        const first = await reportAfter(ctx, start, 2 * REPORT_SLOTS);
+        const second = await reportAfter(ctx, first.refSlot);
+        const third = await reportAfter(ctx, second.refSlot);
+        for (const report of [first, second, third]) {
+          const lie = lies.get(report.refSlot);
+          const range = { fromBlock: BigInt(ctx.deployment.startBlock ?? 0), strict: true } as const;
+          const votes = await ctx.client.getContractEvents({
+            address: ctx.deployment.contracts.hashConsensus,
+            abi: hashConsensusAbi,
+            eventName: "ReportReceived",
+            args: { refSlot: BigInt(report.refSlot) },
+            ...range,
+          });
+          const reached = await ctx.client.getContractEvents({
+            address: ctx.deployment.contracts.hashConsensus,
+            abi: hashConsensusAbi,
+            eventName: "ConsensusReached",
+            args: { refSlot: BigInt(report.refSlot) },
+            ...range,
+          });
+          const liarVote = votes.find(
+            (v) => v.args.member.toLowerCase() === liar.account.address.toLowerCase(),
+          );
+          ctx.expect(
+            lie !== undefined && liarVote?.args.reportHash === lie,
+            `ref slot ${report.refSlot}: the lie is on record in oracle-2's vote`,
+          );
+          ctx.expect(
+            reached.length > 0 && reached.every((r) => r.args.reportHash !== lie),
+            `ref slot ${report.refSlot}: the honest quorum decided (${reached[0]?.args.support ?? 0} votes)`,
+          );
+        }
+      } finally {
+        ctx.onReportDue = undefined;
+      }
     },
   },
   {
