@@ -277,6 +277,11 @@ export class Member {
       // A vote or submission the contract refuses is not tried again in this frame.
       await this.remember(refSlot, action, decoded.name);
       this.o.metrics.refusal(decoded.name);
+      if (action === "submit" && decoded.name === "AccountingAlreadyProcessed") {
+        // Another member's submission of the same agreed data landed first: the report is applied.
+        log.info("another member submitted the agreed report first", { refSlot });
+        return false;
+      }
       log.error(`the contract refused the ${action === "vote" ? "vote" : "report"}`, {
         refSlot,
         error: decoded.name,
