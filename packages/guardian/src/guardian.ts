@@ -98,6 +98,8 @@ export class Guardian {
   /** Log lines said once: refusals and front-runs already reported. */
   private readonly reported = new Set<string>();
   private finalizedBlock: bigint | undefined;
+  /** The registry has code at the finalized block (checked until it does). */
+  private deployedAtFinality = false;
   private lastStepAt: number | undefined;
   private lastError: string | undefined;
   private readonly registry: Address;
@@ -178,6 +180,15 @@ export class Guardian {
       return "waiting-finality";
     }
     const finalizedBlock = BigInt(finalized);
+    if (!this.deployedAtFinality) {
+      // A chain younger than the protocol: nothing to vet until the deployment itself is final.
+      const code = await this.o.publicClient.getCode({ address: this.registry, blockNumber: finalizedBlock });
+      if (code === undefined || code === "0x") {
+        logger.debug("the protocol's deployment is not final yet", { finalizedBlock: finalizedBlock.toString() });
+        return "waiting-finality";
+      }
+      this.deployedAtFinality = true;
+    }
     await this.keys.sync(this.o.publicClient, finalizedBlock);
     const newDeposits = await this.deposits.sync(this.o.publicClient, finalizedBlock);
     this.finalizedBlock = finalizedBlock;
