@@ -184,7 +184,9 @@ export class Guardian {
       // A chain younger than the protocol: nothing to vet until the deployment itself is final.
       const code = await this.o.publicClient.getCode({ address: this.registry, blockNumber: finalizedBlock });
       if (code === undefined || code === "0x") {
-        logger.debug("the protocol's deployment is not final yet", { finalizedBlock: finalizedBlock.toString() });
+        logger.debug("the protocol's deployment is not final yet", {
+          finalizedBlock: finalizedBlock.toString(),
+        });
         return "waiting-finality";
       }
       this.deployedAtFinality = true;
