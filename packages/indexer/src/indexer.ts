@@ -1,0 +1,446 @@
+/**
+ * The indexer: backfills the protocol's events from its deployment block to the finalized block
+ * in large log ranges, then follows the unfinalized blocks one at a time, each checked against its
+ * parent's hash. When a block's parent is not the block indexed before it, the chain changed under
+ * the indexer: it walks back its stored hashes to the common ancestor, deletes everything after
+ * it, and goes on from there.
+ *
+ * Every batch of rows goes in with its cursor in one transaction (see store.ts). At each applied
+ * report it records the protocol's validators at the report's reference slot from the Beacon API,
+ * when one is configured.
+ */
+import type { BeaconClient } from "@tributary/daemon/beacon";
+import type { Logger } from "@tributary/daemon/log";
+import { isRangeRefusal } from "@tributary/daemon/logs";
+import type { Deployment } from "@tributary/sdk";
+import type { Block, Hex, PublicClient } from "viem";
+import type { Database } from "./db.js";
+import { type ContractName, type DecodedLog, type RawLog, Sources } from "./decode.js";
+import type { IndexerMetrics } from "./metrics.js";
+import {
+  type BlockRow,
+  type Cursor,
+  pruneBlocks,
+  readCursor,
+  readMeta,
+  rollback,
+  type SnapshotRow,
+  writeBatch,
+  writeMeta,
+} from "./store.js";
+
+export interface IndexerOptions {
+  database: Database;
+  publicClient: PublicClient;
+  deployment: Deployment;
+  beacon?: BeaconClient | undefined;
+  logger: Logger;
+  metrics?: IndexerMetrics | undefined;
+  /** Most blocks per backfill log query (halved when the node refuses a range). Default 10,000. */
+  chunk?: bigint | undefined;
+  /** Most unfinalized blocks indexed per step. Default 64. */
+  liveBlocksPerStep?: number | undefined;
+}
+
+export interface StepResult {
+  kind: "backfill" | "live" | "reorg" | "idle";
+  from?: bigint;
+  to?: bigint;
+  events: number;
+  /** Blocks undone by a reorg. */
+  depth?: number;
+}
+
+export class IndexerError extends Error {
+  override name = "IndexerError";
+}
+
+export class Indexer {
+  readonly sources: Sources;
+  private cursor: Cursor | undefined;
+  private initialized = false;
+  private chunk: bigint;
+  private readonly startBlock: bigint;
+  private readonly withdrawalCredentials: string;
+  /** The latest block's number and time as last seen, for the lag figures. */
+  head: { number: bigint; timestamp: bigint } | undefined;
+  finalized: bigint | undefined;
+
+  constructor(private readonly o: IndexerOptions) {
+    this.sources = new Sources(o.deployment);
+    this.chunk = o.chunk ?? 10_000n;
+    this.startBlock = BigInt(o.deployment.startBlock ?? o.deployment.blockNumber);
+    this.withdrawalCredentials =
+      `0x01${"00".repeat(11)}${o.deployment.contracts.withdrawalVault.slice(2)}`.toLowerCase();
+  }
+
+  /** Checks that the database belongs to this chain and deployment, and loads the cursor. */
+  async init(): Promise<void> {
+    const { database, deployment } = this.o;
+    const meta = await readMeta(database.query);
+    const identity = {
+      chain_id: String(deployment.chainId),
+      token: deployment.contracts.token.toLowerCase(),
+    };
+    for (const [key, value] of Object.entries(identity)) {
+      const stored = meta.get(key);
+      if (stored !== undefined && stored !== value) {
+        throw new IndexerError(
+          `the database (${database.where}) was built for ${key} ${stored}, not ${value}: use another --data-dir or --database-url`,
+        );
+      }
+    }
+    if (meta.size === 0) await writeMeta(database.query, identity);
+    // Modules the token named since its deployment (ModulesSet) are sources too.
+    const modules = await database.query<{ args: Record<string, string> }>(
+      "select args from events where contract = 'trETH' and name = 'ModulesSet' order by block_number, log_index",
+    );
+    for (const { args } of modules) this.addModules(args);
+    this.cursor = await readCursor(database.query);
+    this.initialized = true;
+  }
+
+  /** Where the next step starts: the block after the cursor. */
+  get position(): Cursor | undefined {
+    return this.cursor;
+  }
+
+  private addModules(args: Record<string, unknown>): boolean {
+    let added = false;
+    const pairs: [unknown, ContractName][] = [
+      [args.accounting, "accounting"],
+      [args.withdrawalQueue, "withdrawalQueue"],
+    ];
+    for (const [address, name] of pairs) {
+      if (typeof address === "string" && /^0x[0-9a-fA-F]{40}$/.test(address)) {
+        added = this.sources.add(address, name) || added;
+      }
+    }
+    return added;
+  }
+
+  /** One step: a backfill range, a run of live blocks, or a rollback. */
+  async step(): Promise<StepResult> {
+    if (!this.initialized) await this.init();
+    const client = this.o.publicClient;
+    const [finalizedBlock, latest] = await Promise.all([
+      client.getBlock({ blockTag: "finalized" }),
+      client.getBlock({ blockTag: "latest" }),
+    ]);
+    const finalized = finalizedBlock.number as bigint;
+    this.finalized = finalized;
+    this.head = { number: latest.number as bigint, timestamp: latest.timestamp };
+    this.o.metrics?.observeHead(this.head, finalized);
+
+    if (this.cursor) {
+      const onChain = await this.blockAt(this.cursor.number);
+      if (!onChain || onChain.hash !== this.cursor.hash) return this.reorg();
+    }
+    const next = this.cursor ? this.cursor.number + 1n : this.startBlock;
+    if (next <= finalized) return this.backfill(next, finalized);
+    if (next <= this.head.number) return this.live(next, this.head.number, finalized);
+    return { kind: "idle", events: 0 };
+  }
+
+  /** Steps until the cursor reaches the latest block (or `until`). */
+  async sync(until?: bigint): Promise<void> {
+    for (;;) {
+      const result = await this.step();
+      const target = until ?? this.head?.number ?? 0n;
+      if (result.kind === "idle" || (this.cursor && this.cursor.number >= target)) return;
+    }
+  }
+
+  private async blockAt(number: bigint): Promise<Block | null> {
+    try {
+      return await this.o.publicClient.getBlock({ blockNumber: number });
+    } catch (error) {
+      if (/not found|could not be found/i.test((error as Error).message)) return null;
+      throw error;
+    }
+  }
+
+  private async backfill(from: bigint, finalized: bigint): Promise<StepResult> {
+    let to: bigint = from + this.chunk - 1n < finalized ? from + this.chunk - 1n : finalized;
+    let raw: RawLog[];
+    for (;;) {
+      try {
+        raw = await this.getLogs({ fromBlock: from, toBlock: to });
+        break;
+      } catch (error) {
+        if (to > from && isRangeRefusal(error)) {
+          this.chunk = (to - from + 1n) / 2n > 0n ? (to - from + 1n) / 2n : 1n;
+          to = from + this.chunk - 1n;
+          this.o.metrics?.rangeSplits.inc();
+          continue;
+        }
+        throw error;
+      }
+    }
+    const logs = this.decodeAll(raw);
+    const named = this.newModulesAt(logs);
+    if (named !== undefined) {
+      // The block that named them is read again, with them, by the next step.
+      if (named === from) return { kind: "backfill", from, to: from - 1n, events: 0 };
+      to = named - 1n;
+    }
+    const kept = named === undefined ? logs : logs.filter((l) => l.blockNumber <= to);
+    const end = await this.o.publicClient.getBlock({ blockNumber: to });
+    const blocks = await this.blockRows(kept, raw);
+    blocks.set(to, {
+      number: to,
+      hash: end.hash as Hex,
+      timestamp: end.timestamp,
+      hasEvents: blocks.has(to),
+    });
+    await this.write(kept, [...blocks.values()], { number: to, hash: end.hash as Hex });
+    await pruneBlocks(this.o.database, finalized, to);
+    return { kind: "backfill", from, to, events: kept.length };
+  }
+
+  private async live(from: bigint, head: bigint, finalized: bigint): Promise<StepResult> {
+    const last = from + BigInt((this.o.liveBlocksPerStep ?? 64) - 1);
+    const to = last < head ? last : head;
+    let events = 0;
+    for (let n = from; n <= to; n++) {
+      const block = await this.blockAt(n);
+      if (!block) break;
+      if (this.cursor && block.parentHash !== this.cursor.hash) return this.reorg();
+      let logs = this.decodeAll(await this.getLogs({ blockHash: block.hash as Hex }));
+      // New modules named in this block: read it again with them.
+      if (this.newModulesAt(logs) !== undefined) {
+        logs = this.decodeAll(await this.getLogs({ blockHash: block.hash as Hex }));
+      }
+      const row: BlockRow = {
+        number: n,
+        hash: block.hash as Hex,
+        timestamp: block.timestamp,
+        hasEvents: logs.length > 0,
+      };
+      await this.write(logs, [row], { number: n, hash: row.hash });
+      events += logs.length;
+    }
+    await pruneBlocks(this.o.database, finalized, this.cursor?.number ?? from);
+    return { kind: "live", from, to: this.cursor?.number ?? from, events };
+  }
+
+  /**
+   * Finds the newest stored block still on the chain and rolls back to it. Stored blocks are every
+   * unfinalized block indexed, every block with events and each backfill range's last block.
+   */
+  private async reorg(): Promise<StepResult> {
+    const { database, logger } = this.o;
+    const from = this.cursor?.number ?? 0n;
+    const stored = await database.query<{ number: string; hash: string }>(
+      "select number::text as number, hash from blocks where number <= $1 order by number desc limit 256",
+      [String(from)],
+    );
+    let ancestor: Cursor | undefined;
+    for (const row of stored) {
+      const onChain = await this.blockAt(BigInt(row.number));
+      if (onChain && onChain.hash === row.hash) {
+        ancestor = { number: BigInt(row.number), hash: row.hash };
+        break;
+      }
+    }
+    if (!ancestor) {
+      if (stored.length === 256) {
+        throw new IndexerError(
+          `the chain changed more than 256 stored blocks below block ${from}: no common ancestor found; re-index from scratch`,
+        );
+      }
+      // Nothing stored is still on the chain: start again from the deployment.
+      ancestor = { number: this.startBlock - 1n, hash: "" };
+    }
+    await rollback(database, ancestor);
+    const depth = Number(from - ancestor.number);
+    logger.warn("reorg: rolled back to the common ancestor", {
+      from: from.toString(),
+      ancestor: ancestor.number.toString(),
+      depth,
+    });
+    this.o.metrics?.reorgs.inc();
+    this.o.metrics?.reorgDepth.observe(depth);
+    this.cursor = ancestor.hash === "" ? undefined : ancestor;
+    if (ancestor.hash === "")
+      await database.query("delete from meta where key in ('cursor_number', 'cursor_hash')");
+    return { kind: "reorg", from: ancestor.number, to: from, events: 0, depth };
+  }
+
+  private async getLogs(
+    filter: { fromBlock: bigint; toBlock: bigint } | { blockHash: Hex },
+  ): Promise<RawLog[]> {
+    const params =
+      "blockHash" in filter
+        ? { blockHash: filter.blockHash, address: this.sources.addresses }
+        : {
+            fromBlock: `0x${filter.fromBlock.toString(16)}`,
+            toBlock: `0x${filter.toBlock.toString(16)}`,
+            address: this.sources.addresses,
+          };
+    const logs = (await this.o.publicClient.request({
+      method: "eth_getLogs",
+      params: [params],
+    } as never)) as RawLog[];
+    if (!Array.isArray(logs))
+      throw new IndexerError("eth_getLogs answered with something that is not a list");
+    return logs;
+  }
+
+  private decodeAll(raw: RawLog[]): DecodedLog[] {
+    const out: DecodedLog[] = [];
+    for (const log of raw) {
+      if ((log as { removed?: boolean }).removed) continue;
+      const decoded = this.sources.decode(log);
+      if (decoded) out.push(decoded);
+      else this.o.metrics?.unknownLogs.inc();
+    }
+    out.sort((a, b) =>
+      a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
+    );
+    return out;
+  }
+
+  /**
+   * The first block of `logs` where the token names modules not yet indexed (and adds them): their
+   * events from that block on were not in the query.
+   */
+  private newModulesAt(logs: DecodedLog[]): bigint | undefined {
+    for (const log of logs) {
+      if (log.contract === "trETH" && log.name === "ModulesSet" && this.addModules(log.args)) {
+        this.o.logger.info("the token named new modules: indexing them too", {
+          block: log.blockNumber.toString(),
+        });
+        return log.blockNumber;
+      }
+    }
+    return undefined;
+  }
+
+  /** Block rows (hash, time) for the blocks of `logs`: times from the logs when the node gives them. */
+  private async blockRows(logs: DecodedLog[], raw: RawLog[]): Promise<Map<bigint, BlockRow>> {
+    const times = new Map<bigint, bigint>();
+    for (const log of raw) {
+      if (log.blockTimestamp != null) times.set(BigInt(log.blockNumber), BigInt(log.blockTimestamp));
+    }
+    const rows = new Map<bigint, BlockRow>();
+    for (const log of logs) {
+      if (!rows.has(log.blockNumber)) {
+        rows.set(log.blockNumber, {
+          number: log.blockNumber,
+          hash: log.blockHash,
+          timestamp: times.get(log.blockNumber) ?? -1n,
+          hasEvents: true,
+        });
+      }
+    }
+    const missing = [...rows.values()].filter((r) => r.timestamp < 0n);
+    let next = 0;
+    const worker = async () => {
+      while (next < missing.length) {
+        const row = missing[next++] as BlockRow;
+        row.timestamp = (await this.o.publicClient.getBlock({ blockNumber: row.number })).timestamp;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, missing.length) }, worker));
+    return rows;
+  }
+
+  private async write(logs: DecodedLog[], blocks: BlockRow[], cursor: Cursor): Promise<void> {
+    const snapshots = await this.snapshots(logs);
+    const started = performance.now();
+    await writeBatch(this.o.database, {
+      logs,
+      blocks,
+      snapshots,
+      cursor,
+      withdrawalCredentials: this.withdrawalCredentials,
+    });
+    this.cursor = cursor;
+    const time = blocks.find((b) => b.number === cursor.number)?.timestamp;
+    this.o.metrics?.observeBatch(logs, performance.now() - started, cursor.number, time);
+  }
+
+  /**
+   * The protocol's validators at the reference slot of each report in `logs`, from the Beacon API.
+   * A node that no longer has that state (404) leaves the report without a snapshot, logged and
+   * counted; any other failure fails the step, which is retried.
+   */
+  private async snapshots(logs: DecodedLog[]): Promise<SnapshotRow[]> {
+    const beacon = this.o.beacon;
+    if (!beacon) return [];
+    const reports = logs.filter((l) => l.contract === "accounting" && l.name === "ReportApplied");
+    if (reports.length === 0) return [];
+    const { database } = this.o;
+    const known = await database.query<{ pubkey: string; operator_id: number | null }>(
+      `select d.pubkey, (select k.operator_id from keys k where k.pubkey = d.pubkey order by k.block_number limit 1) as operator_id
+       from (select distinct pubkey from deposits) d`,
+    );
+    const operatorOf = new Map(known.map((k) => [k.pubkey, k.operator_id]));
+    for (const l of logs) {
+      if (l.contract === "operatorRegistry" && l.name === "KeyAdded") {
+        const pubkey = String(l.args.pubkey).toLowerCase();
+        if (!operatorOf.get(pubkey)) operatorOf.set(pubkey, Number(l.args.operatorId));
+      }
+    }
+    for (const l of logs) {
+      if (
+        l.contract === "depositContract" &&
+        String(l.args.withdrawal_credentials).toLowerCase() === this.withdrawalCredentials
+      ) {
+        const pubkey = String(l.args.pubkey).toLowerCase();
+        if (!operatorOf.has(pubkey)) operatorOf.set(pubkey, null);
+      }
+    }
+    const pubkeys = [...operatorOf.keys()] as Hex[];
+    const rows: SnapshotRow[] = [];
+    for (const report of reports) {
+      const refSlot = report.args.refSlot as bigint;
+      if (pubkeys.length === 0) continue;
+      try {
+        const validators = await beacon.validators(Number(refSlot), pubkeys);
+        const seen = new Set<string>();
+        for (const v of validators) {
+          const pubkey = v.pubkey.toLowerCase();
+          seen.add(pubkey);
+          rows.push({
+            refSlot,
+            blockNumber: report.blockNumber,
+            pubkey,
+            validatorIndex: v.index,
+            operatorId: operatorOf.get(pubkey) ?? null,
+            status: v.status,
+            balanceGwei: BigInt(v.balanceGwei),
+            effectiveBalanceGwei: BigInt(v.effectiveBalanceGwei),
+            slashed: v.slashed,
+          });
+        }
+        // Deposited but not yet seen by the beacon chain at that slot.
+        for (const pubkey of pubkeys) {
+          if (seen.has(pubkey)) continue;
+          rows.push({
+            refSlot,
+            blockNumber: report.blockNumber,
+            pubkey,
+            validatorIndex: null,
+            operatorId: operatorOf.get(pubkey) ?? null,
+            status: "deposited",
+            balanceGwei: 0n,
+            effectiveBalanceGwei: 0n,
+            slashed: false,
+          });
+        }
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) {
+          this.o.logger.warn("the beacon node no longer has the state of a report's reference slot", {
+            refSlot: refSlot.toString(),
+          });
+          this.o.metrics?.snapshotsMissing.inc();
+          continue;
+        }
+        throw error;
+      }
+    }
+    return rows;
+  }
+}
