@@ -239,8 +239,11 @@ export interface CommandDefinition<S extends Specs> {
   /** Prefix of the key's environment variables (`<PREFIX>_PRIVATE_KEY`, `<PREFIX>_KEYSTORE_PASSWORD`). */
   envPrefix: string;
   options: S;
-  /** What the key is for, in the error when none is given (e.g. "the guardian's key"). */
-  keyPurpose: string;
+  /**
+   * What the key is for, in the error when none is given (e.g. "the guardian's key"). Without it
+   * the command signs nothing: no key is asked for and `account` is `{ kind: "none" }`.
+   */
+  keyPurpose?: string | undefined;
 }
 
 export interface ParsedCommand<S extends Specs> {
@@ -265,7 +268,10 @@ function flagName(spec: OptionSpec<unknown>): string {
 
 export function defineCommand<S extends Specs>(definition: CommandDefinition<S>): DaemonCommand<S> {
   const prefix = definition.envPrefix;
-  const envOnly = `Environment only (keys never go on the command line):
+  const keyless = definition.keyPurpose === undefined;
+  const envOnly = keyless
+    ? "Each option: its flag, else its environment variable, else its default."
+    : `Environment only (keys never go on the command line):
   ${`${prefix}_PRIVATE_KEY`.padEnd(30)}the signing key (64 hex digits); instead of --keystore
   ${`${prefix}_KEYSTORE_PASSWORD`.padEnd(30)}the keystore's password; without it, asked on the terminal
 
@@ -302,6 +308,7 @@ The account: --keystore, --dev-account or ${prefix}_PRIVATE_KEY (exactly one).`;
     values: Record<string, unknown>,
     env: Readonly<Record<string, string | undefined>>,
   ): AccountSource => {
+    if (keyless) return { kind: "none" };
     const privateKey = env[`${prefix}_PRIVATE_KEY`]?.trim() || undefined;
     const keystore = values.keystore as string | undefined;
     const devAccount = values.devAccount as number | undefined;

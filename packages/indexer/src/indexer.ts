@@ -90,7 +90,15 @@ export class Indexer {
         );
       }
     }
-    if (meta.size === 0) await writeMeta(database.query, identity);
+    if (meta.size === 0) {
+      // The deployment's time: the APR's first point (rate 1.0), as the SDK counts it.
+      const deployed = await this.o.publicClient.getBlock({ blockNumber: BigInt(deployment.blockNumber) });
+      await writeMeta(database.query, {
+        ...identity,
+        deployment_block: deployment.blockNumber,
+        deployment_time: String(deployed.timestamp),
+      });
+    }
     // Modules the token named since its deployment (ModulesSet) are sources too.
     const modules = await database.query<{ args: Record<string, string> }>(
       "select args from events where contract = 'trETH' and name = 'ModulesSet' order by block_number, log_index",
@@ -232,7 +240,7 @@ export class Indexer {
     const { database, logger } = this.o;
     const from = this.cursor?.number ?? 0n;
     const stored = await database.query<{ number: string; hash: string }>(
-      "select number::text as number, hash from blocks where number <= $1 order by number desc limit 256",
+      "select number::text as number, hash from blocks where number <= $1 order by blocks.number desc limit 256",
       [String(from)],
     );
     let ancestor: Cursor | undefined;
@@ -263,7 +271,7 @@ export class Indexer {
     this.o.metrics?.reorgDepth.observe(depth);
     this.cursor = ancestor.hash === "" ? undefined : ancestor;
     if (ancestor.hash === "")
-      await database.query("delete from meta where key in ('cursor_number', 'cursor_hash')");
+      await database.query("delete from meta where key in ('cursor_number', 'cursor_hash', 'cursor_time')");
     return { kind: "reorg", from: ancestor.number, to: from, events: 0, depth };
   }
 

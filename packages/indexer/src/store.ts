@@ -288,7 +288,12 @@ export async function writeBatch(database: Database, batch: Batch): Promise<Reco
         ],
       );
     }
-    await writeMeta(query, { cursor_number: str(batch.cursor.number), cursor_hash: batch.cursor.hash });
+    const cursorTime = batch.blocks.find((b) => b.number === batch.cursor.number)?.timestamp;
+    await writeMeta(query, {
+      cursor_number: str(batch.cursor.number),
+      cursor_hash: batch.cursor.hash,
+      ...(cursorTime === undefined ? {} : { cursor_time: str(cursorTime) }),
+    });
     return counts;
   });
 }
@@ -329,7 +334,14 @@ export async function rollback(database: Database, ancestor: Cursor): Promise<vo
         after,
       ]);
     }
-    await writeMeta(query, { cursor_number: after, cursor_hash: ancestor.hash });
+    const [row] = await query<{ timestamp: string }>("select timestamp::text from blocks where number = $1", [
+      after,
+    ]);
+    await writeMeta(query, {
+      cursor_number: after,
+      cursor_hash: ancestor.hash,
+      ...(row ? { cursor_time: row.timestamp } : {}),
+    });
   });
 }
 

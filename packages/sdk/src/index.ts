@@ -110,6 +110,7 @@ export {
   type AprPoint,
   type AprReport,
   type AprWindow,
+  aprFromPoints,
   type GetAprErrorType,
   type GetAprParameters,
   type GetAprReturnType,

@@ -16,7 +16,7 @@ export function kinds(): Kind[] {
 
 /** Fresh databases of one kind: PGlite in memory, or new databases on one PostgreSQL server. */
 export class Databases {
-  private server: PostgresServer | undefined;
+  server: PostgresServer | undefined;
   private count = 0;
   private readonly open: Database[] = [];
 

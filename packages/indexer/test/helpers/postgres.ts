@@ -14,6 +14,9 @@ export interface PostgresServer {
   url: string;
   /** A new, empty database on the server; returns its URL. */
   createDatabase(name: string): string;
+  /** Stops the server, keeping its data (`resume` starts it again on the same port). */
+  halt(): void;
+  resume(): void;
   stop(): void;
 }
 
@@ -38,22 +41,30 @@ export async function startPostgres(): Promise<PostgresServer> {
   const data = join(dir, "data");
   const port = await freePort();
   run("initdb", ["-D", data, "-U", "tributary", "--auth=trust", "--no-sync", "-E", "UTF8"]);
-  run("pg_ctl", [
-    "-D",
-    data,
-    "-w",
-    "-l",
-    join(dir, "log"),
-    "-o",
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
-    "start",
-  ]);
+  const start = () =>
+    run("pg_ctl", [
+      "-D",
+      data,
+      "-w",
+      "-l",
+      join(dir, "log"),
+      "-o",
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+      "start",
+    ]);
+  start();
   const base = `postgres://tributary@127.0.0.1:${port}`;
   return {
     url: `${base}/postgres`,
     createDatabase(name) {
       run("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "tributary", name]);
       return `${base}/${name}`;
+    },
+    halt() {
+      run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
+    },
+    resume() {
+      start();
     },
     stop() {
       try {

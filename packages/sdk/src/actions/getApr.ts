@@ -129,42 +129,53 @@ export async function getApr(
       timestamp: deployed.timestamp,
       shareRate: SHARE_RATE_SCALE,
     };
-    const points: AprPoint[] = [
-      origin,
-      ...reports.map(({ refSlot, blockNumber, timestamp, shareRate }) => ({
-        refSlot,
-        blockNumber,
-        timestamp,
-        shareRate,
-      })),
-    ];
-    const now = latest.timestamp;
-    const end = reports.length > 0 ? (points[points.length - 1] as AprPoint) : null;
-    const window = (start: AprPoint | undefined, label: string): AprWindow => {
-      if (!end) return { reason: "no report has been applied yet" };
-      if (!start)
-        return { reason: `the history is shorter than ${label}: no point at or before now - ${label}` };
-      if (start === end || end.timestamp <= start.timestamp) {
-        return { reason: `no report in the last ${label}: the latest report is the window's start` };
-      }
-      return { start, end, seconds: end.timestamp - start.timestamp };
-    };
-    const lastAtOrBefore = (time: bigint) => points.filter((p) => p.timestamp <= time).pop();
-    const windows = {
-      apr7d: window(lastAtOrBefore(now - 7n * DAY), "7 days"),
-      apr30d: window(lastAtOrBefore(now - 30n * DAY), "30 days"),
-      aprSinceInception: window(origin, "the time since deployment"),
-    };
-    return {
-      apr7d: aprOf(windows.apr7d),
-      apr30d: aprOf(windows.apr30d),
-      aprSinceInception: aprOf(windows.aprSinceInception),
-      method: METHOD,
-      windows,
-      now,
-      reports,
-    };
+    return { ...aprFromPoints(origin, reports, latest.timestamp), reports };
   });
+}
+
+/**
+ * The APR figures of `getApr` from points already read: the deployment (`origin`, rate 1.0), the
+ * applied reports oldest first, and "now" (the latest block's time). Pure: an indexer that stores
+ * the same reports gets the same figures.
+ */
+export function aprFromPoints(
+  origin: AprPoint,
+  reports: readonly AprPoint[],
+  now: bigint,
+): Omit<GetAprReturnType, "reports"> {
+  const points: AprPoint[] = [
+    origin,
+    ...reports.map(({ refSlot, blockNumber, timestamp, shareRate }) => ({
+      refSlot,
+      blockNumber,
+      timestamp,
+      shareRate,
+    })),
+  ];
+  const end = reports.length > 0 ? (points[points.length - 1] as AprPoint) : null;
+  const window = (start: AprPoint | undefined, label: string): AprWindow => {
+    if (!end) return { reason: "no report has been applied yet" };
+    if (!start)
+      return { reason: `the history is shorter than ${label}: no point at or before now - ${label}` };
+    if (start === end || end.timestamp <= start.timestamp) {
+      return { reason: `no report in the last ${label}: the latest report is the window's start` };
+    }
+    return { start, end, seconds: end.timestamp - start.timestamp };
+  };
+  const lastAtOrBefore = (time: bigint) => points.filter((p) => p.timestamp <= time).pop();
+  const windows = {
+    apr7d: window(lastAtOrBefore(now - 7n * DAY), "7 days"),
+    apr30d: window(lastAtOrBefore(now - 30n * DAY), "30 days"),
+    aprSinceInception: window(origin, "the time since deployment"),
+  };
+  return {
+    apr7d: aprOf(windows.apr7d),
+    apr30d: aprOf(windows.apr30d),
+    aprSinceInception: aprOf(windows.aprSinceInception),
+    method: METHOD,
+    windows,
+    now,
+  };
 }
 
 /** `(rateEnd / rateStart - 1) * year / seconds`, the ratio in 18-decimal fixed point first. */
