@@ -350,7 +350,8 @@ export const SCENARIOS: Scenario[] = [
         async () => (await votes()).some((v) => Number(v.args.refSlot) > back),
         { maxSlots: 2 * REPORT_SLOTS },
       );
-      const reports = await ctx.reports();
+      // Its vote can land before the other members' votes of that frame: wait for the frame's report.
+      const reports = await ctx.waitReports(start + 4, { maxSlots: REPORT_SLOTS });
       ctx.expect(reports.length >= start + 4, `reports went on (${reports.length - start} since the stop)`);
     },
   },
