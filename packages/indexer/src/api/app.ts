@@ -22,6 +22,8 @@ export interface ApiOptions {
   health?: (() => Promise<{ healthy: boolean; [k: string]: unknown }>) | undefined;
   /** Seconds an answer may be cached (about a block). */
   maxAgeSeconds?: number | undefined;
+  /** Milliseconds the indexed cursor is trusted before the database is asked again (default 200). */
+  freshMs?: number | undefined;
 }
 
 const Problem = z
@@ -328,7 +330,7 @@ function problem(c: Context, status: 400 | 404 | 500 | 503, title: string, detai
 const ratio = (a: bigint, b: bigint) => (b === 0n ? null : Number((a * 10n ** 12n) / b) / 1e12);
 
 export function createApi(options: ApiOptions) {
-  const queries = new Queries(options.database, options.deployment);
+  const queries = new Queries(options.database, options.deployment, options.freshMs);
   const maxAge = options.maxAgeSeconds ?? 2;
   const slotsPerEpoch = options.deployment.oracle?.slotsPerEpoch ?? 32;
   const app = new OpenAPIHono({

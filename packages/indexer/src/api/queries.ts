@@ -81,15 +81,25 @@ export class Queries {
   private cached: { key: string; snapshot: Snapshot } | undefined;
   private operatorsCache: { key: string; value: OperatorView[] } | undefined;
   private statsCache: { key: string; value: unknown } | undefined;
+  /** Answers per account at the current cursor (emptied when it moves). */
+  private readonly accounts = new Map<string, unknown>();
+  private checkedAt = 0;
 
+  /**
+   * `freshMs`: how long the cursor read from the database is trusted before it is read again; an
+   * answer is at most that much older than the index (default 200 ms).
+   */
   constructor(
     readonly database: Database,
     readonly deployment: Deployment,
+    readonly freshMs = 200,
   ) {}
 
   /** The cursor and history-wide figures, read again only when the cursor moved. */
   async snapshot(): Promise<Snapshot> {
+    if (this.cached && performance.now() - this.checkedAt < this.freshMs) return this.cached.snapshot;
     const meta = await readMeta(this.database.query);
+    this.checkedAt = performance.now();
     const key = `${meta.get("cursor_number")}/${meta.get("cursor_hash")}`;
     if (this.cached?.key === key) return this.cached.snapshot;
     const rows = await this.database.query<Record<string, unknown>>(
@@ -132,6 +142,7 @@ export class Queries {
     this.cached = { key, snapshot };
     this.operatorsCache = undefined;
     this.statsCache = undefined;
+    this.accounts.clear();
     return snapshot;
   }
 
@@ -260,24 +271,48 @@ export class Queries {
 
   async account(address: string, limit: number) {
     const s = await this.snapshot();
-    const [balance] = await this.database.query<{ shares: string }>(
-      "select shares::text from balances where address = $1",
-      [address],
-    );
-    const transfers = await this.database.query<{
-      block_number: string;
-      log_index: number;
-      from: string;
-      to: string;
-      shares: string;
+    const cacheKey = `${address}/${limit}`;
+    const hit = this.accounts.get(cacheKey);
+    if (hit) return { snapshot: s, value: hit as Awaited<ReturnType<Queries["accountAt"]>> };
+    const value = await this.accountAt(s, address, limit);
+    if (this.accounts.size >= 10_000) this.accounts.clear();
+    this.accounts.set(cacheKey, value);
+    return { snapshot: s, value };
+  }
+
+  private async accountAt(s: Snapshot, address: string, limit: number) {
+    // One round trip: the balance, every transfer of the address, and its latest tickets.
+    const [row] = await this.database.query<{
+      shares: string | null;
+      transfers:
+        | { block_number: string; log_index: number; from: string; to: string; shares: string }[]
+        | null;
+      requests:
+        | {
+            request_id: string;
+            block_number: string;
+            timestamp: string;
+            shares: string;
+            claimed_assets: string | null;
+            claimed_block: string | null;
+          }[]
+        | null;
     }>(
-      `select block_number::text, log_index, "from", "to", shares::text from (
-         select block_number, log_index, "from", "to", shares from transfers where "from" = $1
-         union all
-         select block_number, log_index, "from", "to", shares from transfers where "to" = $1 and "from" <> $1
-       ) t order by t.block_number, t.log_index`,
-      [address],
+      `select
+         (select shares::text from balances where address = $1) as shares,
+         (select json_agg(json_build_object('block_number', t.block_number::text, 'log_index', t.log_index, 'from', t."from", 'to', t."to", 'shares', t.shares::text) order by t.block_number, t.log_index)
+            from (select block_number, log_index, "from", "to", shares from transfers where "from" = $1
+                  union all
+                  select block_number, log_index, "from", "to", shares from transfers where "to" = $1 and "from" <> $1) t) as transfers,
+         (select json_agg(json_build_object('request_id', q.request_id::text, 'block_number', q.block_number::text, 'timestamp', q.timestamp::text,
+                   'shares', q.shares::text, 'claimed_assets', q.claimed_assets, 'claimed_block', q.claimed_block) order by q.request_id desc)
+            from (select r.request_id, r.block_number, r.timestamp, r.shares, c.assets::text as claimed_assets, c.block_number::text as claimed_block
+                  from requests r left join claims c on c.request_id = r.request_id
+                  where r.controller = $1 order by r.request_id desc limit $2) q) as requests`,
+      [address, limit],
     );
+    const balance = row?.shares ? { shares: row.shares } : undefined;
+    const transfers = row?.transfers ?? [];
     // Rewards: shares held between reports times the rate's change.
     let held = 0n;
     let earned = 0n;
@@ -294,19 +329,7 @@ export class Queries {
       const previous = i === 0 ? RATE_SCALE : (s.reports[i - 1] as ReportRow).shareRate;
       earned += (held * (report.shareRate - previous)) / RATE_SCALE;
     }
-    const requests = await this.database.query<{
-      request_id: string;
-      block_number: string;
-      timestamp: string;
-      shares: string;
-      claimed_assets: string | null;
-      claimed_block: string | null;
-    }>(
-      `select r.request_id::text, r.block_number::text, r.timestamp::text, r.shares::text, c.assets::text as claimed_assets, c.block_number::text as claimed_block
-       from requests r left join claims c on c.request_id = r.request_id
-       where r.controller = $1 order by r.request_id desc limit $2`,
-      [address, limit],
-    );
+    const requests = row?.requests ?? [];
     const lastFinalized = s.reports.reduce<bigint>(
       (m, r) => (r.finalizedTo !== null && r.finalizedTo > m ? r.finalizedTo : m),
       0n,
@@ -314,34 +337,31 @@ export class Queries {
     const shares = BigInt(balance?.shares ?? 0);
     const history = transfers.slice(-limit).reverse();
     return {
-      snapshot: s,
-      value: {
-        address,
-        shares: shares.toString(),
-        assets: ((shares * s.rate) / RATE_SCALE).toString(),
-        rewardsEarned: { wei: earned.toString(), method: METHODS.rewards },
-        history: history.map((h) => ({
-          blockNumber: h.block_number,
-          logIndex: h.log_index,
-          from: h.from,
-          to: h.to,
-          shares: h.shares,
-          direction: h.to === address ? "in" : "out",
-        })),
-        tickets: requests.map((r) => ({
-          requestId: r.request_id,
-          blockNumber: r.block_number,
-          requestedAt: Number(r.timestamp),
-          shares: r.shares,
-          status:
-            r.claimed_assets !== null
-              ? "claimed"
-              : BigInt(r.request_id) <= lastFinalized
-                ? "finalized"
-                : "pending",
-          claimedAssets: r.claimed_assets,
-        })),
-      },
+      address,
+      shares: shares.toString(),
+      assets: ((shares * s.rate) / RATE_SCALE).toString(),
+      rewardsEarned: { wei: earned.toString(), method: METHODS.rewards },
+      history: history.map((h) => ({
+        blockNumber: h.block_number,
+        logIndex: h.log_index,
+        from: h.from,
+        to: h.to,
+        shares: h.shares,
+        direction: h.to === address ? "in" : "out",
+      })),
+      tickets: requests.map((r) => ({
+        requestId: r.request_id,
+        blockNumber: r.block_number,
+        requestedAt: Number(r.timestamp),
+        shares: r.shares,
+        status:
+          r.claimed_assets !== null
+            ? "claimed"
+            : BigInt(r.request_id) <= lastFinalized
+              ? "finalized"
+              : "pending",
+        claimedAssets: r.claimed_assets,
+      })),
     };
   }
 
