@@ -66,6 +66,11 @@ export interface DevnetOptions {
   dataDir: string;
   /** First port of the daemons' HTTP servers (oracle 0-2, guardians 3-5, depositor 6, exit daemons 7+). */
   daemonPortBase: number;
+  /**
+   * Port of the indexer's analytics API (default: the daemon port base + 100); `false` runs no
+   * indexer (the scenarios, which check the chain themselves).
+   */
+  apiPort?: number | false;
   /** Where status lines go. */
   print: (line: string) => void;
   /** Print a status line every epoch. Default true. */
@@ -355,6 +360,23 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
         { OPERATOR_KEYSTORE_PASSWORD: KEYSTORE_PASSWORD },
       );
     }
+    const apiPort = o.apiPort === undefined ? o.daemonPortBase + 100 : o.apiPort;
+    if (apiPort !== false) {
+      supervisor.startScript("indexer", "packages/indexer/src/cli.ts", [
+        "--rpc-url",
+        rpcUrl,
+        "--beacon-url",
+        beaconUrl,
+        "--deployment",
+        deploymentFile,
+        "--poll-interval",
+        poll,
+        "--data-dir",
+        join(o.dataDir, "indexer"),
+        "--http-port",
+        String(apiPort),
+      ]);
+    }
     o.print("");
     o.print("daemons (logs; /health and /metrics on each port):");
     for (const p of supervisor.list()) {
@@ -362,6 +384,11 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       const at = args.indexOf("--http-port");
       const where = at >= 0 ? `http://127.0.0.1:${args[at + 1]}` : p.name === "consensus" ? beaconUrl : "";
       o.print(`  ${p.name.padEnd(12)} ${where.padEnd(24)} ${p.logFile}`);
+    }
+    if (apiPort !== false) {
+      o.print(
+        `analytics API: http://127.0.0.1:${apiPort}/v1/stats (OpenAPI: http://127.0.0.1:${apiPort}/openapi.json)`,
+      );
     }
     o.print("");
     // Every process of this devnet, for whoever must check that none is left.

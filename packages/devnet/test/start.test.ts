@@ -67,8 +67,23 @@ describe("npm start", () => {
       assert.match(output, /PUBLIC development key/, "says the keys are public");
       assert.doesNotMatch(output, /exited with code/, "no daemon died");
       const pids = JSON.parse(readFileSync(join(dataDir, "pids.json"), "utf8")) as Record<string, number>;
-      assert.ok(Object.keys(pids).length >= 11, `anvil, consensus and nine daemons: ${Object.keys(pids)}`);
+      assert.ok(
+        Object.keys(pids).length >= 12,
+        `anvil, consensus, nine daemons and the indexer: ${Object.keys(pids)}`,
+      );
       for (const [name, pid] of Object.entries(pids)) assert.ok(alive(pid), `${name} runs`);
+      // The indexer's API, whose URL the devnet prints, has the report too.
+      const api = /analytics API: (http:\/\/127\.0\.0\.1:\d+)\/v1\/stats/.exec(output)?.[1];
+      assert.ok(api, "prints the API's URL");
+      let stats: { reports: { count: number }; validators: { total: number } } | undefined;
+      for (let tries = 0; tries < 60 && !(stats && stats.reports.count >= 1); tries++) {
+        const response = await fetch(`${api}/v1/stats`).catch(() => undefined);
+        if (response?.ok) stats = (await response.json()) as typeof stats;
+        else await new Promise((resolve) => setTimeout(resolve, 1_000));
+        if (!(stats && stats.reports.count >= 1)) await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+      assert.ok(stats && stats.reports.count >= 1, `the API shows the report: ${JSON.stringify(stats)}`);
+      assert.ok(stats.validators.total >= 1, "and the protocol's validators");
       child.kill("SIGINT");
       assert.equal(await exited, 0, `exit code 0 after SIGINT:\n${output.slice(-2_000)}`);
       for (const [name, pid] of Object.entries(pids))

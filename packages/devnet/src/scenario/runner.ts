@@ -111,6 +111,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     daemonPortBase: o.daemonPortBase,
     print: (line) => appendFileSync(runLog, `${line}\n`),
     statusLines: false,
+    apiPort: false,
     ...(scenario.devnet?.bondPerValidator === undefined
       ? {}
       : { bondPerValidator: scenario.devnet.bondPerValidator }),
