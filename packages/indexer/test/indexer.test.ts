@@ -10,6 +10,7 @@ import { trETHAbi } from "@tributary/sdk/abis";
 import { parseEther } from "viem";
 import { stakeFor } from "../../sdk/test/withdrawals.js";
 import type { Database, Query } from "../src/db.js";
+import { IndexerMetrics } from "../src/metrics.js";
 import { readCursor } from "../src/store.js";
 import {
   activity,
@@ -168,6 +169,33 @@ for (const kind of kinds()) {
       assert.ok(done, "the index caught up");
       assert.ok(deaths >= 5, `died ${deaths} times`);
       assert.deepEqual(await dump(database), expected);
+    });
+
+    test("a node that refuses large log ranges gets them in halves: nothing skipped", async () => {
+      const database = await databases.fresh();
+      const client = t.local.publicClient;
+      let refused = 0;
+      // A node that answers eth_getLogs for at most 5 blocks at once, as public nodes cap ranges.
+      const picky = new Proxy(client, {
+        get(target, key, receiver) {
+          if (key !== "request") return Reflect.get(target, key, receiver);
+          return async (args: { method: string; params: [{ fromBlock?: string; toBlock?: string }] }) => {
+            const [filter] = args.params ?? [{}];
+            if (args.method === "eth_getLogs" && filter?.fromBlock && filter.toBlock) {
+              if (BigInt(filter.toBlock) - BigInt(filter.fromBlock) + 1n > 5n) {
+                refused++;
+                throw new Error("query returned more than 10000 results; block range too large");
+              }
+            }
+            return target.request(args as never);
+          };
+        },
+      });
+      const metrics = new IndexerMetrics();
+      await indexerFor(t, database, { publicClient: picky as typeof client, metrics }).sync();
+      assert.ok(refused > 0, "the node refused ranges");
+      assert.deepEqual(await dump(database), await dump(reference));
+      assert.match(await metrics.text(), /indexer_log_range_splits_total [1-9]/);
     });
 
     test("a reorg rolls back to the common ancestor and ends equal to a fresh index", async () => {
