@@ -65,7 +65,11 @@ describe("npm start", () => {
       }
       assert.match(output, /ready to stake \((\d+\.\d) s\)/, "says when it is ready to stake");
       assert.match(output, /PUBLIC development key/, "says the keys are public");
-      assert.doesNotMatch(output, /exited with code/, "no daemon died");
+      assert.doesNotMatch(
+        output,
+        /exited with code/,
+        `no daemon died: ${/.*exited with code.*/.exec(output)?.[0]}`,
+      );
       const pids = JSON.parse(readFileSync(join(dataDir, "pids.json"), "utf8")) as Record<string, number>;
       assert.ok(
         Object.keys(pids).length >= 12,
@@ -75,7 +79,9 @@ describe("npm start", () => {
       // The indexer's API, whose URL the devnet prints, has the report too.
       const api = /analytics API: (http:\/\/127\.0\.0\.1:\d+)\/v1\/stats/.exec(output)?.[1];
       assert.ok(api, "prints the API's URL");
-      let stats: { reports: { count: number }; validators: { total: number } } | undefined;
+      let stats:
+        | { reports: { count: number }; validators: { total: number; refSlot: string | null } }
+        | undefined;
       for (let tries = 0; tries < 60 && !(stats && stats.reports.count >= 1); tries++) {
         const response = await fetch(`${api}/v1/stats`).catch(() => undefined);
         if (response?.ok) stats = (await response.json()) as typeof stats;
