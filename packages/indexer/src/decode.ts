@@ -190,8 +190,3 @@ export class Sources {
     };
   }
 }
-
-/** JSON for the `args` column: bigints as decimal strings. */
-export function argsJson(args: Args): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(args, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
-}

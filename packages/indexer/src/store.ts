@@ -5,7 +5,7 @@
  * Rows go in with one `INSERT ... SELECT FROM unnest(...)` per table, whatever their number.
  */
 import type { Database, Query } from "./db.js";
-import { argsJson, type DecodedLog } from "./decode.js";
+import type { DecodedLog } from "./decode.js";
 import { BLOCK_TABLES } from "./schema.js";
 
 export interface Cursor {
@@ -71,6 +71,7 @@ export async function totalShares(query: Query): Promise<bigint> {
 }
 
 const str = (v: unknown) => String(v);
+const bigintAsText = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);
 
 /** Writes `batch` and moves the cursor, in one transaction. Returns the rows written per table. */
 export async function writeBatch(database: Database, batch: Batch): Promise<Record<string, number>> {
@@ -103,7 +104,7 @@ export async function writeBatch(database: Database, batch: Batch): Promise<Reco
         l.address,
         l.contract,
         l.name,
-        JSON.stringify(argsJson(l.args)),
+        JSON.stringify(l.args, bigintAsText),
       ]),
     );
 
