@@ -250,6 +250,10 @@ describe("a deposit between the signatures and the deposit, and restarts", { tim
       pauseMs: 100,
       what: "the deposit after the root moved",
     });
+    // The depositor logs its deposit once it has the receipt, which can be after the chain shows it.
+    for (let i = 0; i < 100 && !parsedLogs(committee.depositorLogs).some((l) => l.msg === "deposited"); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const logs = parsedLogs(committee.depositorLogs);
     const moved = logs.find((l) => String(l.msg).startsWith("the deposit contract's root moved"));
     assert.ok(moved, "the depositor says the root moved");
