@@ -29,7 +29,7 @@ import { join } from "node:path";
 import type { Deployment } from "@tributary/sdk";
 import { freePort, type LocalProtocol, startLocalProtocol } from "../../../contracts/lib/bench.js";
 import { Scenario } from "../../../contracts/lib/scenario.js";
-import { CONTRACT_ABIS, type ContractName } from "../src/decode.js";
+import { CONTRACT_ABIS, type ContractName, DEPLOYMENT_FIELDS as FIELDS } from "../src/decode.js";
 import { generateEvents } from "./load.js";
 import { ponderBin, writePonderProject } from "./ponder/project.js";
 
@@ -53,21 +53,6 @@ const log = (text: string) => {
   if (!json) process.stdout.write(`${text}\n`);
 };
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
-
-/** Deployment fields of the contracts the indexer reads (as in src/decode.ts). */
-const FIELDS: Record<ContractName, keyof Deployment["contracts"]> = {
-  trETH: "token",
-  withdrawalQueue: "withdrawalQueue",
-  accounting: "accounting",
-  operatorRegistry: "operatorRegistry",
-  depositSecurity: "depositSecurity",
-  hashConsensus: "hashConsensus",
-  rewardsDistributor: "rewardsDistributor",
-  withdrawalVault: "withdrawalVault",
-  timelock: "timelock",
-  governor: "governor",
-  depositContract: "depositContract",
-};
 
 // ------------------------------------------------------------------ cleanup
 

@@ -27,7 +27,7 @@ export const CONTRACT_ABIS = {
 export type ContractName = keyof typeof CONTRACT_ABIS;
 
 /** Deployment field of each contract. */
-const DEPLOYMENT_FIELDS: Record<ContractName, keyof Deployment["contracts"]> = {
+export const DEPLOYMENT_FIELDS: Record<ContractName, keyof Deployment["contracts"]> = {
   trETH: "token",
   withdrawalQueue: "withdrawalQueue",
   accounting: "accounting",
