@@ -26,7 +26,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Deployment } from "@tributary/sdk";
 import { freePort, type LocalProtocol, startLocalProtocol } from "../../../contracts/lib/bench.js";
 import { Scenario } from "../../../contracts/lib/scenario.js";
 import { CONTRACT_ABIS, type ContractName, DEPLOYMENT_FIELDS as FIELDS } from "../src/decode.js";
