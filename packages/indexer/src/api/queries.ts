@@ -441,11 +441,8 @@ export class Queries {
         op.pendingCommission = null;
       }
     }
+    // A change already effective was applied after the event that scheduled it, in the loop above.
     const value = [...ops.values()].map((op) => {
-      if (op.pendingCommission && op.pendingCommission.effectiveAt <= now) {
-        op.commissionBps = op.pendingCommission.commissionBps;
-        op.pendingCommission = null;
-      }
       op.activeValidators = Math.max(0, op.keys.deposited - op.keys.exited);
       op.bondAssets = (op.bondShares * s.rate) / RATE_SCALE;
       return op;
@@ -524,12 +521,11 @@ export class Queries {
       : [];
     return {
       snapshot: s,
-      value: list.map((r, i) => {
+      value: list.map((r) => {
         const mine = votes.filter((v) => v.args.refSlot === r.refSlot.toString());
         const consensus = mine.filter((v) => v.name === "ConsensusReached").at(-1);
         const index = s.reports.indexOf(r);
         const previous = index > 0 ? (s.reports[index - 1] as ReportRow).shareRate : RATE_SCALE;
-        void i;
         return {
           refSlot: r.refSlot.toString(),
           blockNumber: r.blockNumber.toString(),
