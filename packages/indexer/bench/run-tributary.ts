@@ -35,7 +35,7 @@ if (!url || !deploymentFile || !dataDir) {
 }
 const deployment = JSON.parse(readFileSync(deploymentFile, "utf8")) as Deployment;
 let requests = 0;
-const rpc = createRpc({ url, hooks: { onRequest: () => requests++ } });
+const rpc = createRpc({ url, batch: false, hooks: { onRequest: () => requests++ } });
 const database = await openDatabase({ dataDir });
 try {
   const indexer = new Indexer({

@@ -82,6 +82,7 @@ CREATE TABLE "requests" (
 CREATE TABLE "transfers" (
 	"block_number" bigint NOT NULL,
 	"log_index" integer NOT NULL,
+	"tx_hash" text NOT NULL,
 	"from" text NOT NULL,
 	"to" text NOT NULL,
 	"shares" numeric(78, 0) NOT NULL,

@@ -70,6 +70,8 @@ async function main(): Promise<number> {
     attempts: values.maxRetries + 1,
     hooks: metrics.rpcHooks,
     signal: controller.signal,
+    // Backfill queries run side by side: a JSON-RPC batch would make the node answer them in one.
+    batch: false,
   });
   let deployment: ReturnType<typeof loadDeployment>;
   try {

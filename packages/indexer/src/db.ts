@@ -24,12 +24,53 @@ const MIGRATIONS = fileURLToPath(new URL("../drizzle", import.meta.url));
 /** A raw parameterised query: `$1`-style placeholders, arrays passed as one parameter each. */
 export type Query = <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
 
+/**
+ * Appends rows to a table, columns in order, each value as text (`null` for SQL NULL) or a boolean.
+ * PostgreSQL: one `INSERT ... SELECT FROM unnest($1::type[], ...)`. PGlite: one `COPY ... FROM` of
+ * the rows as text, about twice as fast there as the same rows through array parameters.
+ */
+export type BulkInsert = (
+  table: string,
+  columns: string[],
+  types: string[],
+  rows: unknown[][],
+) => Promise<void>;
+
+/** A value in COPY's text format: backslash, tab, newline and carriage return escaped, NULL as \\N. */
+function copyField(value: unknown): string {
+  if (value === null || value === undefined) return "\\N";
+  if (typeof value === "boolean") return value ? "t" : "f";
+  const text = String(value);
+  return /[\\\t\n\r]/.test(text)
+    ? text.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r")
+    : text;
+}
+
+/** The rows of a bulk insert as COPY text: one line per row, fields separated by tabs. */
+export function copyText(rows: unknown[][]): string {
+  let out = "";
+  for (const row of rows) out += `${row.map(copyField).join("\t")}\n`;
+  return out;
+}
+
+function unnestInsert(query: Query): BulkInsert {
+  return async (table, columns, types, rows) => {
+    if (rows.length === 0) return;
+    await query(
+      `insert into ${table} (${columns.join(", ")}) select * from unnest(${types
+        .map((t, i) => `$${i + 1}::${t}[]`)
+        .join(", ")})`,
+      columns.map((_, c) => rows.map((r) => r[c])),
+    );
+  };
+}
+
 export interface Database {
   kind: DatabaseKind;
   db: Db;
   query: Query;
   /** Runs `fn` in one transaction: all of it is written, or none of it. */
-  transaction<T>(fn: (query: Query) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (query: Query, insert: BulkInsert) => Promise<T>): Promise<T>;
   /** Rows of a raw query. */
   rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
   /** True when the database answers a trivial query. */
@@ -78,13 +119,13 @@ export async function openDatabase(options: { url?: string | undefined; dataDir?
     }
     const query: Query = async <T>(text: string, params?: unknown[]) =>
       (await pool.query(text, params)).rows as T[];
-    const transaction = async <T>(fn: (query: Query) => Promise<T>): Promise<T> => {
+    const transaction = async <T>(fn: (query: Query, insert: BulkInsert) => Promise<T>): Promise<T> => {
       const client = await pool.connect();
       try {
         await client.query("BEGIN");
-        const result = await fn(
-          async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[],
-        );
+        const txQuery: Query = async <R>(text: string, params?: unknown[]) =>
+          (await client.query(text, params)).rows as R[];
+        const result = await fn(txQuery, unnestInsert(txQuery));
         await client.query("COMMIT");
         return result;
       } catch (error) {
@@ -117,10 +158,18 @@ export async function openDatabase(options: { url?: string | undefined; dataDir?
   }
   const query: Query = async <T>(text: string, params?: unknown[]) =>
     (await client.query(text, params)).rows as T[];
-  const transaction = <T>(fn: (query: Query) => Promise<T>): Promise<T> =>
-    client.transaction((tx) =>
-      fn(async <R>(text: string, params?: unknown[]) => (await tx.query(text, params)).rows as R[]),
-    ) as Promise<T>;
+  const transaction = <T>(fn: (query: Query, insert: BulkInsert) => Promise<T>): Promise<T> =>
+    client.transaction((tx) => {
+      const txQuery: Query = async <R>(text: string, params?: unknown[]) =>
+        (await tx.query(text, params)).rows as R[];
+      const insert: BulkInsert = async (table, columns, _types, rows) => {
+        if (rows.length === 0) return;
+        await tx.query(`copy ${table} (${columns.join(", ")}) from '/dev/blob'`, [], {
+          blob: new Blob([copyText(rows)]),
+        });
+      };
+      return fn(txQuery, insert);
+    }) as Promise<T>;
   return handle(
     "pglite",
     db as unknown as Db,

@@ -5,6 +5,10 @@
  * the indexer: it walks back its stored hashes to the common ancestor, deletes everything after
  * it, and goes on from there.
  *
+ * Backfill queries run ahead of the writes (`prefetch` ranges in flight), each range sized from
+ * the log density of the last one, so that the node and the database work at the same time. A first
+ * backfill drops the secondary indexes and builds them once it reaches the finalized block.
+ *
  * Every batch of rows goes in with its cursor in one transaction (see store.ts). At each applied
  * report it records the protocol's validators at the report's reference slot from the Beacon API,
  * when one is configured.
@@ -20,9 +24,11 @@ import type { IndexerMetrics } from "./metrics.js";
 import {
   type BlockRow,
   type Cursor,
+  deferIndexes,
   pruneBlocks,
   readCursor,
   readMeta,
+  restoreIndexes,
   rollback,
   type SnapshotRow,
   writeBatch,
@@ -36,9 +42,18 @@ export interface IndexerOptions {
   beacon?: BeaconClient | undefined;
   logger: Logger;
   metrics?: IndexerMetrics | undefined;
-  /** Most blocks per backfill log query (halved when the node refuses a range). Default 10,000. */
+  /** Most blocks per backfill log query. Default 10,000. */
   chunk?: bigint | undefined;
-  /** Most unfinalized blocks indexed per step. Default 64. */
+  /**
+   * Logs aimed at per backfill query: each range is sized from the density of the one before
+   * (halved when the node refuses it). Default 10,000.
+   */
+  logsPerRange?: number | undefined;
+  /** Backfill log queries in flight ahead of the one being written. Default 3. */
+  prefetch?: number | undefined;
+  /** Drop secondary indexes during a first backfill and build them once at its end. Default true. */
+  deferIndexes?: boolean | undefined;
+  /** Most unfinalized blocks indexed per step (one transaction). Default 64. */
   liveBlocksPerStep?: number | undefined;
 }
 
@@ -51,6 +66,15 @@ export interface StepResult {
   depth?: number;
 }
 
+/** A backfill range asked of the node ahead of its turn. */
+interface Prefetched {
+  from: bigint;
+  to: bigint;
+  /** The addresses it was asked for. */
+  sources: string;
+  result: Promise<{ raw: RawLog[]; end: Block } | { error: unknown }>;
+}
+
 export class IndexerError extends Error {
   override name = "IndexerError";
 }
@@ -60,6 +84,11 @@ export class Indexer {
   private cursor: Cursor | undefined;
   private initialized = false;
   private chunk: bigint;
+  private maxChunk: bigint;
+  /** Unfinalized blocks per live step: lowered when the node refuses their log range. */
+  private liveSpan: bigint;
+  private ahead: Prefetched[] = [];
+  private deferred = false;
   private readonly startBlock: bigint;
   private readonly withdrawalCredentials: string;
   /** The latest block's number and time as last seen, for the lag figures. */
@@ -68,7 +97,10 @@ export class Indexer {
 
   constructor(private readonly o: IndexerOptions) {
     this.sources = new Sources(o.deployment);
-    this.chunk = o.chunk ?? 10_000n;
+    this.maxChunk = o.chunk ?? 10_000n;
+    this.liveSpan = BigInt(o.liveBlocksPerStep ?? 64);
+    // The first range is small: its density sizes the next ones.
+    this.chunk = this.maxChunk < 64n ? this.maxChunk : 64n;
     this.startBlock = BigInt(o.deployment.startBlock ?? o.deployment.blockNumber);
     this.withdrawalCredentials =
       `0x01${"00".repeat(11)}${o.deployment.contracts.withdrawalVault.slice(2)}`.toLowerCase();
@@ -105,6 +137,7 @@ export class Indexer {
     );
     for (const { args } of modules) this.addModules(args);
     this.cursor = await readCursor(database.query);
+    this.deferred = (await readMeta(database.query)).has("deferred_indexes");
     this.initialized = true;
   }
 
@@ -145,7 +178,24 @@ export class Indexer {
       if (!onChain || onChain.hash !== this.cursor.hash) return this.reorg();
     }
     const next = this.cursor ? this.cursor.number + 1n : this.startBlock;
-    if (next <= finalized) return this.backfill(next, finalized);
+    if (next <= finalized) {
+      if (!this.cursor && !this.deferred && (this.o.deferIndexes ?? true)) {
+        const dropped = await deferIndexes(this.o.database);
+        this.deferred = dropped > 0;
+        if (dropped > 0)
+          this.o.logger.info("first backfill: secondary indexes deferred to its end", { dropped });
+      }
+      return this.backfill(next, finalized);
+    }
+    if (this.deferred) {
+      const started = performance.now();
+      const built = await restoreIndexes(this.o.database);
+      this.deferred = false;
+      this.o.logger.info("backfill done: secondary indexes built", {
+        built,
+        ms: Math.round(performance.now() - started),
+      });
+    }
     if (next <= this.head.number) return this.live(next, this.head.number, finalized);
     return { kind: "idle", events: 0 };
   }
@@ -168,32 +218,59 @@ export class Indexer {
     }
   }
 
+  /** Starts the log query of `from`..`to` and the read of block `to` (for the cursor's hash). */
+  private prefetch(from: bigint, to: bigint): Prefetched {
+    const sources = this.sources.addresses.join();
+    const result = Promise.all([
+      this.getLogs({ fromBlock: from, toBlock: to }),
+      this.o.publicClient.getBlock({ blockNumber: to }),
+    ]).then(
+      ([raw, end]) => ({ raw, end }),
+      (error: unknown) => ({ error }),
+    );
+    return { from, to, sources, result };
+  }
+
   private async backfill(from: bigint, finalized: bigint): Promise<StepResult> {
-    let to: bigint = from + this.chunk - 1n < finalized ? from + this.chunk - 1n : finalized;
-    let raw: RawLog[];
-    for (;;) {
-      try {
-        raw = await this.getLogs({ fromBlock: from, toBlock: to });
-        break;
-      } catch (error) {
-        if (to > from && isRangeRefusal(error)) {
-          this.chunk = (to - from + 1n) / 2n > 0n ? (to - from + 1n) / 2n : 1n;
-          to = from + this.chunk - 1n;
-          this.o.metrics?.rangeSplits.inc();
-          continue;
-        }
-        throw error;
-      }
+    // Ranges fetched ahead serve only if they start here and were asked of the same sources.
+    const sources = this.sources.addresses.join();
+    if (this.ahead[0]?.from !== from || this.ahead[0].sources !== sources) this.ahead = [];
+    const depth = Math.max(1, this.o.prefetch ?? 3);
+    let next = this.ahead.length > 0 ? (this.ahead.at(-1) as Prefetched).to + 1n : from;
+    while (this.ahead.length < depth && next <= finalized) {
+      const to = next + this.chunk - 1n < finalized ? next + this.chunk - 1n : finalized;
+      this.ahead.push(this.prefetch(next, to));
+      next = to + 1n;
     }
+    const range = this.ahead.shift() as Prefetched;
+    const fetched = await range.result;
+    if ("error" in fetched) {
+      // What was planned after it assumed a range the node may refuse: plan again.
+      this.ahead = [];
+      if (range.to > range.from && isRangeRefusal(fetched.error)) {
+        const half = (range.to - range.from + 1n) / 2n;
+        this.chunk = half > 0n ? half : 1n;
+        // No later range grows back to a size the node refused.
+        if (this.maxChunk > range.to - range.from) this.maxChunk = range.to - range.from;
+        this.o.metrics?.rangeSplits.inc();
+        return { kind: "backfill", from, to: from - 1n, events: 0 };
+      }
+      throw fetched.error;
+    }
+    const { raw, end: last } = fetched;
+    this.resize(range, raw.length);
     const logs = this.decodeAll(raw);
+    let to = range.to;
+    let end = last;
     const named = this.newModulesAt(logs);
     if (named !== undefined) {
+      this.ahead = [];
       // The block that named them is read again, with them, by the next step.
       if (named === from) return { kind: "backfill", from, to: from - 1n, events: 0 };
       to = named - 1n;
+      end = await this.o.publicClient.getBlock({ blockNumber: to });
     }
     const kept = named === undefined ? logs : logs.filter((l) => l.blockNumber <= to);
-    const end = await this.o.publicClient.getBlock({ blockNumber: to });
     const blocks = await this.blockRows(kept, raw);
     blocks.set(to, {
       number: to,
@@ -206,30 +283,79 @@ export class Indexer {
     return { kind: "backfill", from, to, events: kept.length };
   }
 
+  /** Sizes the next ranges from the density of `range`: `logsPerRange` logs, at most twice the last size. */
+  private resize(range: Prefetched, logs: number): void {
+    const blocks = range.to - range.from + 1n;
+    const target = BigInt(this.o.logsPerRange ?? 10_000);
+    let size = logs === 0 ? blocks * 2n : (blocks * target) / BigInt(logs);
+    if (size > blocks * 2n) size = blocks * 2n;
+    if (size > this.maxChunk) size = this.maxChunk;
+    this.chunk = size > 0n ? size : 1n;
+  }
+
+  /**
+   * The unfinalized blocks from `from`: their headers (8 at a time), which must each name the one
+   * before as parent, then their logs in one range query, each of which must carry its block's
+   * hash. Written in one transaction with every block's hash, so that a later reorg finds them.
+   * A log from another block than the header read means the chain moved meanwhile: nothing is
+   * written and the next step looks again (and rolls back, if the cursor's block went).
+   */
   private async live(from: bigint, head: bigint, finalized: bigint): Promise<StepResult> {
-    const last = from + BigInt((this.o.liveBlocksPerStep ?? 64) - 1);
+    const last = from + this.liveSpan - 1n;
     const to = last < head ? last : head;
-    let events = 0;
-    for (let n = from; n <= to; n++) {
-      const block = await this.blockAt(n);
-      if (!block) break;
-      if (this.cursor && block.parentHash !== this.cursor.hash) return this.reorg();
-      let logs = this.decodeAll(await this.getLogs({ blockHash: block.hash as Hex }));
-      // New modules named in this block: read it again with them.
-      if (this.newModulesAt(logs) !== undefined) {
-        logs = this.decodeAll(await this.getLogs({ blockHash: block.hash as Hex }));
+    const numbers: bigint[] = [];
+    for (let n = from; n <= to; n++) numbers.push(n);
+    const headers: (Block | null)[] = new Array(numbers.length).fill(null);
+    let next = 0;
+    const worker = async () => {
+      while (next < numbers.length) {
+        const i = next++;
+        headers[i] = await this.blockAt(numbers[i] as bigint);
       }
-      const row: BlockRow = {
-        number: n,
-        hash: block.hash as Hex,
-        timestamp: block.timestamp,
-        hasEvents: logs.length > 0,
-      };
-      await this.write(logs, [row], { number: n, hash: row.hash });
-      events += logs.length;
+    };
+    await Promise.all(Array.from({ length: Math.min(8, numbers.length) }, worker));
+    const chain: Block[] = [];
+    let parent = this.cursor?.hash;
+    for (const block of headers) {
+      if (!block) break;
+      if (parent !== undefined && block.parentHash !== parent) {
+        if (chain.length === 0) return this.reorg();
+        break;
+      }
+      chain.push(block);
+      parent = block.hash as Hex;
     }
-    await pruneBlocks(this.o.database, finalized, this.cursor?.number ?? from);
-    return { kind: "live", from, to: this.cursor?.number ?? from, events };
+    const end = chain.at(-1);
+    if (!end) return { kind: "live", from, to: from - 1n, events: 0 };
+    const hashes = new Map(chain.map((b) => [b.number as bigint, b.hash as string]));
+    const read = async () => {
+      let raw: RawLog[];
+      try {
+        raw = await this.getLogs({ fromBlock: from, toBlock: end.number as bigint });
+      } catch (error) {
+        if (end.number === from || !isRangeRefusal(error)) throw error;
+        const span = ((end.number as bigint) - from + 1n) / 2n;
+        this.liveSpan = span > 0n ? span : 1n;
+        this.o.metrics?.rangeSplits.inc();
+        return undefined;
+      }
+      const moved = raw.some((l) => hashes.get(BigInt(l.blockNumber)) !== l.blockHash);
+      return moved ? undefined : this.decodeAll(raw);
+    };
+    let logs = await read();
+    // New modules named in these blocks: read them again with them.
+    if (logs && this.newModulesAt(logs) !== undefined) logs = await read();
+    if (!logs) return { kind: "live", from, to: from - 1n, events: 0 };
+    const withLogs = new Set(logs.map((l) => l.blockNumber));
+    const rows: BlockRow[] = chain.map((b) => ({
+      number: b.number as bigint,
+      hash: b.hash as Hex,
+      timestamp: b.timestamp,
+      hasEvents: withLogs.has(b.number as bigint),
+    }));
+    await this.write(logs, rows, { number: end.number as bigint, hash: end.hash as Hex });
+    await pruneBlocks(this.o.database, finalized, end.number as bigint);
+    return { kind: "live", from, to: end.number as bigint, events: logs.length };
   }
 
   /**

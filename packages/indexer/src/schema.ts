@@ -39,7 +39,10 @@ export const blocks = pgTable("blocks", {
   hasEvents: boolean("has_events").notNull(),
 });
 
-/** Every protocol event, decoded; `args` holds its arguments (integers as decimal strings). */
+/**
+ * Every protocol event but trETH's `Transfer` (which `transfers` holds in full), decoded; `args`
+ * holds its arguments (integers as decimal strings).
+ */
 export const events = pgTable(
   "events",
   {
@@ -57,12 +60,13 @@ export const events = pgTable(
   ],
 );
 
-/** trETH share transfers (mints from and burns to the zero address included). */
+/** trETH share transfers (mints from and burns to the zero address included): its `Transfer` events. */
 export const transfers = pgTable(
   "transfers",
   {
     blockNumber: block().notNull(),
     logIndex: integer("log_index").notNull(),
+    txHash: text("tx_hash").notNull(),
     from: text("from").notNull(),
     to: text("to").notNull(),
     shares: uint("shares").notNull(),

@@ -2,7 +2,7 @@
  * Writes a batch of decoded logs into the tables, and undoes blocks after a reorg. A batch and its
  * cursor are written in one transaction, so a process killed at any moment leaves either the whole
  * batch with the cursor after it, or neither: a restart resumes with no gap and no duplicate.
- * Rows go in with one `INSERT ... SELECT FROM unnest(...)` per table, whatever their number.
+ * Rows go in with one bulk insert per table, whatever their number (see `BulkInsert` in db.ts).
  */
 import type { Database, Query } from "./db.js";
 import type { DecodedLog } from "./decode.js";
@@ -71,22 +71,16 @@ export async function totalShares(query: Query): Promise<bigint> {
 }
 
 const str = (v: unknown) => String(v);
+const isTransfer = (l: DecodedLog) => l.contract === "trETH" && l.name === "Transfer";
 const bigintAsText = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);
 
 /** Writes `batch` and moves the cursor, in one transaction. Returns the rows written per table. */
 export async function writeBatch(database: Database, batch: Batch): Promise<Record<string, number>> {
-  return database.transaction(async (query) => {
+  return database.transaction(async (query, bulk) => {
     const counts: Record<string, number> = {};
     const insert = async (table: string, columns: string[], types: string[], rows: unknown[][]) => {
       counts[table] = rows.length;
-      if (rows.length === 0) return;
-      const arrays = columns.map((_, c) => rows.map((r) => r[c]));
-      await query(
-        `insert into ${table} (${columns.join(", ")}) select * from unnest(${types
-          .map((t, i) => `$${i + 1}::${t}[]`)
-          .join(", ")})`,
-        arrays,
-      );
+      await bulk(table, columns, types, rows);
     };
     const logs = batch.logs.filter(
       (l) =>
@@ -97,15 +91,17 @@ export async function writeBatch(database: Database, batch: Batch): Promise<Reco
       "events",
       ["block_number", "log_index", "tx_hash", "address", "contract", "name", "args"],
       ["bigint", "int", "text", "text", "text", "text", "jsonb"],
-      logs.map((l) => [
-        str(l.blockNumber),
-        l.logIndex,
-        l.txHash,
-        l.address,
-        l.contract,
-        l.name,
-        JSON.stringify(l.args, bigintAsText),
-      ]),
+      logs
+        .filter((l) => !isTransfer(l))
+        .map((l) => [
+          str(l.blockNumber),
+          l.logIndex,
+          l.txHash,
+          l.address,
+          l.contract,
+          l.name,
+          JSON.stringify(l.args, bigintAsText),
+        ]),
     );
 
     const time = new Map(batch.blocks.map((b) => [b.number, b.timestamp]));
@@ -121,9 +117,9 @@ export async function writeBatch(database: Database, batch: Batch): Promise<Reco
       else byTx.set(l.txHash, [l]);
     }
     for (const l of logs) {
-      if (l.contract === "trETH" && l.name === "Transfer") {
+      if (isTransfer(l)) {
         const { from, to, value } = l.args as { from: string; to: string; value: bigint };
-        transferRows.push([str(l.blockNumber), l.logIndex, from, to, str(value)]);
+        transferRows.push([str(l.blockNumber), l.logIndex, l.txHash, from, to, str(value)]);
         deltas.set(from, (deltas.get(from) ?? 0n) - value);
         deltas.set(to, (deltas.get(to) ?? 0n) + value);
         if (from === ZERO) supply += value;
@@ -152,8 +148,8 @@ export async function writeBatch(database: Database, batch: Batch): Promise<Reco
     }
     await insert(
       "transfers",
-      ["block_number", "log_index", '"from"', '"to"', "shares"],
-      ["bigint", "int", "text", "text", "numeric"],
+      ["block_number", "log_index", "tx_hash", '"from"', '"to"', "shares"],
+      ["bigint", "int", "text", "text", "text", "numeric"],
       transferRows,
     );
     if (deltas.size > 0) {
@@ -352,4 +348,38 @@ export async function pruneBlocks(database: Database, finalized: bigint, cursor:
     String(finalized),
     String(cursor),
   ]);
+}
+
+/**
+ * Secondary indexes (not primary keys) cost more to keep up row by row than to build once over a
+ * table. A first backfill drops them (their definitions kept in `meta`, in the same transaction)
+ * and `restoreIndexes` builds them again when it reaches the finalized block; a restart in between
+ * finds them still deferred. Queries stay correct meanwhile, only slower.
+ */
+export async function deferIndexes(database: Database): Promise<number> {
+  return database.transaction(async (query) => {
+    const indexes = await query<{ name: string; definition: string }>(
+      `select indexname as name, indexdef as definition from pg_indexes
+       where schemaname = current_schema() and tablename <> '__drizzle_migrations'
+         and indexname not in (select conname from pg_constraint where connamespace = current_schema()::regnamespace)
+       order by indexname`,
+    );
+    if (indexes.length === 0) return 0;
+    for (const { name } of indexes) await query(`drop index "${name}"`);
+    await writeMeta(query, { deferred_indexes: JSON.stringify(indexes.map((i) => i.definition)) });
+    return indexes.length;
+  });
+}
+
+/** Builds the indexes `deferIndexes` dropped. Returns how many. */
+export async function restoreIndexes(database: Database): Promise<number> {
+  return database.transaction(async (query) => {
+    const meta = await readMeta(query);
+    const stored = meta.get("deferred_indexes");
+    if (stored === undefined) return 0;
+    const definitions = JSON.parse(stored) as string[];
+    for (const definition of definitions) await query(definition);
+    await query("delete from meta where key = 'deferred_indexes'");
+    return definitions.length;
+  });
 }

@@ -1,6 +1,7 @@
 /**
- * The tables Tributary's indexer fills for these events, in Ponder's terms: every event with its
- * arguments as JSON, trETH transfers, and trETH shares per address as a running sum.
+ * The tables Tributary's indexer fills for these events, in Ponder's terms: every event but trETH's
+ * `Transfer` with its arguments as JSON, trETH transfers (with their transaction), and trETH
+ * shares per address as a running sum.
  */
 import { onchainTable, primaryKey } from "ponder";
 
@@ -23,6 +24,7 @@ export const transfer = onchainTable(
   (t) => ({
     blockNumber: t.bigint().notNull(),
     logIndex: t.integer().notNull(),
+    txHash: t.hex().notNull(),
     from: t.hex().notNull(),
     to: t.hex().notNull(),
     shares: t.bigint().notNull(),

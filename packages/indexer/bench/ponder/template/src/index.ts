@@ -1,7 +1,7 @@
 /**
  * Handlers doing the work Tributary's indexer does per log: a row per event (arguments as JSON,
- * integers as decimal strings); for each trETH `Transfer` also a transfer row and both parties'
- * balances updated (inserted at the first transfer).
+ * integers as decimal strings), except for trETH's `Transfer`, which gets a transfer row (with its
+ * transaction) and both parties' balances updated (inserted at the first transfer).
  */
 import { ponder } from "ponder:registry";
 import { balance, event, transfer } from "ponder:schema";
@@ -16,20 +16,23 @@ for (const contract of bench.contracts) {
     const isTransfer = contract.name === "trETH" && item.name === "Transfer";
     // biome-ignore lint/suspicious/noExplicitAny: the names are only known at run time
     ponder.on(`${contract.name}:${item.name}` as any, async ({ event: e, context }: any) => {
-      await context.db.insert(event).values({
-        blockNumber: e.block.number,
-        logIndex: e.log.logIndex,
-        txHash: e.transaction.hash,
-        address: e.log.address.toLowerCase(),
-        contract: contract.name,
-        name: item.name,
-        args: json(e.args),
-      });
-      if (!isTransfer) return;
+      if (!isTransfer) {
+        await context.db.insert(event).values({
+          blockNumber: e.block.number,
+          logIndex: e.log.logIndex,
+          txHash: e.transaction.hash,
+          address: e.log.address.toLowerCase(),
+          contract: contract.name,
+          name: item.name,
+          args: json(e.args),
+        });
+        return;
+      }
       const { from, to, value } = e.args as { from: `0x${string}`; to: `0x${string}`; value: bigint };
       await context.db.insert(transfer).values({
         blockNumber: e.block.number,
         logIndex: e.log.logIndex,
+        txHash: e.transaction.hash,
         from: from.toLowerCase() as `0x${string}`,
         to: to.toLowerCase() as `0x${string}`,
         shares: value,
