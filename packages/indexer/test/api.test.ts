@@ -132,6 +132,42 @@ for (const kind of kinds()) {
       assert.ok(expected > 0n);
       assert.equal(body.rewardsEarned.wei, String(expected));
       assert.ok(body.history.length > 0);
+
+      // The history, one transfer per page, follows historyNext to the first transfer: the same
+      // transfers as the chain's Transfer logs of the address, newest first, with their transactions.
+      const pages: { blockNumber: string; logIndex: number; txHash: string; timestamp: number }[] = [];
+      let before: string | null = null;
+      for (let i = 0; i < 100; i++) {
+        const page: { history: typeof pages; historyNext: string | null } = (
+          await get(`/v1/accounts/${user}?limit=1${before ? `&before=${before}` : ""}`)
+        ).body;
+        pages.push(...page.history);
+        before = page.historyNext;
+        if (before === null) break;
+      }
+      const logs = (
+        await t.local.publicClient.getContractEvents({
+          address: t.deployment.contracts.token,
+          abi: trETHAbi,
+          eventName: "Transfer",
+          fromBlock: 0n,
+        })
+      ).filter(
+        (l) =>
+          l.args.from?.toLowerCase() === user.toLowerCase() ||
+          l.args.to?.toLowerCase() === user.toLowerCase(),
+      );
+      assert.deepEqual(
+        pages.map((h) => `${h.blockNumber}-${h.logIndex}-${h.txHash}`),
+        logs.reverse().map((l) => `${l.blockNumber}-${l.logIndex}-${l.transactionHash}`),
+      );
+      const first = await t.local.publicClient.getBlock({
+        blockNumber: BigInt(pages.at(-1)?.blockNumber ?? 0),
+      });
+      assert.equal(pages.at(-1)?.timestamp, Number(first.timestamp));
+      const bad = await get(`/v1/accounts/${user}?before=12`);
+      assert.equal(bad.response.status, 400);
+      assert.match(bad.body.detail, /before/);
     });
 
     test("/v1/operators, /v1/reports, /v1/queue, /v1/risk and the series", async () => {

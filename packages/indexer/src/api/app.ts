@@ -100,12 +100,17 @@ const Account = z
       z.object({
         blockNumber: z.string(),
         logIndex: z.number().int(),
+        txHash: z.string(),
+        /** Unix seconds of the block. */
+        timestamp: z.number().int(),
         from: z.string(),
         to: z.string(),
         shares: Wei,
         direction: z.enum(["in", "out"]),
       }),
     ),
+    /** The `before` of the next page of history (older transfers), or null at the first transfer. */
+    historyNext: z.string().nullable(),
     tickets: z.array(
       z.object({
         requestId: z.string(),
@@ -251,8 +256,21 @@ const routes = {
     method: "get",
     path: "/v1/accounts/{address}",
     summary: "Position, history, tickets and rewards earned of one address",
-    request: { params: z.object({ address: Address }), query: z.object({ limit: Limit }) },
-    responses: json(Account, "The account"),
+    request: {
+      params: z.object({ address: Address }),
+      query: z.object({
+        limit: Limit,
+        before: z
+          .string()
+          .regex(/^\d+-\d+$/, "must be <block number>-<log index>, as the previous page's historyNext")
+          .optional()
+          .openapi({
+            param: { name: "before", in: "query" },
+            description: "history older than this transfer (`historyNext` of the previous page)",
+          }),
+      }),
+    },
+    responses: json(Account, "The account, with a page of its history (newest first)"),
   }),
   operators: createRoute({
     method: "get",
@@ -387,8 +405,8 @@ export function createApi(options: ApiOptions) {
 
   app.openapi(routes.account, async (c) => {
     const { address } = c.req.valid("param");
-    const { limit } = c.req.valid("query");
-    const { snapshot, value } = await guard(() => queries.account(address.toLowerCase(), limit));
+    const { limit, before } = c.req.valid("query");
+    const { snapshot, value } = await guard(() => queries.account(address.toLowerCase(), limit, before));
     return respond(c, snapshot, value as z.infer<typeof Account>);
   });
 

@@ -269,23 +269,32 @@ export class Queries {
     };
   }
 
-  async account(address: string, limit: number) {
+  /** `before`: "<block>-<log index>" of a transfer; the history page holds older ones. */
+  async account(address: string, limit: number, before?: string) {
     const s = await this.snapshot();
-    const cacheKey = `${address}/${limit}`;
+    const cacheKey = `${address}/${limit}/${before ?? ""}`;
     const hit = this.accounts.get(cacheKey);
     if (hit) return { snapshot: s, value: hit as Awaited<ReturnType<Queries["accountAt"]>> };
-    const value = await this.accountAt(s, address, limit);
+    const value = await this.accountAt(s, address, limit, before);
     if (this.accounts.size >= 10_000) this.accounts.clear();
     this.accounts.set(cacheKey, value);
     return { snapshot: s, value };
   }
 
-  private async accountAt(s: Snapshot, address: string, limit: number) {
+  private async accountAt(s: Snapshot, address: string, limit: number, before?: string) {
     // One round trip: the balance, every transfer of the address, and its latest tickets.
     const [row] = await this.database.query<{
       shares: string | null;
       transfers:
-        | { block_number: string; log_index: number; from: string; to: string; shares: string }[]
+        | {
+            block_number: string;
+            log_index: number;
+            tx_hash: string;
+            timestamp: string | null;
+            from: string;
+            to: string;
+            shares: string;
+          }[]
         | null;
       requests:
         | {
@@ -300,10 +309,12 @@ export class Queries {
     }>(
       `select
          (select shares::text from balances where address = $1) as shares,
-         (select json_agg(json_build_object('block_number', t.block_number::text, 'log_index', t.log_index, 'from', t."from", 'to', t."to", 'shares', t.shares::text) order by t.block_number, t.log_index)
-            from (select block_number, log_index, "from", "to", shares from transfers where "from" = $1
+         (select json_agg(json_build_object('block_number', t.block_number::text, 'log_index', t.log_index, 'tx_hash', t.tx_hash,
+                   'timestamp', b.timestamp::text, 'from', t."from", 'to', t."to", 'shares', t.shares::text) order by t.block_number, t.log_index)
+            from (select block_number, log_index, tx_hash, "from", "to", shares from transfers where "from" = $1
                   union all
-                  select block_number, log_index, "from", "to", shares from transfers where "to" = $1 and "from" <> $1) t) as transfers,
+                  select block_number, log_index, tx_hash, "from", "to", shares from transfers where "to" = $1 and "from" <> $1) t
+            left join blocks b on b.number = t.block_number) as transfers,
          (select json_agg(json_build_object('request_id', q.request_id::text, 'block_number', q.block_number::text, 'timestamp', q.timestamp::text,
                    'shares', q.shares::text, 'claimed_assets', q.claimed_assets, 'claimed_block', q.claimed_block) order by q.request_id desc)
             from (select r.request_id, r.block_number, r.timestamp, r.shares, c.assets::text as claimed_assets, c.block_number::text as claimed_block
@@ -335,7 +346,20 @@ export class Queries {
       0n,
     );
     const shares = BigInt(balance?.shares ?? 0);
-    const history = transfers.slice(-limit).reverse();
+    // History, newest first: the `limit` transfers before `before` (every one without it).
+    let end = transfers.length;
+    if (before !== undefined) {
+      const [block, index] = before.split("-").map(BigInt) as [bigint, bigint];
+      while (end > 0) {
+        const last = transfers[end - 1] as (typeof transfers)[number];
+        const b = BigInt(last.block_number);
+        if (b < block || (b === block && BigInt(last.log_index) < index)) break;
+        end--;
+      }
+    }
+    const start = Math.max(0, end - limit);
+    const history = transfers.slice(start, end).reverse();
+    const oldest = transfers[start];
     return {
       address,
       shares: shares.toString(),
@@ -344,11 +368,14 @@ export class Queries {
       history: history.map((h) => ({
         blockNumber: h.block_number,
         logIndex: h.log_index,
+        txHash: h.tx_hash,
+        timestamp: Number(h.timestamp ?? 0),
         from: h.from,
         to: h.to,
         shares: h.shares,
         direction: h.to === address ? "in" : "out",
       })),
+      historyNext: start > 0 && oldest ? `${oldest.block_number}-${oldest.log_index}` : null,
       tickets: requests.map((r) => ({
         requestId: r.request_id,
         blockNumber: r.block_number,
