@@ -46,9 +46,23 @@ const command = defineCommand({
     logChunk: {
       flag: "--log-chunk <blocks>",
       env: "INDEXER_LOG_CHUNK",
-      description: "most blocks per eth_getLogs during the backfill (halved when the node refuses a range)",
+      description: "most blocks per eth_getLogs during the backfill (lowered when the node refuses a range)",
       default: "10000",
       parse: integer(1, 10_000_000),
+    },
+    logsPerRange: {
+      flag: "--logs-per-range <logs>",
+      env: "INDEXER_LOGS_PER_RANGE",
+      description: "logs aimed at per backfill eth_getLogs: ranges are sized from the last one's density",
+      default: "10000",
+      parse: integer(1, 1_000_000),
+    },
+    prefetch: {
+      flag: "--prefetch <ranges>",
+      env: "INDEXER_PREFETCH",
+      description: "backfill log queries in flight ahead of the writes (1 for a node that allows one call at a time)",
+      default: "3",
+      parse: integer(1, 32),
     },
   },
 });
@@ -111,6 +125,8 @@ async function main(): Promise<number> {
     logger,
     metrics,
     chunk: BigInt(values.logChunk),
+    logsPerRange: values.logsPerRange,
+    prefetch: values.prefetch,
   });
   try {
     await indexer.init();
