@@ -60,7 +60,8 @@ const command = defineCommand({
     prefetch: {
       flag: "--prefetch <ranges>",
       env: "INDEXER_PREFETCH",
-      description: "backfill log queries in flight ahead of the writes (1 for a node that allows one call at a time)",
+      description:
+        "backfill log queries in flight ahead of the writes (1 for a node that allows one call at a time)",
       default: "3",
       parse: integer(1, 32),
     },

@@ -7,7 +7,8 @@
  *
  * Backfill queries run ahead of the writes (`prefetch` ranges in flight), each range sized from
  * the log density of the last one, so that the node and the database work at the same time. A first
- * backfill drops the secondary indexes and builds them once it reaches the finalized block.
+ * backfill drops the secondary indexes and keeps no running balances; it builds both once it reaches
+ * the finalized block (store.ts, `deferIndexes`).
  *
  * Every batch of rows goes in with its cursor in one transaction (see store.ts). At each applied
  * report it records the protocol's validators at the report's reference slot from the Beacon API,
@@ -489,6 +490,7 @@ export class Indexer {
       snapshots,
       cursor,
       withdrawalCredentials: this.withdrawalCredentials,
+      bulkLoad: this.deferred,
     });
     this.cursor = cursor;
     const time = blocks.find((b) => b.number === cursor.number)?.timestamp;

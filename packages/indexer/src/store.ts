@@ -40,6 +40,11 @@ export interface Batch {
   cursor: Cursor;
   /** The vault's withdrawal credentials: deposits with others are not the protocol's. */
   withdrawalCredentials: string;
+  /**
+   * During a first backfill (indexes deferred) only the zero address's balance (minus the supply)
+   * is kept up; `restoreIndexes` builds every other balance at its end, in one statement.
+   */
+  bulkLoad?: boolean | undefined;
 }
 
 const ZERO = "0x0000000000000000000000000000000000000000";
@@ -152,6 +157,9 @@ export async function writeBatch(database: Database, batch: Batch): Promise<Reco
       ["bigint", "int", "text", "text", "text", "numeric"],
       transferRows,
     );
+    if (batch.bulkLoad) {
+      for (const address of [...deltas.keys()]) if (address !== ZERO) deltas.delete(address);
+    }
     if (deltas.size > 0) {
       const addresses = [...deltas.keys()];
       await query(
@@ -351,10 +359,11 @@ export async function pruneBlocks(database: Database, finalized: bigint, cursor:
 }
 
 /**
- * Secondary indexes (not primary keys) cost more to keep up row by row than to build once over a
- * table. A first backfill drops them (their definitions kept in `meta`, in the same transaction)
- * and `restoreIndexes` builds them again when it reaches the finalized block; a restart in between
- * finds them still deferred. Queries stay correct meanwhile, only slower.
+ * Secondary indexes (not primary keys) and running balances cost more to keep up row by row than
+ * to build once over a table. A first backfill drops the indexes (their definitions kept in `meta`,
+ * in the same transaction) and writes its batches with `bulkLoad`; `restoreIndexes` builds the
+ * indexes and the balances when it reaches the finalized block. A restart in between finds the
+ * backfill still in that mode. Meanwhile the API answers 503 (the index is being built).
  */
 export async function deferIndexes(database: Database): Promise<number> {
   return database.transaction(async (query) => {
@@ -371,12 +380,22 @@ export async function deferIndexes(database: Database): Promise<number> {
   });
 }
 
-/** Builds the indexes `deferIndexes` dropped. Returns how many. */
+/** Builds the balances and the indexes `deferIndexes` dropped. Returns how many indexes. */
 export async function restoreIndexes(database: Database): Promise<number> {
   return database.transaction(async (query) => {
     const meta = await readMeta(query);
     const stored = meta.get("deferred_indexes");
     if (stored === undefined) return 0;
+    // Every balance from the transfers: the same rows the running sum keeps (zero ones included).
+    await query("delete from balances");
+    await query(
+      `insert into balances (address, shares)
+       select address, sum(delta) from (
+         select "from" as address, -shares as delta from transfers
+         union all
+         select "to" as address, shares as delta from transfers
+       ) t group by address`,
+    );
     const definitions = JSON.parse(stored) as string[];
     for (const definition of definitions) await query(definition);
     await query("delete from meta where key = 'deferred_indexes'");

@@ -227,6 +227,28 @@ for (const kind of kinds()) {
       assert.equal(missing.body.status, 404);
     });
 
+    test("during a first backfill every figure route answers 503 with the block reached; after it, 200", async () => {
+      const fresh = await databases.fresh();
+      const indexer = indexerFor(t, fresh, { chunk: 4n });
+      const building = createApi({ database: fresh, deployment: t.deployment });
+      await indexer.step();
+      const during = await building.request("/v1/stats");
+      assert.equal(during.status, 503);
+      assert.equal(during.headers.get("content-type"), "application/problem+json");
+      const problem = (await during.json()) as { title: string; detail: string; indexedBlock: string };
+      assert.equal(problem.title, "Index being built");
+      assert.match(problem.detail, /first backfill has reached block \d+/);
+      assert.equal(problem.indexedBlock, indexer.position?.number.toString());
+      assert.equal(
+        (await building.request(`/v1/accounts/${t.local.address(USERS[0] as number)}`)).status,
+        503,
+      );
+      await indexer.sync();
+      const afterwards = await building.request("/v1/stats");
+      assert.equal(afterwards.status, 200);
+      assert.deepEqual(await afterwards.json(), (await get("/v1/stats")).body);
+    });
+
     test("answers carry an ETag and a cache lifetime; If-None-Match gets a 304", async () => {
       const first = await get("/v1/stats");
       const etag = first.response.headers.get("etag");

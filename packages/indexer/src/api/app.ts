@@ -10,7 +10,7 @@ import type { Deployment } from "@tributary/sdk";
 import type { Context } from "hono";
 import type { Database } from "../db.js";
 import type { IndexerMetrics } from "../metrics.js";
-import { METHODS, Queries, RATE_SCALE, type Snapshot } from "./queries.js";
+import { IndexBuilding, METHODS, Queries, RATE_SCALE, type Snapshot } from "./queries.js";
 
 export interface ApiOptions {
   database: Database;
@@ -584,6 +584,11 @@ export function createApi(options: ApiOptions) {
     problem(c, 404, "Not found", `no route ${c.req.method} ${c.req.path}; see /openapi.json`),
   );
   app.onError((error, c) => {
+    if (error instanceof IndexBuilding) {
+      return problem(c, 503, "Index being built", error.message, {
+        indexedBlock: error.cursor.toString(),
+      });
+    }
     if (error instanceof DatabaseDown) {
       options.metrics?.databaseUp.set(0);
       return problem(c, 503, "Database unavailable", "the database does not answer; try again shortly");

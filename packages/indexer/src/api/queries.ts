@@ -7,6 +7,18 @@ import { type AprPoint, aprFromPoints, type Deployment } from "@tributary/sdk";
 import type { Database } from "../db.js";
 import { readMeta } from "../store.js";
 
+/** The first backfill is running: the figures would be of the past, and incomplete. */
+export class IndexBuilding extends Error {
+  override name = "IndexBuilding";
+  constructor(
+    readonly cursor: bigint,
+    readonly from: bigint,
+  ) {
+    super(
+      `the index is being built: its first backfill has reached block ${cursor} (from block ${from}); figures are served once it reaches the finalized block`,
+    );
+  }
+}
 export const RATE_SCALE = 10n ** 27n;
 const ZERO = "0x0000000000000000000000000000000000000000";
 const DEAD = "0x000000000000000000000000000000000000dead";
@@ -95,10 +107,19 @@ export class Queries {
     readonly freshMs = 200,
   ) {}
 
-  /** The cursor and history-wide figures, read again only when the cursor moved. */
+  /**
+   * The cursor and history-wide figures, read again only when the cursor moved. During a first
+   * backfill there are none to give (balances and indexes come at its end): `IndexBuilding`.
+   */
   async snapshot(): Promise<Snapshot> {
     if (this.cached && performance.now() - this.checkedAt < this.freshMs) return this.cached.snapshot;
     const meta = await readMeta(this.database.query);
+    if (meta.has("deferred_indexes")) {
+      throw new IndexBuilding(
+        BigInt(meta.get("cursor_number") ?? meta.get("deployment_block") ?? 0),
+        BigInt(meta.get("deployment_block") ?? 0),
+      );
+    }
     this.checkedAt = performance.now();
     const key = `${meta.get("cursor_number")}/${meta.get("cursor_hash")}`;
     if (this.cached?.key === key) return this.cached.snapshot;
