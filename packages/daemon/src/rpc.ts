@@ -223,6 +223,10 @@ export function createRpcTransport(options: RpcOptions): { transport: Transport;
   const inner = http(options.url, {
     batch: options.batch === false ? false : { batchSize: BATCH_SIZE },
     retryCount: 0,
+    // The body is read whole by the fetch below (under its deadline); viem then decodes it in one
+    // piece. Its default 10 MB cap would refuse a large eth_getLogs answer, and its chunked reading
+    // costs a backfill about a tenth of its time.
+    maxResponseBodySize: false,
     // The deadline below covers the body too; viem's own stays as a backstop.
     timeout: timeoutMs + 1_000,
     // The shutdown signal reaches the request through the fetch below, not through viem: viem builds
