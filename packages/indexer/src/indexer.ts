@@ -90,6 +90,7 @@ export class Indexer {
   private liveSpan: bigint;
   private ahead: Prefetched[] = [];
   private deferred = false;
+  private headsReadAt = Number.NEGATIVE_INFINITY;
   private readonly startBlock: bigint;
   private readonly withdrawalCredentials: string;
   /** The latest block's number and time as last seen, for the lag figures. */
@@ -165,19 +166,30 @@ export class Indexer {
   async step(): Promise<StepResult> {
     if (!this.initialized) await this.init();
     const client = this.o.publicClient;
-    const [finalizedBlock, latest] = await Promise.all([
-      client.getBlock({ blockTag: "finalized" }),
-      client.getBlock({ blockTag: "latest" }),
-    ]);
-    const finalized = finalizedBlock.number as bigint;
-    this.finalized = finalized;
-    this.head = { number: latest.number as bigint, timestamp: latest.timestamp };
-    this.o.metrics?.observeHead(this.head, finalized);
-
-    if (this.cursor) {
-      const onChain = await this.blockAt(this.cursor.number);
-      if (!onChain || onChain.hash !== this.cursor.hash) return this.reorg();
+    // In the middle of a backfill below a finalized block read less than a second ago, the heads
+    // are not read again, nor the cursor's block: a finalized block does not change. (Under a
+    // backfill's load a node answers them slowly, and each step would wait for them.)
+    const known = this.finalized;
+    const backfilling =
+      known !== undefined &&
+      this.cursor !== undefined &&
+      this.cursor.number < known &&
+      performance.now() - this.headsReadAt < 1_000;
+    if (!backfilling) {
+      const [finalizedBlock, latest] = await Promise.all([
+        client.getBlock({ blockTag: "finalized" }),
+        client.getBlock({ blockTag: "latest" }),
+      ]);
+      this.headsReadAt = performance.now();
+      this.finalized = finalizedBlock.number as bigint;
+      this.head = { number: latest.number as bigint, timestamp: latest.timestamp };
+      this.o.metrics?.observeHead(this.head, this.finalized);
+      if (this.cursor && this.cursor.number > (known ?? -1n)) {
+        const onChain = await this.blockAt(this.cursor.number);
+        if (!onChain || onChain.hash !== this.cursor.hash) return this.reorg();
+      }
     }
+    const finalized = this.finalized as bigint;
     const next = this.cursor ? this.cursor.number + 1n : this.startBlock;
     if (next <= finalized) {
       if (!this.cursor && !this.deferred && (this.o.deferIndexes ?? true)) {
@@ -197,7 +209,7 @@ export class Indexer {
         ms: Math.round(performance.now() - started),
       });
     }
-    if (next <= this.head.number) return this.live(next, this.head.number, finalized);
+    if (this.head && next <= this.head.number) return this.live(next, this.head.number, finalized);
     return { kind: "idle", events: 0 };
   }
 
