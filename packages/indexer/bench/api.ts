@@ -1,9 +1,12 @@
 /**
- * `npm run bench:api [-- --json] [--rate 500] [--seconds 10]`: the API's latency under a fixed
- * request rate on loopback, on PGlite.
+ * `npm run bench:api [-- --json] [--rate 500] [--seconds 10] [--history 0]`: the API's latency under
+ * a fixed request rate on loopback, on PGlite.
  *
  * A chain with protocol activity (anvil, the real deployment: operators, stakes by 40 accounts,
- * transfers, requests, reports, claims) is indexed into PGlite; the API then runs in a process of
+ * transfers, requests, reports, claims) is indexed into PGlite. With `--history N`, a helper contract
+ * (bench/load.ts) adds N trETH transfers and N/40 stakes to a pool of 3,000 addresses first, so the
+ * database holds a large history; half the known addresses asked are then pool members (about
+ * N/3,000 transfers each). The API then runs in a process of
  * its own, and this process sends requests open-loop at `--rate` per second for `--seconds`
  * (half `/v1/stats`, half `/v1/accounts/{address}`: every other one of the 40 accounts, the
  * rest addresses never asked before, so half the account answers are not cached), on keep-alive
@@ -26,6 +29,7 @@ import { stakeFor } from "../../sdk/test/withdrawals.js";
 import { openDatabase } from "../src/db.js";
 import { Indexer } from "../src/indexer.js";
 import { activity, mine, startTestProtocol, transferShares } from "../test/helpers/chain.js";
+import { generateEvents, poolMember } from "./load.js";
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
@@ -37,6 +41,10 @@ const option = (name: string, fallback: number) => {
 };
 const rate = option("--rate", 500);
 const seconds = option("--seconds", 10);
+const historyIndex = args.indexOf("--history");
+const history = historyIndex >= 0 ? Number(args[historyIndex + 1]) : 0;
+if (!Number.isInteger(history) || history < 0)
+  throw new Error("--history must be a whole number of transfers");
 const log = (text: string) => {
   if (!json) process.stdout.write(`${text}\n`);
 };
@@ -61,6 +69,16 @@ async function main() {
         ACCOUNTS[(i + 1) % ACCOUNTS.length] as number,
         parseEther("0.1"),
       );
+    }
+    if (history > 0) {
+      log(`history: ${history} transfers and ${Math.round(history / 40)} stakes...`);
+      await generateEvents(t.local, t.scenario, {
+        transfers: history,
+        stakes: Math.round(history / 40),
+        perTx: 250,
+        pool: 3_000,
+        sender: 20,
+      });
     }
     await mine(t, 70);
     await activity(t, 1);
@@ -95,7 +113,9 @@ async function main() {
     });
 
     const agent = new Agent({ keepAlive: true, maxSockets: 128 });
-    const addresses = ACCOUNTS.map((user) => t.local.address(user));
+    const addresses = ACCOUNTS.map((user, i) =>
+      history > 0 && i % 2 === 1 ? poolMember(i * 71) : t.local.address(user),
+    );
     const paths = (i: number) =>
       i % 2 === 0
         ? { route: "/v1/stats", path: "/v1/stats" }

@@ -7,7 +7,7 @@
 import { createRequire } from "node:module";
 import { trETHAbi } from "@tributary/sdk/abis";
 import type { Abi, Address, Hex } from "viem";
-import { parseEther } from "viem";
+import { encodeAbiParameters, getAddress, keccak256, parseEther } from "viem";
 import type { LocalProtocol } from "../../../contracts/lib/bench.js";
 import type { Scenario } from "../../../contracts/lib/scenario.js";
 
@@ -48,6 +48,14 @@ contract Sprayer {
     }
 }
 `;
+
+/** The pool's `i`-th member, as the helper computes it. */
+export function poolMember(i: number): Hex {
+  const word = keccak256(
+    encodeAbiParameters([{ type: "uint256" }, { type: "uint256" }], [0x7269627574617279n, BigInt(i)]),
+  );
+  return getAddress(`0x${word.slice(-40)}`);
+}
 
 interface SolcOutput {
   errors?: { severity: string; formattedMessage: string }[];
