@@ -32,10 +32,15 @@ function workspaces() {
   );
   const names = [];
   for (const dir of dirs) {
+    let text;
     try {
-      const pkg = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"));
-      if (pkg.scripts?.test) names.push(pkg.name);
-    } catch {}
+      text = readFileSync(join(root, dir, "package.json"), "utf8");
+    } catch (error) {
+      if (error.code === "ENOENT") continue; // a directory that is not a package
+      throw error;
+    }
+    const pkg = JSON.parse(text);
+    if (pkg.scripts?.test) names.push(pkg.name);
   }
   return names;
 }

@@ -18,7 +18,7 @@ import type { BeaconClient } from "@tributary/daemon/beacon";
 import type { Logger } from "@tributary/daemon/log";
 import { isRangeRefusal } from "@tributary/daemon/logs";
 import type { Deployment } from "@tributary/sdk";
-import type { Block, Hex, PublicClient } from "viem";
+import { type Block, type Hex, hexToBytes, keccak256, type PublicClient } from "viem";
 import type { Database } from "./db.js";
 import { type ContractName, type DecodedLog, type RawLog, Sources } from "./decode.js";
 import type { IndexerMetrics } from "./metrics.js";
@@ -218,7 +218,8 @@ export class Indexer {
     for (;;) {
       const result = await this.step();
       const target = until ?? this.head?.number ?? 0n;
-      if (result.kind === "idle" || (this.cursor && this.cursor.number >= target)) return;
+      // A first backfill ends with its indexes and balances built: one more step does it.
+      if (result.kind === "idle" || (this.cursor && this.cursor.number >= target && !this.deferred)) return;
     }
   }
 
@@ -353,11 +354,24 @@ export class Indexer {
         return undefined;
       }
       const moved = raw.some((l) => hashes.get(BigInt(l.blockNumber)) !== l.blockHash);
-      return moved ? undefined : this.decodeAll(raw);
+      if (moved) return undefined;
+      // A block whose header's bloom names a source but that came back without logs: a node that
+      // answered from behind its own headers. Its logs are read again by its hash.
+      const seen = new Set(raw.map((l) => BigInt(l.blockNumber)));
+      for (const block of chain) {
+        if (seen.has(block.number as bigint) || !this.bloomNamesSource(block.logsBloom)) continue;
+        raw.push(...(await this.getLogs({ blockHash: block.hash as Hex })));
+      }
+      return this.decodeAll(raw);
     };
+    const before = new Set(this.sources.addresses.map((a) => a.toLowerCase()));
     let logs = await read();
-    // New modules named in these blocks: read them again with them.
-    if (logs && this.newModulesAt(logs) !== undefined) logs = await read();
+    // New modules named in these blocks: read them again with them, keeping the new modules'
+    // events from the naming block on (as a backfill does).
+    const named = logs ? this.newModulesAt(logs) : undefined;
+    if (named !== undefined) {
+      logs = (await read())?.filter((l) => l.blockNumber >= named || before.has(l.address.toLowerCase()));
+    }
     if (!logs) return { kind: "live", from, to: from - 1n, events: 0 };
     const withLogs = new Set(logs.map((l) => l.blockNumber));
     const rows: BlockRow[] = chain.map((b) => ({
@@ -446,6 +460,21 @@ export class Indexer {
       a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
     );
     return out;
+  }
+
+  /** Whether a block's logs bloom may hold a log of one of the sources (false: it surely does not). */
+  private bloomNamesSource(bloom: Hex | null | undefined): boolean {
+    if (!bloom || bloom.length !== 2 + 512) return true;
+    const bytes = hexToBytes(bloom);
+    return this.sources.addresses.some((address) => {
+      const hash = hexToBytes(keccak256(address.toLowerCase() as Hex));
+      // Three bits per value: the low 11 bits of each of the hash's first three 16-bit words.
+      for (let i = 0; i < 6; i += 2) {
+        const bit = (((hash[i] as number) << 8) | (hash[i + 1] as number)) & 2047;
+        if (((bytes[255 - (bit >> 3)] as number) & (1 << (bit & 7))) === 0) return false;
+      }
+      return true;
+    });
   }
 
   /**

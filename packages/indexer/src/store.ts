@@ -365,13 +365,17 @@ export async function pruneBlocks(database: Database, finalized: bigint, cursor:
  * indexes and the balances when it reaches the finalized block. A restart in between finds the
  * backfill still in that mode. Meanwhile the API answers 503 (the index is being built).
  */
+/** The indexer's own tables: only their indexes are ever deferred. */
+const INDEXED_TABLES = [...BLOCK_TABLES, "balances"];
+
 export async function deferIndexes(database: Database): Promise<number> {
   return database.transaction(async (query) => {
     const indexes = await query<{ name: string; definition: string }>(
       `select indexname as name, indexdef as definition from pg_indexes
-       where schemaname = current_schema() and tablename <> '__drizzle_migrations'
+       where schemaname = current_schema() and tablename = any($1::text[])
          and indexname not in (select conname from pg_constraint where connamespace = current_schema()::regnamespace)
        order by indexname`,
+      [INDEXED_TABLES],
     );
     if (indexes.length === 0) return 0;
     for (const { name } of indexes) await query(`drop index "${name}"`);
@@ -397,7 +401,10 @@ export async function restoreIndexes(database: Database): Promise<number> {
        ) t group by address`,
     );
     const definitions = JSON.parse(stored) as string[];
-    for (const definition of definitions) await query(definition);
+    // IF NOT EXISTS: an index made again meanwhile (by hand, by a migration) does not stop the others.
+    for (const definition of definitions) {
+      await query(definition.replace(/^CREATE (UNIQUE )?INDEX /i, "CREATE $1INDEX IF NOT EXISTS "));
+    }
     await query("delete from meta where key = 'deferred_indexes'");
     return definitions.length;
   });

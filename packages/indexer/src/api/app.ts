@@ -5,9 +5,11 @@
  * 503 with `Retry-After` (the next request tries it again). Every answer at one indexed block
  * carries the same weak ETag; `If-None-Match` gets a 304.
  */
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Deployment } from "@tributary/sdk";
 import type { Context } from "hono";
+import { cors } from "hono/cors";
 import type { Database } from "../db.js";
 import type { IndexerMetrics } from "../metrics.js";
 import { IndexBuilding, METHODS, Queries, RATE_SCALE, type Snapshot } from "./queries.js";
@@ -363,6 +365,11 @@ export function createApi(options: ApiOptions) {
     },
   });
 
+  // A public, read-only API: any page may read it (the dashboard is served from another origin).
+  app.use(
+    "*",
+    cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag", "Retry-After"] }),
+  );
   app.use("*", async (c, next) => {
     const started = performance.now();
     await next();
