@@ -1,26 +1,20 @@
 #!/usr/bin/env node
 /**
- * Runs every workspace's tests (`npm test` calls it after lint and typecheck).
+ * Runs every workspace's tests, one suite at a time (`npm test` calls it after lint and typecheck),
+ * and ends with a summary of each suite and its time. Every suite runs whatever the others did;
+ * the exit code is 1 when any failed.
  *
- * Suites that run on their own chain and never wait for a wall-clock slot run in two lanes side by
- * side; each suite's output is printed whole when it ends. Then the suites whose daemons follow a
- * consensus clock run one at a time, alone on the machine as their timings assume, their output
- * streamed. A workspace with a test script that is in no list runs in the second phase.
- * Exit code 1 when any suite fails (every suite runs regardless).
+ * One at a time on purpose: on a 2-core machine the suites are CPU-bound (two side by side took as
+ * long as one after the other), and the daemons' suites follow a consensus clock whose timings
+ * assume the machine to themselves.
  */
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
-// Balanced by their times on the 2-core CI machine (contracts compile there from scratch).
-const LANES = [
-  ["@tributary/contracts", "@tributary/daemon", "@tributary/cli", "@tributary/operator"],
-  ["@tributary/sdk", "@tributary/indexer"],
-];
-const CLOCKED = ["@tributary/consensus", "@tributary/guardian", "@tributary/oracle", "@tributary/devnet"];
 
-/** Every workspace with a test script. */
+/** Every workspace with a test script, in the order of the workspaces' directories. */
 function workspaces() {
   const { workspaces: globs } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
   const dirs = globs.flatMap((glob) =>
@@ -28,6 +22,7 @@ function workspaces() {
       ? readdirSync(join(root, glob.slice(0, -2)), { withFileTypes: true })
           .filter((d) => d.isDirectory())
           .map((d) => join(glob.slice(0, -2), d.name))
+          .sort()
       : [glob],
   );
   const names = [];
@@ -45,55 +40,27 @@ function workspaces() {
   return names;
 }
 
-const results = [];
-
-function run(name, { stream }) {
+function run(name) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn("npm", ["test", "-w", name], {
-      cwd: root,
-      stdio: stream ? "inherit" : ["ignore", "pipe", "pipe"],
-      env: process.env,
-    });
-    const chunks = [];
-    if (!stream) {
-      child.stdout.on("data", (c) => chunks.push(c));
-      child.stderr.on("data", (c) => chunks.push(c));
-    }
+    const child = spawn("npm", ["test", "-w", name], { cwd: root, stdio: "inherit", env: process.env });
     child.on("close", (code, signal) => {
       const seconds = (performance.now() - started) / 1_000;
       const ok = code === 0;
-      if (!stream) process.stdout.write(Buffer.concat(chunks));
       process.stdout.write(
         `\n== ${name}: ${ok ? "passed" : `FAILED (${signal ?? `exit ${code}`})`} in ${seconds.toFixed(0)} s\n\n`,
       );
-      results.push({ name, ok, seconds });
-      resolve(ok);
+      resolve({ name, ok, seconds });
     });
   });
 }
 
-const all = workspaces();
-const laned = new Set(LANES.flat());
-const lanes = LANES.map((lane) => lane.filter((name) => all.includes(name)));
-const alone = [
-  ...CLOCKED.filter((name) => all.includes(name)),
-  ...all.filter((n) => !laned.has(n) && !CLOCKED.includes(n)),
-];
-
 const started = performance.now();
-process.stdout.write(`== side by side: ${lanes.map((l) => l.join(" → ")).join("  |  ")}\n`);
-await Promise.all(
-  lanes.map(async (lane) => {
-    for (const name of lane) await run(name, { stream: false });
-  }),
-);
-process.stdout.write(`== one at a time: ${alone.join(" → ")}\n`);
-for (const name of alone) await run(name, { stream: true });
-
+const results = [];
+for (const name of workspaces()) results.push(await run(name));
 const failed = results.filter((r) => !r.ok);
 process.stdout.write(
-  `\n== ${results.length} suites in ${((performance.now() - started) / 1_000).toFixed(0)} s: ${
+  `== ${results.length} suites in ${((performance.now() - started) / 1_000).toFixed(0)} s: ${
     failed.length === 0 ? "all passed" : `FAILED: ${failed.map((r) => r.name).join(", ")}`
   }\n${results.map((r) => `   ${r.ok ? "ok  " : "FAIL"} ${r.name} ${r.seconds.toFixed(0)} s`).join("\n")}\n`,
 );

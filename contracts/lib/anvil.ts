@@ -55,6 +55,9 @@ export async function startAnvil(port: number, extraArgs: string[] = []): Promis
     throw new Error(`anvil did not answer on ${url} within 10 s: ${output.trim()}`);
   })();
   await Promise.race([ready, exited]);
+  // An anvil that could not bind the port exits at once, while another node on that port may
+  // have answered the probe: still running a moment later means the answers were its own.
+  await Promise.race([new Promise((resolve) => setTimeout(resolve, 150)), exited]);
   return {
     url,
     process: child,

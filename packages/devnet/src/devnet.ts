@@ -71,6 +71,11 @@ export interface DevnetOptions {
    * indexer (the scenarios, which check the chain themselves).
    */
   apiPort?: number | false;
+  /**
+   * Port of the dashboard (default: the daemon port base + 200); `false`, or no API, serves none.
+   * It is built first when its build is missing or older than its sources.
+   */
+  dashboardPort?: number | false;
   /** Where status lines go. */
   print: (line: string) => void;
   /** Print a status line every epoch. Default true. */
@@ -377,6 +382,23 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
         String(apiPort),
       ]);
     }
+    const dashboardPort =
+      apiPort === false ? false : o.dashboardPort === undefined ? o.daemonPortBase + 200 : o.dashboardPort;
+    if (dashboardPort !== false && apiPort !== false) {
+      supervisor.startScript("dashboard", "apps/dashboard/serve.ts", [
+        "--port",
+        String(dashboardPort),
+        "--config",
+        JSON.stringify({
+          chainId: deployment.chainId,
+          rpcUrl,
+          apiUrl: `http://127.0.0.1:${apiPort}`,
+          deployment,
+          // Public development keys, offered on this local chain only.
+          devWallet: true,
+        }),
+      ]);
+    }
     o.print("");
     o.print("daemons (logs; /health and /metrics on each port):");
     for (const p of supervisor.list()) {
@@ -389,6 +411,9 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       o.print(
         `analytics API: http://127.0.0.1:${apiPort}/v1/stats (OpenAPI: http://127.0.0.1:${apiPort}/openapi.json)`,
       );
+    }
+    if (dashboardPort !== false && apiPort !== false) {
+      o.print(`dashboard: http://127.0.0.1:${dashboardPort}/ (development wallet built in)`);
     }
     o.print("");
     // Every process of this devnet, for whoever must check that none is left.

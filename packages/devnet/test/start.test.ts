@@ -72,8 +72,8 @@ describe("npm start", () => {
       );
       const pids = JSON.parse(readFileSync(join(dataDir, "pids.json"), "utf8")) as Record<string, number>;
       assert.ok(
-        Object.keys(pids).length >= 12,
-        `anvil, consensus, nine daemons and the indexer: ${Object.keys(pids)}`,
+        Object.keys(pids).length >= 13,
+        `anvil, consensus, nine daemons, the indexer and the dashboard: ${Object.keys(pids)}`,
       );
       for (const [name, pid] of Object.entries(pids)) assert.ok(alive(pid), `${name} runs`);
       // The indexer's API, whose URL the devnet prints, has the report too.
@@ -90,6 +90,23 @@ describe("npm start", () => {
       }
       assert.ok(stats && stats.reports.count >= 1, `the API shows the report: ${JSON.stringify(stats)}`);
       assert.ok(stats.validators.total >= 1, "and the protocol's validators");
+      // The dashboard, whose URL the devnet prints: its page, and the configuration it reads.
+      const dashboard = /dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)?.[1];
+      assert.ok(dashboard, "prints the dashboard's URL");
+      const page = await fetch(dashboard);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<div id="root">/);
+      const config = (await (await fetch(`${dashboard}config.json`)).json()) as {
+        chainId: number;
+        apiUrl: string;
+        devWallet: boolean;
+      };
+      assert.equal(config.chainId, 31337);
+      assert.equal(config.apiUrl, api);
+      assert.equal(config.devWallet, true);
+      // The API lets the dashboard's origin read it.
+      const cors = await fetch(`${api}/v1/stats`, { headers: { origin: dashboard.slice(0, -1) } });
+      assert.equal(cors.headers.get("access-control-allow-origin"), "*");
       child.kill("SIGINT");
       assert.equal(await exited, 0, `exit code 0 after SIGINT:\n${output.slice(-2_000)}`);
       for (const [name, pid] of Object.entries(pids))

@@ -1,0 +1,108 @@
+import { useEffect, useState } from "react";
+import { useChainId, useConnect, useConnection, useConnectors, useDisconnect, useSwitchChain } from "wagmi";
+import { useApp } from "./context.js";
+import { sentence } from "./errors.js";
+import { Stake } from "./pages/Stake.js";
+
+const PAGES = { stake: { title: "Stake", Page: Stake } } as const;
+type PageId = keyof typeof PAGES;
+
+function pageFromHash(): PageId {
+  const id = window.location.hash.replace(/^#\/?/, "");
+  return id in PAGES ? (id as PageId) : "stake";
+}
+
+export function App() {
+  const [page, setPage] = useState<PageId>(pageFromHash);
+  useEffect(() => {
+    const onHash = () => setPage(pageFromHash());
+    window.addEventListener("hashchange", onHash);
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
+  const { Page, title } = PAGES[page];
+  useEffect(() => {
+    document.title = `${title} · Tributary`;
+  }, [title]);
+  return (
+    <>
+      <header className="bar">
+        <a className="brand" href="#/stake">
+          Tributary
+        </a>
+        <nav aria-label="Pages">
+          {Object.entries(PAGES).map(([id, p]) => (
+            <a key={id} href={`#/${id}`} aria-current={id === page ? "page" : undefined}>
+              {p.title}
+            </a>
+          ))}
+        </nav>
+        <Wallet />
+      </header>
+      <WrongNetwork />
+      <main className="page" id="main">
+        <Page />
+      </main>
+    </>
+  );
+}
+
+function Wallet() {
+  const connection = useConnection();
+  const connectors = useConnectors();
+  const connect = useConnect();
+  const disconnect = useDisconnect();
+  if (connection.status === "connected" && connection.address) {
+    return (
+      <div className="wallet">
+        <span className="address" title={connection.address}>
+          {connection.address.slice(0, 6)}…{connection.address.slice(-4)}
+        </span>
+        <button type="button" onClick={() => disconnect.mutate()}>
+          Disconnect
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="wallet">
+      {connectors.length === 0 ? (
+        <span>No wallet found in this browser.</span>
+      ) : (
+        connectors.map((connector) => (
+          <button
+            key={connector.uid}
+            type="button"
+            disabled={connect.isPending}
+            onClick={() => connect.mutate({ connector })}
+          >
+            {connector.name}
+          </button>
+        ))
+      )}
+      {connect.error ? (
+        <p role="alert" className="error">
+          {sentence(connect.error)}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function WrongNetwork() {
+  const { config } = useApp();
+  const connection = useConnection();
+  const appChain = useChainId();
+  const switchChain = useSwitchChain();
+  if (connection.status !== "connected" || connection.chainId === undefined || connection.chainId === appChain) {
+    return null;
+  }
+  return (
+    <div className="banner" role="alert">
+      Your wallet is on chain {connection.chainId}; Tributary here runs on chain {config.chainId}.{" "}
+      <button type="button" onClick={() => switchChain.mutate({ chainId: config.chainId })}>
+        Switch to chain {config.chainId}
+      </button>
+      {switchChain.error ? <span className="error"> {sentence(switchChain.error)}</span> : null}
+    </div>
+  );
+}
