@@ -96,10 +96,14 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const config = JSON.parse(values.config) as unknown;
   await ensureBuilt();
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port ${values.port} is not a port`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`--port ${values.port} is not a port`);
   const server = await serveDashboard({ port, host: values.host, config });
   const address = server.address();
   const bound = typeof address === "object" && address ? address.port : port;
-  process.stdout.write(`${JSON.stringify({ msg: "dashboard listening", url: `http://${values.host}:${bound}/` })}\n`);
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => server.close(() => process.exit(0)));
+  process.stdout.write(
+    `${JSON.stringify({ msg: "dashboard listening", url: `http://${values.host}:${bound}/` })}\n`,
+  );
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => server.close(() => process.exit(0)));
 }

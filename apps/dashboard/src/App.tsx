@@ -93,7 +93,11 @@ function WrongNetwork() {
   const connection = useConnection();
   const appChain = useChainId();
   const switchChain = useSwitchChain();
-  if (connection.status !== "connected" || connection.chainId === undefined || connection.chainId === appChain) {
+  if (
+    connection.status !== "connected" ||
+    connection.chainId === undefined ||
+    connection.chainId === appChain
+  ) {
     return null;
   }
   return (

@@ -29,7 +29,10 @@ export async function apiGet<T>(apiUrl: string, path: string, signal?: AbortSign
   }
   if (!response.ok) {
     const problem = (await response.json().catch(() => ({}))) as { detail?: string; title?: string };
-    throw new ApiError(problem.detail ?? problem.title ?? `The analytics API answered ${response.status}.`, response.status);
+    throw new ApiError(
+      problem.detail ?? problem.title ?? `The analytics API answered ${response.status}.`,
+      response.status,
+    );
   }
   return (await response.json()) as T;
 }

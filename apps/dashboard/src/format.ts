@@ -31,4 +31,6 @@ export function parseAmount(text: string): bigint | undefined {
 }
 
 export const percent = (value: number | null | undefined, digits = 2) =>
-  value === null || value === undefined || !Number.isFinite(value) ? "–" : `${(value * 100).toFixed(digits)}%`;
+  value === null || value === undefined || !Number.isFinite(value)
+    ? "–"
+    : `${(value * 100).toFixed(digits)}%`;

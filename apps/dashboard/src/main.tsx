@@ -15,7 +15,9 @@ try {
   const config = await loadConfig();
   const deployment = config.deployment ?? getDeployment(config.chainId);
   if (!deployment) {
-    throw new Error(`Tributary has no deployment on chain ${config.chainId}: config.json needs its addresses.`);
+    throw new Error(
+      `Tributary has no deployment on chain ${config.chainId}: config.json needs its addresses.`,
+    );
   }
   const queryClient = new QueryClient({ defaultOptions: { queries: { staleTime: 4_000, retry: 2 } } });
   root.render(

@@ -54,7 +54,8 @@ export function Stake() {
   const amount = parseAmount(text);
   const receive = useQuery({
     queryKey: ["simulateStake", address, amount?.toString()],
-    queryFn: async () => (await simulateStake(wallet as never, { deployment, amount: amount as bigint })).result,
+    queryFn: async () =>
+      (await simulateStake(wallet as never, { deployment, amount: amount as bigint })).result,
     enabled: !!wallet && amount !== undefined,
     retry: false,
   });
@@ -69,7 +70,8 @@ export function Stake() {
   // What stops a stake before anything is sent, as a sentence.
   let problem: string | undefined;
   if (text.trim() !== "" && amount === undefined) problem = "Enter an amount of ETH, like 1.5.";
-  else if (amount !== undefined && limit.data?.paused) problem = "Staking is paused for now: nothing can be staked.";
+  else if (amount !== undefined && limit.data?.paused)
+    problem = "Staking is paused for now: nothing can be staked.";
   else if (amount !== undefined && limit.data && !limit.data.unlimited && amount > limit.data.available) {
     problem = `${eth(amount)} is above the stake limit: ${eth(limit.data.available)} can be staked now (the limit refills over the day).`;
   } else if (amount !== undefined && balance.data && amount > balance.data.value) {
@@ -100,7 +102,13 @@ export function Stake() {
       <dl className="figures">
         <div>
           <dt>Rate</dt>
-          <dd>{rate.data ? `1 trETH = ${eth(rate.data.ethPerTrETH, 6)}` : rate.error ? sentence(rate.error) : "…"}</dd>
+          <dd>
+            {rate.data
+              ? `1 trETH = ${eth(rate.data.ethPerTrETH, 6)}`
+              : rate.error
+                ? sentence(rate.error)
+                : "…"}
+          </dd>
         </div>
         <div>
           <dt>APR (7 days)</dt>
@@ -165,7 +173,9 @@ export function Stake() {
       </form>
       <div aria-live="polite">
         {failure ? <p className="error">{failure}</p> : null}
-        {hash && receipt.isLoading ? <p>Transaction sent ({hash.slice(0, 10)}…): waiting for its block…</p> : null}
+        {hash && receipt.isLoading ? (
+          <p>Transaction sent ({hash.slice(0, 10)}…): waiting for its block…</p>
+        ) : null}
         {hash && receipt.data ? (
           <p className={receipt.data.status === "success" ? "ok" : "error"}>
             {receipt.data.status === "success"
