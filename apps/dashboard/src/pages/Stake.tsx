@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { estimateStakeGas, getPosition, getRate, getStakeLimit, simulateStake, stake } from "@tributary/sdk";
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import type { Hash } from "viem";
 import {
   useBalance,
@@ -66,6 +66,11 @@ export function Stake() {
     retry: false,
   });
   const receipt = useWaitForTransactionReceipt({ hash, query: { enabled: !!hash } });
+  // Once the stake is in a block, every figure is read again.
+  const mined = receipt.data?.blockNumber;
+  useEffect(() => {
+    if (mined !== undefined) void queryClient.invalidateQueries();
+  }, [mined, queryClient]);
 
   // What stops a stake before anything is sent, as a sentence.
   let problem: string | undefined;
@@ -88,7 +93,6 @@ export function Stake() {
     try {
       setHash(await stake(wallet as never, { deployment, amount }));
       setText("");
-      await queryClient.invalidateQueries();
     } catch (error) {
       setFailure(sentence(error));
     } finally {
