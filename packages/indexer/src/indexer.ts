@@ -139,7 +139,8 @@ export class Indexer {
     );
     for (const { args } of modules) this.addModules(args);
     this.cursor = await readCursor(database.query);
-    this.deferred = (await readMeta(database.query)).has("deferred_indexes");
+    // Read before the identity was written, which does not touch this key.
+    this.deferred = meta.has("deferred_indexes");
     this.initialized = true;
   }
 
