@@ -143,6 +143,15 @@ export {
   getPosition,
 } from "./actions/getPosition.js";
 export {
+  type GetProposalsErrorType,
+  type GetProposalsParameters,
+  type GetProposalsReturnType,
+  getProposals,
+  PROPOSAL_STATES,
+  type Proposal,
+  type ProposalState,
+} from "./actions/getProposals.js";
+export {
   type GetQueueStateErrorType,
   type GetQueueStateParameters,
   type GetQueueStateReturnType,
