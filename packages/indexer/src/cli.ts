@@ -154,6 +154,9 @@ async function main(): Promise<number> {
       const key = amount.toString();
       const hit = waitCache.get(key);
       if (hit && Date.now() - hit.at < 12_000) return hit.value;
+      // Kept 12 s, and at most 256 amounts: the oldest goes first.
+      for (const [k, entry] of waitCache) if (Date.now() - entry.at >= 12_000) waitCache.delete(k);
+      if (waitCache.size >= 256) waitCache.delete(waitCache.keys().next().value as string);
       const value = estimateWaitingTime(rpc.publicClient, {
         amount,
         deployment,

@@ -208,6 +208,36 @@ for (const kind of kinds()) {
       assert.ok(waits.points.every((p: { value: number }) => p.value > 0));
       const tvl = (await get("/v1/series/tvl")).body;
       assert.equal(tvl.points.length, 2);
+      // No beacon node here: no snapshot, so no point (the snapshots test has them).
+      assert.deepEqual((await get("/v1/series/validators")).body.points, []);
+    });
+
+    test("/v1/queue?amount estimates the wait of that amount; a bad amount is a 400", async () => {
+      // The estimate itself is the SDK's (tested there): a recording stand-in checks what the route asks.
+      const asked: bigint[] = [];
+      const withEstimate = createApi({
+        database,
+        deployment: t.deployment,
+        estimateWait: async (amount) => {
+          asked.push(amount);
+          return { minSeconds: 1, maxSeconds: 2, ethNeeded: amount };
+        },
+      });
+      const one = (await (await withEstimate.request("/v1/queue")).json()) as {
+        waitEstimate: { ethNeeded: string };
+      };
+      assert.equal(one.waitEstimate.ethNeeded, (10n ** 18n).toString());
+      const some = (await (await withEstimate.request("/v1/queue?amount=2500000000000000000")).json()) as {
+        waitEstimate: { ethNeeded: string };
+      };
+      assert.equal(some.waitEstimate.ethNeeded, "2500000000000000000");
+      assert.deepEqual(asked, [10n ** 18n, 2_500_000_000_000_000_000n]);
+      for (const bad of ["0", "-1", "1.5", "abc", "9".repeat(40)]) {
+        const response = await withEstimate.request(`/v1/queue?amount=${bad}`);
+        assert.equal(response.status, 400, bad);
+        assert.match(JSON.stringify(await response.json()), /amount/);
+      }
+      assert.equal(asked.length, 2, "nothing estimated for a bad amount");
     });
 
     test("malformed parameters get a 400 problem naming them; unknown routes a 404", async () => {

@@ -118,5 +118,12 @@ describe("validator snapshots (stub Beacon API)", () => {
     };
     assert.deepEqual(stats.validators.byStatus, { active_ongoing: 1 });
     assert.equal(stats.validators.refSlot, slots[1]);
+    // The series has a point for the report whose state was read, none for the pruned one.
+    const series = (await (
+      await createApi({ database, deployment: t.deployment }).request("/v1/series/validators")
+    ).json()) as { points: { t: number; value: number; byStatus: Record<string, number> }[] };
+    assert.equal(series.points.length, 1);
+    assert.deepEqual(series.points[0]?.byStatus, { active_ongoing: 1 });
+    assert.equal(series.points[0]?.value, 1);
   });
 });

@@ -134,7 +134,7 @@ const Queue = z
     method: Method,
     waitEstimate: z
       .unknown()
-      .openapi({ description: "the SDK's estimateWaitingTime for 1 ETH requested now" }),
+      .openapi({ description: "the SDK's estimateWaitingTime for `amount` (default 1 ETH) requested now" }),
   })
   .openapi("Queue");
 
@@ -223,7 +223,7 @@ const Risk = z
   })
   .openapi("Risk");
 
-const METRICS = ["rate", "apr", "tvl", "queue", "wait"] as const;
+const METRICS = ["rate", "apr", "tvl", "queue", "wait", "validators"] as const;
 const RESOLUTIONS = { report: 0, hour: 3_600, day: 86_400, week: 604_800 } as const;
 
 const Series = z
@@ -232,7 +232,17 @@ const Series = z
     resolution: z.enum(["report", "hour", "day", "week"]),
     unit: z.string(),
     method: Method,
-    points: z.array(z.object({ t: z.number().int(), value: z.number(), raw: z.string().optional() })),
+    points: z.array(
+      z.object({
+        t: z.number().int(),
+        value: z.number(),
+        raw: z.string().optional(),
+        byStatus: z
+          .record(z.string(), z.number().int())
+          .optional()
+          .openapi({ description: "validators: the count in each beacon status" }),
+      }),
+    ),
   })
   .openapi("Series");
 
@@ -252,6 +262,18 @@ const routes = {
     method: "get",
     path: "/v1/queue",
     summary: "Withdrawal queue: pending and finalized ETH, and the SDK's wait estimate",
+    request: {
+      query: z.object({
+        amount: z
+          .string()
+          .regex(/^[1-9]\d{0,30}$/, "a positive whole number of wei, at most 31 digits")
+          .optional()
+          .openapi({
+            param: { name: "amount", in: "query" },
+            description: "wei of ETH to estimate the wait of, if requested now (default 1 ETH)",
+          }),
+      }),
+    },
     responses: json(Queue, "The queue at the latest indexed block"),
   }),
   account: createRoute({
@@ -308,7 +330,8 @@ const routes = {
   series: createRoute({
     method: "get",
     path: "/v1/series/{metric}",
-    summary: "A time series: rate, APR (7-day, as of each report), TVL, queue length, waiting time",
+    summary:
+      "A time series: rate, APR (7-day, as of each report), TVL, queue length, waiting time, validators by status",
     request: {
       params: z.object({ metric: z.enum(METRICS).openapi({ param: { name: "metric", in: "path" } }) }),
       query: z.object({
@@ -403,9 +426,12 @@ export function createApi(options: ApiOptions) {
   });
 
   app.openapi(routes.queue, async (c) => {
+    const { amount } = c.req.valid("query");
     const { snapshot, value } = await guard(() => queries.queue());
     const waitEstimate = options.estimateWait
-      ? await options.estimateWait(10n ** 18n).catch((error: Error) => ({ error: error.message }))
+      ? await options
+          .estimateWait(amount === undefined ? 10n ** 18n : BigInt(amount))
+          .catch((error: Error) => ({ error: error.message }))
       : { error: "no RPC node configured for the estimate" };
     return respond(c, snapshot, { ...value, waitEstimate: toJson(waitEstimate) });
   });
@@ -517,7 +543,7 @@ export function createApi(options: ApiOptions) {
     const { metric } = c.req.valid("param");
     const { resolution, from, to } = c.req.valid("query");
     const s = await guard(() => queries.snapshot());
-    let points: { t: number; value: number; raw?: string }[];
+    let points: { t: number; value: number; raw?: string; byStatus?: Record<string, number> }[];
     let unit: string;
     let method: string;
     if (metric === "rate") {
@@ -549,6 +575,16 @@ export function createApi(options: ApiOptions) {
         t: Number(q.t),
         value: q.requests,
         raw: q.shares.toString(),
+      }));
+    } else if (metric === "validators") {
+      unit = "validators (value: active ones)";
+      method = METHODS.validatorSeries;
+      points = (await guard(() => queries.validatorsAtReports(s))).map((v) => ({
+        t: Number(v.t),
+        value: Object.entries(v.byStatus)
+          .filter(([status]) => status.startsWith("active"))
+          .reduce((sum, [, n]) => sum + n, 0),
+        byStatus: v.byStatus,
       }));
     } else {
       unit = "seconds";
@@ -606,8 +642,11 @@ export function createApi(options: ApiOptions) {
   return app;
 }
 
-function rebucket(points: { t: number; value: number; raw?: string }[], seconds: number, mean: boolean) {
-  const out: { t: number; value: number; raw?: string }[] = [];
+type Point = { t: number; value: number; raw?: string; byStatus?: Record<string, number> };
+
+/** One point per bucket: the last point's value (a mean for `mean`), as of the bucket's start. */
+function rebucket(points: Point[], seconds: number, mean: boolean) {
+  const out: Point[] = [];
   let sum = 0;
   let count = 0;
   for (const p of points) {
@@ -616,7 +655,10 @@ function rebucket(points: { t: number; value: number; raw?: string }[], seconds:
     if (last && last.t === t) {
       sum += p.value;
       count++;
-      Object.assign(last, mean ? { value: sum / count } : { value: p.value, raw: p.raw });
+      Object.assign(
+        last,
+        mean ? { value: sum / count } : { value: p.value, raw: p.raw, byStatus: p.byStatus },
+      );
     } else {
       sum = p.value;
       count = 1;

@@ -41,6 +41,8 @@ export const METHODS = {
     "The smallest bond (bond shares times the holder rate) among operators with active validators, over the largest loss one report charged to one operator (`LossCharged`).",
   liveness:
     "Seconds from the latest report's reference slot to the latest indexed block, against the frame length; frames missed = whole frames elapsed since the latest report's frame, minus one.",
+  validatorSeries:
+    "At each report, the protocol's validators by the status the Beacon API gave at its reference slot (the indexer's snapshot then); the value is the count of active ones (active_ongoing, active_exiting, active_slashed).",
   wait: "For each request finalized, the time from its request to the report that finalized it (block times).",
   queue:
     "Pending: requests above the last finalized id, valued at the current rate. Finalized and unclaimed: ETH the reports locked for finalized requests minus the ETH their claims paid.",
@@ -627,6 +629,23 @@ export class Queries {
   }
 
   /** Pending requests after each report: (time, count, shares). */
+  /** Validators by beacon status at each report's reference slot (from the snapshots the indexer took then). */
+  async validatorsAtReports(s: Snapshot): Promise<{ t: bigint; byStatus: Record<string, number> }[]> {
+    const rows = await this.database.query<{ ref_slot: string; status: string; n: number }>(
+      "select ref_slot::text, status, count(*)::int as n from validator_snapshots group by ref_slot, status",
+    );
+    const bySlot = new Map<string, Record<string, number>>();
+    for (const r of rows) {
+      const counts = bySlot.get(r.ref_slot) ?? {};
+      counts[r.status] = r.n;
+      bySlot.set(r.ref_slot, counts);
+    }
+    return s.reports.flatMap((report) => {
+      const byStatus = bySlot.get(report.refSlot.toString());
+      return byStatus ? [{ t: report.timestamp, byStatus }] : [];
+    });
+  }
+
   async queueAtReports(s: Snapshot): Promise<{ t: bigint; requests: number; shares: bigint }[]> {
     const requests = await this.database.query<{ request_id: string; block_number: string; shares: string }>(
       "select request_id::text, block_number::text, shares::text from requests order by requests.request_id",
