@@ -1,10 +1,24 @@
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { useChainId, useConnect, useConnection, useConnectors, useDisconnect, useSwitchChain } from "wagmi";
 import { useApp } from "./context.js";
 import { sentence } from "./errors.js";
 import { Stake } from "./pages/Stake.js";
 
-const PAGES = { stake: { title: "Stake", Page: Stake } } as const;
+// The stake page comes with the app; the others load when first opened.
+const Withdraw = lazy(() => import("./pages/Withdraw.js").then((m) => ({ default: m.Withdraw })));
+const Portfolio = lazy(() => import("./pages/Portfolio.js").then((m) => ({ default: m.Portfolio })));
+const Analytics = lazy(() => import("./pages/Analytics.js").then((m) => ({ default: m.Analytics })));
+const Governance = lazy(() => import("./pages/Governance.js").then((m) => ({ default: m.Governance })));
+const Operators = lazy(() => import("./pages/Operators.js").then((m) => ({ default: m.Operators })));
+
+const PAGES = {
+  stake: { title: "Stake", Page: Stake },
+  withdraw: { title: "Withdraw", Page: Withdraw },
+  portfolio: { title: "Portfolio", Page: Portfolio },
+  analytics: { title: "Analytics", Page: Analytics },
+  governance: { title: "Governance", Page: Governance },
+  operators: { title: "Operators", Page: Operators },
+} as const;
 type PageId = keyof typeof PAGES;
 
 function pageFromHash(): PageId {
@@ -40,7 +54,9 @@ export function App() {
       </header>
       <WrongNetwork />
       <main className="page" id="main">
-        <Page />
+        <Suspense fallback={<p>Loading…</p>}>
+          <Page />
+        </Suspense>
       </main>
     </>
   );

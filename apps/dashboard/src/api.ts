@@ -6,7 +6,7 @@ export interface Stats {
   supply: string;
   apr: { apr7d: number | null; apr30d: number | null; aprSinceInception: number | null; method: string };
   holders: { count: number; method: string };
-  validators: Record<string, unknown> & { method: string };
+  validators: { total: number; byStatus: Record<string, number>; refSlot: string | null; method: string };
   reports: { count: number; lastRefSlot: string | null };
 }
 
@@ -35,4 +35,94 @@ export async function apiGet<T>(apiUrl: string, path: string, signal?: AbortSign
     );
   }
   return (await response.json()) as T;
+}
+
+export interface WaitEstimate {
+  finalized: boolean;
+  minSeconds: number | null;
+  maxSeconds: number | null;
+  earliest: number | null;
+  latest: number | null;
+  ethNeeded: string;
+  exitsNeeded: boolean;
+  basis: { part: string; detail: string; seconds?: number | null }[];
+}
+
+export interface Queue {
+  lastFinalizedRequestId: string;
+  pending: { requests: number; shares: string; ethEstimate: string };
+  finalizedUnclaimed: { requests: number; eth: string };
+  method: string;
+  waitEstimate: WaitEstimate | { error: string };
+}
+
+export interface Account {
+  address: string;
+  shares: string;
+  assets: string;
+  rewardsEarned: { wei: string; method: string };
+  history: {
+    blockNumber: string;
+    logIndex: number;
+    txHash: string;
+    timestamp: number;
+    from: string;
+    to: string;
+    shares: string;
+    direction: "in" | "out";
+  }[];
+  historyNext: string | null;
+  tickets: { requestId: string; status: "pending" | "finalized" | "claimed"; shares: string }[];
+}
+
+export interface OperatorRow {
+  id: number;
+  manager: string;
+  rewardAddress: string;
+  commissionBps: number;
+  pendingCommission: { commissionBps: number; effectiveAt: number } | null;
+  curated: boolean;
+  keys: { total: number; vetted: number; deposited: number; exited: number; withdrawn: number };
+  activeValidators: number;
+  bond: { shares: string; wei: string; perActiveValidatorWei: string | null };
+  debtWei: string;
+  lossesChargedWei: string;
+  share: number;
+  performance: { gweiPerEpoch: number; effectiveness: number | null; periods: number } | null;
+}
+
+export interface Operators {
+  operators: OperatorRow[];
+  methods: Record<string, string>;
+}
+
+export interface Risk {
+  concentration: {
+    largestShare: number | null;
+    largestOperator: number | null;
+    operatorsForOneThird: number | null;
+    activeValidators: number;
+    method: string;
+  };
+  bondCoverage: {
+    smallestBondWei: string | null;
+    worstLossWei: string;
+    ratio: number | null;
+    method: string;
+  };
+  oracle: {
+    lastReportRefSlot: string | null;
+    secondsSinceReport: number | null;
+    frameSeconds: number | null;
+    framesMissed: number | null;
+    method: string;
+  };
+  dex: { price: number | null; reason: string };
+}
+
+export interface Series {
+  metric: string;
+  unit: string;
+  method: string;
+  points: { t: number; value: number; raw?: string; byStatus?: Record<string, number> }[];
 }

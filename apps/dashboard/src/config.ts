@@ -12,6 +12,8 @@ export interface DashboardConfig {
   deployment?: Deployment | undefined;
   /** Offer the built-in development wallet (public development keys). Honoured on chain 31337 only. */
   devWallet?: boolean | undefined;
+  /** Oracle members' HTTP servers, tried in turn for an operator's commission proof. */
+  oracleUrls?: string[] | undefined;
 }
 
 export class ConfigError extends Error {
@@ -35,6 +37,8 @@ export async function loadConfig(): Promise<DashboardConfig> {
     apiUrl: fromFile.apiUrl ?? env.VITE_API_URL,
     deployment: fromFile.deployment,
     devWallet: fromFile.devWallet ?? env.VITE_DEV_WALLET === "true",
+    oracleUrls:
+      fromFile.oracleUrls ?? (env.VITE_ORACLE_URLS ? String(env.VITE_ORACLE_URLS).split(",") : undefined),
   };
   if (!Number.isInteger(config.chainId) || config.chainId <= 0) {
     throw new ConfigError("no chain configured: config.json needs chainId (or build with VITE_CHAIN_ID)");
@@ -44,6 +48,12 @@ export async function loadConfig(): Promise<DashboardConfig> {
   }
   if (typeof config.apiUrl !== "string" || !/^https?:\/\//.test(config.apiUrl)) {
     throw new ConfigError("no API URL configured: config.json needs apiUrl (or build with VITE_API_URL)");
+  }
+  if (
+    config.oracleUrls !== undefined &&
+    (!Array.isArray(config.oracleUrls) || !config.oracleUrls.every((u) => /^https?:\/\//.test(String(u))))
+  ) {
+    throw new ConfigError("oracleUrls must be a list of http(s) URLs (VITE_ORACLE_URLS: comma-separated)");
   }
   return { ...config, devWallet: config.devWallet && config.chainId === LOCAL_CHAIN_ID };
 }

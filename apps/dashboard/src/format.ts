@@ -34,3 +34,31 @@ export const percent = (value: number | null | undefined, digits = 2) =>
   value === null || value === undefined || !Number.isFinite(value)
     ? "–"
     : `${(value * 100).toFixed(digits)}%`;
+
+/** A duration in words, to the largest two units: "3 h 20 min", "2 days 4 h". */
+export function duration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "unknown";
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const units: [number, string][] = [
+    [86_400, "day"],
+    [3_600, "h"],
+    [60, "min"],
+  ];
+  const parts: string[] = [];
+  let rest = s;
+  for (const [size, name] of units) {
+    const n = Math.floor(rest / size);
+    if (n > 0 && parts.length < 2) {
+      parts.push(name === "day" ? `${n} day${n === 1 ? "" : "s"}` : `${n} ${name}`);
+      rest -= n * size;
+    } else if (parts.length > 0) break;
+  }
+  return parts.join(" ");
+}
+
+/** Unix seconds as a local date and time. */
+export const when = (seconds: number | bigint) =>
+  new Date(Number(seconds) * 1000).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+
+export const shortAddress = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;

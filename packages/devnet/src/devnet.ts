@@ -396,6 +396,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
           deployment,
           // Public development keys, offered on this local chain only.
           devWallet: true,
+          oracleUrls: ACCOUNTS.members.map((_, k) => `http://127.0.0.1:${o.daemonPortBase + k}`),
         }),
       ]);
     }

@@ -1,34 +1,22 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { estimateStakeGas, getPosition, getRate, getStakeLimit, simulateStake, stake } from "@tributary/sdk";
-import { useEffect, useId, useState } from "react";
-import type { Hash } from "viem";
-import {
-  useBalance,
-  useConnection,
-  useConnectorClient,
-  useGasPrice,
-  usePublicClient,
-  useWaitForTransactionReceipt,
-} from "wagmi";
+import { useQuery } from "@tanstack/react-query";
+import { estimateStakeGas, getRate, getStakeLimit, simulateStake, stake } from "@tributary/sdk";
+import { useId, useState } from "react";
+import { useBalance, useGasPrice } from "wagmi";
 import { apiGet, type Stats } from "../api.js";
 import { useApp } from "../context.js";
 import { sentence } from "../errors.js";
 import { eth, parseAmount, percent, treth } from "../format.js";
+import { useAccount, usePosition } from "../hooks.js";
+import { TxStatus, useTransaction } from "../tx.js";
 
 const ONE = 10n ** 18n;
 
 export function Stake() {
   const { config, deployment } = useApp();
-  const client = usePublicClient();
-  const connection = useConnection();
-  const address = connection.status === "connected" ? connection.address : undefined;
-  const { data: wallet } = useConnectorClient();
-  const queryClient = useQueryClient();
+  const { address, wallet, client } = useAccount();
   const inputId = useId();
   const [text, setText] = useState("");
-  const [hash, setHash] = useState<Hash>();
-  const [failure, setFailure] = useState<string>();
-  const [sending, setSending] = useState(false);
+  const tx = useTransaction();
 
   const rate = useQuery({
     queryKey: ["rate", deployment.contracts.token],
@@ -45,11 +33,7 @@ export function Stake() {
     queryFn: ({ signal }) => apiGet<Stats>(config.apiUrl, "/v1/stats", signal),
   });
   const balance = useBalance({ address, query: { enabled: !!address } });
-  const position = useQuery({
-    queryKey: ["position", address],
-    queryFn: () => getPosition(client as never, { deployment, address: address as `0x${string}` }),
-    enabled: !!client && !!address,
-  });
+  const position = usePosition(address);
   const gasPrice = useGasPrice();
   const amount = parseAmount(text);
   const receive = useQuery({
@@ -65,12 +49,6 @@ export function Stake() {
     enabled: !!wallet && amount !== undefined,
     retry: false,
   });
-  const receipt = useWaitForTransactionReceipt({ hash, query: { enabled: !!hash } });
-  // Once the stake is in a block, every figure is read again.
-  const mined = receipt.data?.blockNumber;
-  useEffect(() => {
-    if (mined !== undefined) void queryClient.invalidateQueries();
-  }, [mined, queryClient]);
 
   // What stops a stake before anything is sent, as a sentence.
   let problem: string | undefined;
@@ -86,18 +64,9 @@ export function Stake() {
   const expected =
     receive.data ?? (amount !== undefined && rate.data ? (amount * rate.data.trETHPerEth) / ONE : undefined);
 
-  async function onStake() {
+  function onStake() {
     if (!wallet || amount === undefined || problem) return;
-    setFailure(undefined);
-    setSending(true);
-    try {
-      setHash(await stake(wallet as never, { deployment, amount }));
-      setText("");
-    } catch (error) {
-      setFailure(sentence(error));
-    } finally {
-      setSending(false);
-    }
+    void tx.send(() => stake(wallet as never, { deployment, amount })).then((sent) => sent && setText(""));
   }
 
   return (
@@ -146,7 +115,7 @@ export function Stake() {
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          void onStake();
+          onStake();
         }}
       >
         <label htmlFor={inputId}>Amount to stake (ETH)</label>
@@ -171,23 +140,11 @@ export function Stake() {
             </p>
           ) : null}
         </div>
-        <button type="submit" disabled={!wallet || amount === undefined || !!problem || sending}>
-          {sending ? "Confirm in your wallet…" : "Stake"}
+        <button type="submit" disabled={!wallet || amount === undefined || !!problem || tx.busy}>
+          Stake
         </button>
       </form>
-      <div aria-live="polite">
-        {failure ? <p className="error">{failure}</p> : null}
-        {hash && receipt.isLoading ? (
-          <p>Transaction sent ({hash.slice(0, 10)}…): waiting for its block…</p>
-        ) : null}
-        {hash && receipt.data ? (
-          <p className={receipt.data.status === "success" ? "ok" : "error"}>
-            {receipt.data.status === "success"
-              ? `Staked in block ${receipt.data.blockNumber}.`
-              : "The transaction was reverted: nothing was staked."}
-          </p>
-        ) : null}
-      </div>
+      <TxStatus tx={tx} done={(block) => `Staked in block ${block}.`} />
     </section>
   );
 }

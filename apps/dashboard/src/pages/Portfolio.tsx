@@ -1,0 +1,141 @@
+import { useState } from "react";
+import { zeroAddress } from "viem";
+import type { Account } from "../api.js";
+import { useApp } from "../context.js";
+import { sentence } from "../errors.js";
+import { eth, shortAddress, treth, when } from "../format.js";
+import { useAccount, useApi, usePosition } from "../hooks.js";
+
+export function Portfolio() {
+  const { address } = useAccount();
+  const position = usePosition(address);
+  const [pages, setPages] = useState<(string | undefined)[]>([undefined]);
+  const first = useApi<Account>(address ? `/v1/accounts/${address}?limit=20` : undefined);
+  if (!address) {
+    return (
+      <section aria-labelledby="portfolio-title">
+        <h1 id="portfolio-title">Your position</h1>
+        <p>Connect a wallet to see your position.</p>
+      </section>
+    );
+  }
+  const p = position.data;
+  return (
+    <section aria-labelledby="portfolio-title">
+      <h1 id="portfolio-title">Your position</h1>
+      {position.error ? <p className="error">{sentence(position.error)}</p> : null}
+      <dl className="figures">
+        <div>
+          <dt>trETH</dt>
+          <dd>{p ? treth(p.shares) : "…"}</dd>
+        </div>
+        <div>
+          <dt>Worth now</dt>
+          <dd>{p ? eth(p.assets) : "…"}</dd>
+        </div>
+        <div>
+          <dt>Rewards earned so far</dt>
+          <dd>
+            {first.data
+              ? eth(BigInt(first.data.rewardsEarned.wei))
+              : first.error
+                ? sentence(first.error)
+                : "…"}
+            {first.data ? (
+              <details>
+                <summary>How it is computed</summary>
+                <p>{first.data.rewardsEarned.method}</p>
+              </details>
+            ) : null}
+          </dd>
+        </div>
+        <div>
+          <dt>In the withdrawal queue</dt>
+          <dd>{p ? eth(p.pending) : "…"}</dd>
+        </div>
+        <div>
+          <dt>Ready to claim</dt>
+          <dd>{p ? eth(p.claimable) : "…"}</dd>
+        </div>
+        <div>
+          <dt>Voting power</dt>
+          <dd>{p ? treth(p.votes) : "…"}</dd>
+        </div>
+      </dl>
+      <h2>History</h2>
+      {pages.map((before, i) => (
+        <HistoryPage
+          key={before ?? "first"}
+          address={address}
+          before={before}
+          onMore={i === pages.length - 1 ? (next) => setPages([...pages, next]) : undefined}
+        />
+      ))}
+    </section>
+  );
+}
+
+function HistoryPage({
+  address,
+  before,
+  onMore,
+}: {
+  address: string;
+  before: string | undefined;
+  onMore: ((next: string) => void) | undefined;
+}) {
+  const { deployment } = useApp();
+  const page = useApi<Account>(
+    `/v1/accounts/${address}?limit=20${before === undefined ? "" : `&before=${before}`}`,
+  );
+  if (page.error) return <p className="error">{sentence(page.error)}</p>;
+  if (!page.data) return <p>…</p>;
+  if (page.data.history.length === 0 && before === undefined) return <p>Nothing yet.</p>;
+  const c = deployment.contracts;
+  const label = (h: Account["history"][number]) => {
+    const other = (h.direction === "in" ? h.from : h.to).toLowerCase();
+    if (other === zeroAddress) return h.direction === "in" ? "Staked" : "Burned";
+    if (other === c.withdrawalQueue.toLowerCase() || other === c.token.toLowerCase())
+      return h.direction === "out" ? "Requested a withdrawal" : "Returned from the queue";
+    if (other === c.operatorRegistry.toLowerCase())
+      return h.direction === "out" ? "Posted as bond" : "Bond returned";
+    if (other === c.rewardsDistributor.toLowerCase()) return "Commission claimed";
+    return h.direction === "in" ? `Received from ${shortAddress(other)}` : `Sent to ${shortAddress(other)}`;
+  };
+  return (
+    <>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">What</th>
+              <th scope="col">trETH</th>
+              <th scope="col">Transaction</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.data.history.map((h) => (
+              <tr key={`${h.blockNumber}-${h.logIndex}`}>
+                <td>{when(h.timestamp)}</td>
+                <td>{label(h)}</td>
+                <td>
+                  {h.direction === "in" ? "+" : "−"}
+                  {treth(BigInt(h.shares))}
+                </td>
+                <td>
+                  <code title={h.txHash}>{h.txHash.slice(0, 10)}…</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {onMore && page.data.historyNext ? (
+        <button type="button" onClick={() => onMore(page.data.historyNext as string)}>
+          Older
+        </button>
+      ) : null}
+    </>
+  );
+}
