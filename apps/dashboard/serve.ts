@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, extname, join, normalize, sep } from "node:path";
 import { parseArgs } from "node:util";
+import { gzipSync } from "node:zlib";
 import { build } from "vite";
 
 const ROOT = import.meta.dirname;
@@ -45,8 +46,20 @@ export async function ensureBuilt(): Promise<void> {
   await build({ root: ROOT, logLevel: "warn", configFile: join(ROOT, "vite.config.ts") });
 }
 
+const COMPRESSIBLE = new Set([".html", ".js", ".css", ".json", ".svg"]);
+
 export function serveDashboard(options: { port: number; host: string; config: unknown }) {
   const configJson = JSON.stringify(options.config);
+  // Text files are sent gzipped to browsers that accept it, compressed once per file and kept.
+  const gzipped = new Map<string, { mtime: number; body: Buffer }>();
+  const compressed = (path: string) => {
+    const mtime = statSync(path).mtimeMs;
+    const hit = gzipped.get(path);
+    if (hit && hit.mtime === mtime) return hit.body;
+    const body = gzipSync(readFileSync(path), { level: 9 });
+    gzipped.set(path, { mtime, body });
+    return body;
+  };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -64,12 +77,18 @@ export function serveDashboard(options: { port: number; host: string; config: un
       return;
     }
     const hashed = dirname(path) === join(DIST, "assets");
+    const gzip =
+      COMPRESSIBLE.has(extname(path)) && /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+    const body = gzip ? compressed(path) : readFileSync(path);
     res.writeHead(200, {
       "content-type": TYPES[extname(path)] ?? "application/octet-stream",
       "cache-control": hashed ? "public, max-age=31536000, immutable" : "no-cache",
       "x-content-type-options": "nosniff",
+      vary: "accept-encoding",
+      "content-length": body.length,
+      ...(gzip ? { "content-encoding": "gzip" } : {}),
     });
-    res.end(req.method === "HEAD" ? undefined : readFileSync(path));
+    res.end(req.method === "HEAD" ? undefined : body);
   });
   return new Promise<typeof server>((resolve, reject) => {
     server.once("error", reject);

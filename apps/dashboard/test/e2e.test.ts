@@ -11,9 +11,7 @@
  * `npm run test:e2e -w @tributary/dashboard` (CHROMIUM_PATH overrides /usr/bin/chromium).
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import AxeBuilder from "@axe-core/playwright";
@@ -21,11 +19,9 @@ import { trETHAbi, withdrawalQueueAbi } from "@tributary/sdk/abis";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { createPublicClient, getAddress, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { freePort } from "../../../contracts/lib/bench.js";
+import { CHROMIUM, CHROMIUM_FLAGS, startDevnet, type TestDevnet } from "./devnet.js";
 
-const ROOT = join(import.meta.dirname, "..", "..", "..");
 const RESULTS = join(import.meta.dirname, "..", "test-results");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const DEV = mnemonicToAccount("test test test test test test test test test test test junk", {
   addressIndex: 5,
 });
@@ -33,88 +29,26 @@ const DEV = mnemonicToAccount("test test test test test test test test test test
 describe("dashboard in a browser", {
   skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`,
 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "tributary-dashboard-e2e-"));
-  let devnet: ChildProcess | undefined;
+  let devnet: TestDevnet | undefined;
   let browser: Browser | undefined;
-  let output = "";
   let dashboard = "";
   let rpcUrl = "";
   let token: `0x${string}`;
   let queue: `0x${string}`;
+  const output = () => devnet?.output() ?? "";
 
   before(async () => {
     mkdirSync(RESULTS, { recursive: true });
-    const rpcPort = await freePort();
-    rpcUrl = `http://127.0.0.1:${rpcPort}`;
-    devnet = spawn(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        join(ROOT, "packages", "devnet", "src", "cli.ts"),
-        "--fast",
-        "--port",
-        String(rpcPort),
-        "--beacon-port",
-        String(await freePort()),
-        "--daemon-port-base",
-        String(20_000 + Math.floor(Math.random() * 20_000)),
-        "--genesis-delay",
-        "20",
-        "--data-dir",
-        dataDir,
-      ],
-      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    devnet.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    devnet.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const deadline = Date.now() + 180_000;
-    while (!/dashboard: (http\S+)/.test(output)) {
-      if (devnet.exitCode !== null) throw new Error(`the devnet exited:\n${output.slice(-3_000)}`);
-      if (Date.now() > deadline) throw new Error(`no dashboard within 180 s:\n${output.slice(-3_000)}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    dashboard = (/dashboard: (http\S+)/.exec(output) as RegExpExecArray)[1] as string;
-    // The server builds the app first when its build is stale: wait for it to answer.
-    let response: Response | undefined;
-    while (!response?.ok) {
-      if (Date.now() > deadline)
-        throw new Error(`the dashboard did not answer within 180 s:\n${output.slice(-3_000)}`);
-      response = await fetch(`${dashboard}config.json`).catch(() => undefined);
-      if (!response?.ok) await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    const config = (await response.json()) as {
-      deployment: { contracts: { token: `0x${string}`; withdrawalQueue: `0x${string}` } };
-    };
-    token = config.deployment.contracts.token;
-    queue = config.deployment.contracts.withdrawalQueue;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    devnet = await startDevnet();
+    ({ dashboard, rpcUrl } = devnet);
+    token = devnet.config.deployment.contracts.token as `0x${string}`;
+    queue = devnet.config.deployment.contracts.withdrawalQueue as `0x${string}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   });
 
   after(async () => {
     await browser?.close();
-    if (devnet && devnet.exitCode === null) {
-      const exited = new Promise((resolve) => devnet?.once("exit", resolve));
-      devnet.kill("SIGINT");
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-      if (devnet.exitCode === null) devnet.kill("SIGKILL");
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await devnet?.stop();
   });
 
   const heldShares = async () =>
@@ -209,7 +143,7 @@ describe("dashboard in a browser", {
     // The ticket becomes claimable with the first report that finalizes it; the page reads it again on reload.
     while (!(await claimButton.isVisible().catch(() => false))) {
       if (Date.now() > deadline)
-        assert.fail(`no report finalized the ticket within 6 minutes:\n${output.slice(-2_000)}`);
+        assert.fail(`no report finalized the ticket within 6 minutes:\n${output().slice(-2_000)}`);
       await new Promise((resolve) => setTimeout(resolve, 5_000));
       await page.reload();
       await page
@@ -241,11 +175,14 @@ describe("dashboard in a browser", {
     await page.goto(`${dashboard}#/analytics`);
     for (const metric of ["rate", "tvl", "validators"]) {
       const chart = page.locator(`figure[data-metric="${metric}"]`);
-      await chart.locator("svg path").first().waitFor({ timeout: 60_000 });
+      // The line (or the stacked areas) is drawn: a path with a shape.
+      await chart
+        .locator(".recharts-line-curve[d], .recharts-area-area[d]")
+        .first()
+        .waitFor({ state: "attached", timeout: 60_000 });
       assert.ok(Number(await chart.getAttribute("data-points")) >= 1, `${metric} has points`);
     }
-    const api = /analytics API: (http\S+)\/v1\/stats/.exec(output)?.[1] as string;
-    const series = (await (await fetch(`${api}/v1/series/rate`)).json()) as { points: unknown[] };
+    const series = (await (await fetch(`${devnet?.apiUrl}/v1/series/rate`)).json()) as { points: unknown[] };
     assert.equal(
       Number(await page.locator('figure[data-metric="rate"]').getAttribute("data-points")),
       series.points.length,
@@ -330,7 +267,9 @@ describe("dashboard in a browser", {
       [1280, 900, "desktop"],
       [390, 844, "phone"],
     ] as const) {
-      const page = await (browser as Browser).newPage({ viewport: { width, height } });
+      // axe-core needs a page of its own context.
+      const context = await (browser as Browser).newContext({ viewport: { width, height } });
+      const page = await context.newPage();
       await connected(page);
       for (const id of PAGES) {
         await page.goto(`${dashboard}#/${id}`);
@@ -350,7 +289,7 @@ describe("dashboard in a browser", {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 1, `${id} at ${name} width scrolls sideways by ${overflow}px`);
       }
-      await page.close();
+      await context.close();
     }
     assert.deepEqual(found, []);
   });
