@@ -1,5 +1,6 @@
 import { lazy, Suspense } from "react";
 import type { Operators, Risk, Stats } from "../api.js";
+import { Scroll } from "../components/Scroll.js";
 import { sentence } from "../errors.js";
 import { duration, eth, percent, shortAddress } from "../format.js";
 import { useApi } from "../hooks.js";
@@ -134,7 +135,7 @@ function OperatorsTable() {
       {operators.error ? <p className="error">{sentence(operators.error)}</p> : null}
       {o ? (
         <>
-          <div className="table-wrap">
+          <Scroll label="Operators">
             <table>
               <thead>
                 <tr>
@@ -178,7 +179,7 @@ function OperatorsTable() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </Scroll>
           <details>
             <summary>How the operators' figures are computed</summary>
             <ul>

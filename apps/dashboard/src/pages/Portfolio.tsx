@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { zeroAddress } from "viem";
 import type { Account } from "../api.js";
+import { Scroll } from "../components/Scroll.js";
 import { useApp } from "../context.js";
 import { sentence } from "../errors.js";
 import { eth, shortAddress, treth, when } from "../format.js";
@@ -104,7 +105,7 @@ function HistoryPage({
   };
   return (
     <>
-      <div className="table-wrap">
+      <Scroll label="History">
         <table>
           <thead>
             <tr>
@@ -130,7 +131,7 @@ function HistoryPage({
             ))}
           </tbody>
         </table>
-      </div>
+      </Scroll>
       {onMore && page.data.historyNext ? (
         <button type="button" onClick={() => onMore(page.data.historyNext as string)}>
           Older

@@ -11,6 +11,7 @@ import {
 import { useId, useState } from "react";
 import { isAddress } from "viem";
 import type { Queue, Risk, WaitEstimate } from "../api.js";
+import { Scroll } from "../components/Scroll.js";
 import { useApp } from "../context.js";
 import { sentence } from "../errors.js";
 import { duration, eth, parseAmount, shortAddress, treth, when } from "../format.js";
@@ -163,7 +164,7 @@ function Tickets({ tickets, loading }: { tickets: Ticket[] | undefined; loading:
         <p>No tickets yet.</p>
       ) : (
         <>
-          <div className="table-wrap">
+          <Scroll label="Your tickets">
             <table>
               <thead>
                 <tr>
@@ -208,7 +209,7 @@ function Tickets({ tickets, loading }: { tickets: Ticket[] | undefined; loading:
                 ))}
               </tbody>
             </table>
-          </div>
+          </Scroll>
           {claimable.length > 1 ? (
             <button
               type="button"
