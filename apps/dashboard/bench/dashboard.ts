@@ -49,6 +49,8 @@ try {
   await page.waitForTimeout(1_000);
   const jsBytes = [...scripts.values()].reduce((a, b) => a + b, 0);
   log(`stake page: ${scripts.size} scripts, ${(jsBytes / 1000).toFixed(1)} KB gzipped`);
+  for (const [url, bytes] of scripts)
+    log(`  ${(bytes / 1000).toFixed(1).padStart(6)} KB  ${new URL(url).pathname}`);
 
   // axe-core on every page, both widths, the development wallet connected.
   let serious = 0;
@@ -57,7 +59,9 @@ try {
     [1280, 900],
     [390, 844],
   ] as const) {
-    const p = await browser.newPage({ viewport: { width, height } });
+    // axe-core needs a page of its own context.
+    const context = await browser.newContext({ viewport: { width, height } });
+    const p = await context.newPage();
     await p.goto(devnet.dashboard);
     await p.getByRole("button", { name: "Development wallet" }).click();
     for (const id of PAGES) {
@@ -73,7 +77,7 @@ try {
         }
       }
     }
-    await p.close();
+    await context.close();
   }
   log(
     `axe-core: ${serious} serious or critical violations${violations.length ? ` (${violations.join(", ")})` : ""}`,
