@@ -76,6 +76,25 @@ export function serveDashboard(options: { port: number; host: string; config: un
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found");
       return;
     }
+    if (relative === `${sep}index.html`) {
+      // The configuration goes into the page itself, so the app starts without asking for it.
+      const html = readFileSync(path, "utf8").replace(
+        "</head>",
+        `<script id="tributary-config" type="application/json">${configJson.replace(/</g, "\\u003c")}</script></head>`,
+      );
+      const gzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+      const body = gzip ? gzipSync(html) : Buffer.from(html);
+      res.writeHead(200, {
+        "content-type": TYPES[".html"],
+        "cache-control": "no-cache",
+        "x-content-type-options": "nosniff",
+        vary: "accept-encoding",
+        "content-length": body.length,
+        ...(gzip ? { "content-encoding": "gzip" } : {}),
+      });
+      res.end(req.method === "HEAD" ? undefined : body);
+      return;
+    }
     const hashed = dirname(path) === join(DIST, "assets");
     const gzip =
       COMPRESSIBLE.has(extname(path)) && /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));

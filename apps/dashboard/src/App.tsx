@@ -3,6 +3,7 @@ import { useChainId, useConnect, useConnection, useConnectors, useDisconnect, us
 import { useApp } from "./context.js";
 import { sentence } from "./errors.js";
 import { Stake } from "./pages/Stake.js";
+import { PAGE_LIST, type PageId, pageOf } from "./pages.js";
 
 // The stake page comes with the app; the others load when first opened.
 const Withdraw = lazy(() => import("./pages/Withdraw.js").then((m) => ({ default: m.Withdraw })));
@@ -11,29 +12,24 @@ const Analytics = lazy(() => import("./pages/Analytics.js").then((m) => ({ defau
 const Governance = lazy(() => import("./pages/Governance.js").then((m) => ({ default: m.Governance })));
 const Operators = lazy(() => import("./pages/Operators.js").then((m) => ({ default: m.Operators })));
 
-const PAGES = {
-  stake: { title: "Stake", Page: Stake },
-  withdraw: { title: "Withdraw", Page: Withdraw },
-  portfolio: { title: "Portfolio", Page: Portfolio },
-  analytics: { title: "Analytics", Page: Analytics },
-  governance: { title: "Governance", Page: Governance },
-  operators: { title: "Operators", Page: Operators },
+const COMPONENTS = {
+  stake: Stake,
+  withdraw: Withdraw,
+  portfolio: Portfolio,
+  analytics: Analytics,
+  governance: Governance,
+  operators: Operators,
 } as const;
-type PageId = keyof typeof PAGES;
-
-function pageFromHash(): PageId {
-  const id = window.location.hash.replace(/^#\/?/, "");
-  return id in PAGES ? (id as PageId) : "stake";
-}
 
 export function App() {
-  const [page, setPage] = useState<PageId>(pageFromHash);
+  const [page, setPage] = useState<PageId>(() => pageOf(window.location.hash));
   useEffect(() => {
-    const onHash = () => setPage(pageFromHash());
+    const onHash = () => setPage(pageOf(window.location.hash));
     window.addEventListener("hashchange", onHash);
     return () => window.removeEventListener("hashchange", onHash);
   }, []);
-  const { Page, title } = PAGES[page];
+  const Page = COMPONENTS[page];
+  const title = PAGE_LIST.find((p) => p.id === page)?.title ?? "Stake";
   useEffect(() => {
     document.title = `${title} · Tributary`;
   }, [title]);
@@ -44,8 +40,8 @@ export function App() {
           Tributary
         </a>
         <nav aria-label="Pages">
-          {Object.entries(PAGES).map(([id, p]) => (
-            <a key={id} href={`#/${id}`} aria-current={id === page ? "page" : undefined}>
+          {PAGE_LIST.map((p) => (
+            <a key={p.id} href={`#/${p.id}`} aria-current={p.id === page ? "page" : undefined}>
               {p.title}
             </a>
           ))}

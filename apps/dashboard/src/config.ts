@@ -24,12 +24,16 @@ export const LOCAL_CHAIN_ID = 31337;
 
 export async function loadConfig(): Promise<DashboardConfig> {
   let fromFile: Partial<DashboardConfig> = {};
-  try {
-    const response = await fetch("./config.json", { cache: "no-store" });
-    if (response.ok) fromFile = (await response.json()) as Partial<DashboardConfig>;
-  } catch {
-    // No config.json: the build's variables.
-  }
+  // A server may write the configuration into the page (as `npm start`'s does); else config.json.
+  const inline = document.getElementById("tributary-config")?.textContent;
+  if (inline) fromFile = JSON.parse(inline) as Partial<DashboardConfig>;
+  else
+    try {
+      const response = await fetch("./config.json", { cache: "no-store" });
+      if (response.ok) fromFile = (await response.json()) as Partial<DashboardConfig>;
+    } catch {
+      // No config.json: the build's variables.
+    }
   const env = import.meta.env;
   const config = {
     chainId: fromFile.chainId ?? Number(env.VITE_CHAIN_ID),

@@ -4,6 +4,7 @@ import { Scroll } from "../components/Scroll.js";
 import { sentence } from "../errors.js";
 import { duration, eth, percent, shortAddress } from "../format.js";
 import { useApi } from "../hooks.js";
+import { HEADING } from "../pages.js";
 
 /** The charts (and their library) load only on this page. */
 const Charts = lazy(() => import("../components/Charts.js"));
@@ -13,7 +14,7 @@ export function Analytics() {
   const s = stats.data;
   return (
     <section aria-labelledby="analytics-title" className="wide">
-      <h1 id="analytics-title">The protocol's health</h1>
+      <h1 id="analytics-title">{HEADING.analytics}</h1>
       {stats.error ? <p className="error">{sentence(stats.error)}</p> : null}
       <dl className="figures">
         <div>

@@ -6,6 +6,7 @@ import { useApp } from "../context.js";
 import { sentence } from "../errors.js";
 import { shortAddress, treth, when } from "../format.js";
 import { useAccount, usePosition } from "../hooks.js";
+import { HEADING } from "../pages.js";
 import { TxStatus, useTransaction } from "../tx.js";
 
 export function Governance() {
@@ -26,7 +27,7 @@ export function Governance() {
   const p = position.data;
   return (
     <section aria-labelledby="governance-title">
-      <h1 id="governance-title">Governance</h1>
+      <h1 id="governance-title">{HEADING.governance}</h1>
       <p>
         trETH votes on the protocol's changes. A balance votes only once delegated, to yourself or to someone
         you trust; delegating moves no tokens.

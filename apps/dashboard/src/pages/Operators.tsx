@@ -16,6 +16,7 @@ import { DepositDataError, type DepositKey, parseDepositData } from "../depositD
 import { sentence } from "../errors.js";
 import { eth, parseAmount, treth, when } from "../format.js";
 import { useAccount } from "../hooks.js";
+import { HEADING } from "../pages.js";
 import { TxStatus, useTransaction } from "../tx.js";
 
 /** Commission as a person types it, "7.5" (percent), in basis points; undefined if not 0–100 with ≤ 2 decimals. */
@@ -38,7 +39,7 @@ export function Operators() {
     : [];
   return (
     <section aria-labelledby="operators-page-title">
-      <h1 id="operators-page-title">Run validators</h1>
+      <h1 id="operators-page-title">{HEADING.operators}</h1>
       <p>
         Operators run validators with the pooled ETH. Each posts a bond in trETH that absorbs its own losses
         first, and earns the commission it set on its validators' rewards.

@@ -6,6 +6,7 @@ import { useApp } from "../context.js";
 import { sentence } from "../errors.js";
 import { eth, shortAddress, treth, when } from "../format.js";
 import { useAccount, useApi, usePosition } from "../hooks.js";
+import { HEADING } from "../pages.js";
 
 export function Portfolio() {
   const { address } = useAccount();
@@ -15,7 +16,7 @@ export function Portfolio() {
   if (!address) {
     return (
       <section aria-labelledby="portfolio-title">
-        <h1 id="portfolio-title">Your position</h1>
+        <h1 id="portfolio-title">{HEADING.portfolio}</h1>
         <p>Connect a wallet to see your position.</p>
       </section>
     );
@@ -23,7 +24,7 @@ export function Portfolio() {
   const p = position.data;
   return (
     <section aria-labelledby="portfolio-title">
-      <h1 id="portfolio-title">Your position</h1>
+      <h1 id="portfolio-title">{HEADING.portfolio}</h1>
       {position.error ? <p className="error">{sentence(position.error)}</p> : null}
       <dl className="figures">
         <div>

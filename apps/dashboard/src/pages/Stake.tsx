@@ -7,6 +7,7 @@ import { useApp } from "../context.js";
 import { sentence } from "../errors.js";
 import { eth, parseAmount, percent, treth } from "../format.js";
 import { useAccount, usePosition } from "../hooks.js";
+import { HEADING } from "../pages.js";
 import { TxStatus, useTransaction } from "../tx.js";
 
 const ONE = 10n ** 18n;
@@ -71,7 +72,7 @@ export function Stake() {
 
   return (
     <section aria-labelledby="stake-title">
-      <h1 id="stake-title">Stake ETH, receive trETH</h1>
+      <h1 id="stake-title">{HEADING.stake}</h1>
       <dl className="figures">
         <div>
           <dt>Rate</dt>

@@ -16,6 +16,7 @@ import { useApp } from "../context.js";
 import { sentence } from "../errors.js";
 import { duration, eth, parseAmount, shortAddress, treth, when } from "../format.js";
 import { useAccount, useApi, usePosition } from "../hooks.js";
+import { HEADING } from "../pages.js";
 import { TxStatus, useTransaction } from "../tx.js";
 
 const ONE = 10n ** 18n;
@@ -53,7 +54,7 @@ export function Withdraw() {
 
   return (
     <section aria-labelledby="withdraw-title">
-      <h1 id="withdraw-title">Withdraw: trETH back to ETH</h1>
+      <h1 id="withdraw-title">{HEADING.withdraw}</h1>
       <p>
         A request puts your trETH in the withdrawal queue and gives you a ticket (an NFT). A report of the
         oracle finalizes it once the protocol holds the ETH; then you claim the ETH. The ticket pays the rate
