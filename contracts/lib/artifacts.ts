@@ -31,6 +31,7 @@ const SOURCES = {
   Accounting: "src/accounting/Accounting.sol",
   RewardsDistributor: "src/accounting/RewardsDistributor.sol",
   TributaryGovernor: "src/governance/TributaryGovernor.sol",
+  TrETHRateFeed: "src/feeds/TrETHRateFeed.sol",
 } as const;
 
 export type ContractName = keyof typeof SOURCES;
@@ -50,6 +51,7 @@ const ABIS: Record<ContractName, Abi> = {
   Accounting: abis.accountingAbi,
   RewardsDistributor: abis.rewardsDistributorAbi,
   TributaryGovernor: abis.governorAbi,
+  TrETHRateFeed: abis.rateFeedAbi,
 };
 
 function findArtifactFile(name: ContractName): string {

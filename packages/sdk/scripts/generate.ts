@@ -41,6 +41,17 @@ const CONTRACTS = [
   ["proxyAbi", "src/proxy/TributaryProxy.sol", "TributaryProxy"],
   ["wethAbi", "src/external/WETH9.sol", "WETH9"],
   ["depositContractAbi", "src/deposit/DepositContract.sol", "DepositContract"],
+  ["rateFeedAbi", "src/feeds/TrETHRateFeed.sol", "TrETHRateFeed"],
+  // Uniswap v3, from the artifacts Uniswap publishes on npm (the contracts they deployed).
+  ["uniswapV3FactoryAbi", "@uniswap/v3-core/artifacts/contracts/UniswapV3Factory.sol", "UniswapV3Factory"],
+  ["uniswapV3PoolAbi", "@uniswap/v3-core/artifacts/contracts/UniswapV3Pool.sol", "UniswapV3Pool"],
+  ["quoterV2Abi", "@uniswap/v3-periphery/artifacts/contracts/lens/QuoterV2.sol", "QuoterV2"],
+  ["swapRouterAbi", "@uniswap/v3-periphery/artifacts/contracts/SwapRouter.sol", "SwapRouter"],
+  [
+    "positionManagerAbi",
+    "@uniswap/v3-periphery/artifacts/contracts/NonfungiblePositionManager.sol",
+    "NonfungiblePositionManager",
+  ],
 ] as const;
 
 interface AbiItem {
@@ -53,7 +64,10 @@ interface AbiItem {
 const moduleName = (exportName: string) => exportName.replace(/Abi$/, "");
 
 function loadAbi(source: string, name: string): AbiItem[] {
-  const file = join(artifacts, source, `${name}.json`);
+  // A package's published artifacts (`@scope/name/...`) or the protocol's own build.
+  const file = source.startsWith("@")
+    ? join(root, "node_modules", source, `${name}.json`)
+    : join(artifacts, source, `${name}.json`);
   if (!existsSync(file)) {
     throw new Error(
       `no artifact for ${name} at ${file}: run \`npm run build -w @tributary/contracts\` first`,

@@ -76,6 +76,24 @@ export interface DeploymentLimits {
   missedExitPenalty: string;
 }
 
+/** trETH's integrations on the chain: its rate feed, its Uniswap v3 pool and its lending market. */
+export interface DeploymentDefi {
+  /** `TrETHRateFeed`: Chainlink `AggregatorV3Interface` and `getRate()` over the token's own rate. */
+  rateFeed: Address;
+  uniswap?:
+    | {
+        factory: Address;
+        positionManager: Address;
+        swapRouter: Address;
+        quoter: Address;
+        /** The trETH/WETH pool. */
+        pool: Address;
+        /** Its fee tier, hundredths of a basis point (100 = 0.01%). */
+        fee: number;
+      }
+    | undefined;
+}
+
 /** A deployment as the deploy script writes it to `deployments/<chainId>.json`. */
 export interface Deployment {
   chainId: number;
@@ -92,6 +110,8 @@ export interface Deployment {
   oracle?: DeploymentOracle | undefined;
   /** The sanity limits at deployment (files written before they were recorded lack them). */
   limits?: DeploymentLimits | undefined;
+  /** trETH's DeFi integrations, once deployed (`npm run deploy-defi`). */
+  defi?: DeploymentDefi | undefined;
 }
 
 /** Parameter every action takes: the deployment to use, else the published one of the client's chain. */

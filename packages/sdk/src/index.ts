@@ -187,6 +187,13 @@ export {
   type WaitingTimeState,
 } from "./actions/getWaitingTimeState.js";
 export {
+  type DexQuote,
+  type QuoteExitErrorType,
+  type QuoteExitParameters,
+  type QuoteExitReturnType,
+  quoteExit,
+} from "./actions/quoteExit.js";
+export {
   estimateRegisterOperatorGas,
   type RegisterOperatorErrorType,
   type RegisterOperatorParameters,
@@ -266,6 +273,7 @@ export {
 export {
   type Deployment,
   type DeploymentContracts,
+  type DeploymentDefi,
   type DeploymentHandover,
   type DeploymentLimits,
   type DeploymentOracle,

@@ -333,4 +333,7 @@ export const errorSentences = {
     `The operation ${a.predecessorId} it depends on has not been executed.`,
   TimelockUnexpectedOperationState: (a) =>
     `Timelock operation ${a.operationId} is not ${states(a.expectedStates, OPERATION_STATES)}.`,
+  TrETHRateFeedNoDataForRound: (a) =>
+    `The rate feed keeps no past rounds: round ${a.roundId} is not the latest (${a.latestRoundId}).`,
+  TrETHRateFeedZeroAddress: () => "The rate feed needs the token's and the committee's addresses, not zero.",
 } satisfies Record<ContractErrorName, Sentence>;

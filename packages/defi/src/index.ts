@@ -1,0 +1,10 @@
+export { type DeployDefiOptions, deployDefi } from "./deploy.js";
+export {
+  addLiquidityAroundRate,
+  createTrETHPool,
+  deployUniswap,
+  sqrtPriceX96,
+  tickOf,
+  type UniswapContracts,
+  type UniswapPool,
+} from "./uniswap.js";
