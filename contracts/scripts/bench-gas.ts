@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { measureDefiGas } from "@tributary/defi";
 import { type Hex, maxUint256, parseEther, parseSignature } from "viem";
 import { loadArtifact } from "../lib/artifacts.js";
 import { startLocalProtocol } from "../lib/bench.js";
@@ -125,7 +126,12 @@ export async function measureGas(): Promise<Record<string, number>> {
 /** All figures: the token and withdrawal flows, then finalization of 1 and 500 requests. */
 export async function measureAllGas(): Promise<Record<string, number>> {
   const gas = await measureGas();
-  return { ...gas, ...(await measureFinalizeGas()), ...(await measureReportApply()) };
+  return {
+    ...gas,
+    ...(await measureFinalizeGas()),
+    ...(await measureReportApply()),
+    ...(await measureDefiGas()),
+  };
 }
 
 function table(gas: Record<string, number>): string {

@@ -117,7 +117,13 @@ export interface Risk {
     framesMissed: number | null;
     method: string;
   };
-  dex: { price: number | null; reason: string };
+  dex: {
+    price: number | null;
+    peg: number | null;
+    pool: string | null;
+    reason: string | null;
+    method: string;
+  };
 }
 
 export interface Series {

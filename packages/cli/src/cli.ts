@@ -124,6 +124,21 @@ program
   );
 
 program
+  .command("quote")
+  .description(
+    "the ways out of trETH side by side: the DEX now (Uniswap v3 quote) and the withdrawal queue (rate, wait)",
+  )
+  .argument("<trETH>", "amount of trETH, e.g. 10")
+  .addOption(
+    new Option("--beacon-url <url>", "Beacon API, for the queue's wait estimate (optional)").env(
+      "TRIBUTARY_BEACON_URL",
+    ),
+  )
+  .action((amount: string, _options, command: Command) =>
+    run(async () => (await import("./commands/quote.js")).quote(amount, optionsOf(command))),
+  );
+
+program
   .command("tickets")
   .description("withdrawal tickets: amount, status, what can be claimed")
   .argument("[address]", "whose tickets (default: the account)")

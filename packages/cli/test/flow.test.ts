@@ -58,6 +58,27 @@ describe("tributary: stake, status, unstake, claim", () => {
     assert.match(out.hash, /^0x[0-9a-f]{64}$/, "hash");
   });
 
+  it("quotes the ways out: no pool on this chain is said, the queue at today's rate with its wait", async () => {
+    const result = await t.cli([...account, "quote", "0.5"]);
+    assert.equal(result.code, 0, show(result));
+    assert.match(result.stdout, /DEX: +none \(no trETH pool is deployed on this chain\)/, show(result));
+    assert.match(result.stdout, /Queue: +[\d.]+ ETH at today's rate, finalized in /, show(result));
+    const json = parseJson<{ dex: null; queue: { eth: string } }>(
+      await t.cli([...account, "--json", "quote", "0.5"]),
+    );
+    assert.equal(json.dex, null);
+    const eth = await t.local.publicClient.readContract({
+      address: t.deployment.contracts.token,
+      abi: trETHAbi,
+      functionName: "convertToAssets",
+      args: [parseEther("0.5")],
+    });
+    assert.equal(BigInt(json.queue.eth), eth, "the queue's ETH is the token's");
+    const bad = await t.cli([...account, "quote", "half"]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /trETH/, show(bad));
+  });
+
   it("shows the position, rate, APR with its method and stake limit", async () => {
     const result = await t.cli([...account, "status"]);
     assert.equal(result.code, 0, show(result));

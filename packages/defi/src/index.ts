@@ -1,4 +1,5 @@
 export { type DeployDefiOptions, deployDefi } from "./deploy.js";
+export { measureDefiGas } from "./gas.js";
 export {
   addLiquidityAroundRate,
   createTrETHPool,

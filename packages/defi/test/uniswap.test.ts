@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DeploymentDefi } from "@tributary/sdk";
-import { quoteExit } from "@tributary/sdk";
+import { quoteDex, quoteExit } from "@tributary/sdk";
 import { swapRouterAbi, trETHAbi, uniswapV3FactoryAbi, uniswapV3PoolAbi, wethAbi } from "@tributary/sdk/abis";
 import { type Address, maxUint256, parseEther } from "viem";
 import { type LocalProtocol, startLocalProtocol } from "../../../contracts/lib/bench.js";
@@ -152,6 +152,9 @@ describe("Uniswap v3 trETH/WETH pool", () => {
     assert.ok(quote.dex.priceImpact > 0 && quote.dex.priceImpact < 0.001, `impact ${quote.dex.priceImpact}`);
     assert.ok(quote.dex.gasEstimate > 50_000n);
     assert.equal(quote.dexDiscount, queueEth - quote.dex.amountOut);
+
+    const alone = await quoteDex(local.publicClient, { shares, deployment: { ...local.deployment, defi } });
+    assert.deepEqual(alone.dex, quote.dex, "quoteDex is quoteExit's DEX half");
 
     const out = await swap(c().token, c().weth, shares);
     assert.equal(out, quote.dex.amountOut, "the swap pays what the quote said");

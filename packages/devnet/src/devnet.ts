@@ -6,6 +6,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { deployDefi } from "@tributary/defi";
 import { planAddKeys, sendAddKeys } from "@tributary/operator";
 import { generateValidatorKeys, NETWORKS } from "@tributary/operator/keys";
 import { type Deployment, registerOperator } from "@tributary/sdk";
@@ -42,6 +43,8 @@ export const DEPOSIT_CONTRACT = "0x00000000219ab540356cBB839Cbe05303d7705Fa";
 export const ACCOUNTS = {
   depositor: 9,
   members: [10, 11, 12],
+  /** Provides the first liquidity of the trETH/WETH pool. */
+  liquidity: 13,
   operatorBase: 20,
   stakerBase: 30,
 } as const;
@@ -179,6 +182,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     const funded = [
       ACCOUNTS.depositor,
       ...ACCOUNTS.members,
+      ACCOUNTS.liquidity,
       ...Array.from({ length: o.operators }, (_, i) => ACCOUNTS.operatorBase + i),
       // The sample stakers, and a few more for scenarios and for a person trying the CLI.
       ...Array.from({ length: Math.max(o.stakers, 4) }, (_, i) => ACCOUNTS.stakerBase + i),
@@ -285,6 +289,19 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     });
     // Enough for every operator's keys, so that deposits begin at once.
     await stakers.seed(BigInt(o.operators * o.keysPerOperator) * parseEther("32"));
+
+    // trETH in DeFi: the rate feed, Uniswap v3 and the trETH/WETH pool with liquidity around the rate.
+    deployment.defi = await deployDefi({
+      wallet: wallet(DEV_ROLES.deployer),
+      publicClient,
+      deployment,
+      liquidity: { wallet: wallet(ACCOUNTS.liquidity), eth: parseEther("500"), widthBps: 50 },
+    });
+    writeFileSync(deploymentFile, `${JSON.stringify(deployment, null, 2)}\n`);
+    writeFileSync(join(REPO_ROOT, "deployments", `${deployment.chainId}.json`), readFileSync(deploymentFile));
+    o.print(
+      `trETH/WETH pool (Uniswap v3, 0.01%) at ${deployment.defi.uniswap?.pool} with 500 ETH a side around the rate; rate feed at ${deployment.defi.rateFeed}`,
+    );
 
     // From the first slot on, only slots mine blocks, as on a real network.
     await rpc("evm_setAutomine", [false]);

@@ -11,8 +11,10 @@ import { createLogger } from "@tributary/daemon/log";
 import { commonOptions, defineCommand, integer, url } from "@tributary/daemon/options";
 import { backoffDelay, errorMessage, sleep } from "@tributary/daemon/retry";
 import { createRpc } from "@tributary/daemon/rpc";
-import { estimateWaitingTime } from "@tributary/sdk";
+import { type Deployment, estimateWaitingTime } from "@tributary/sdk";
+import { uniswapV3PoolAbi } from "@tributary/sdk/abis";
 import { loadDeployment } from "@tributary/sdk/node";
+import type { PublicClient } from "viem";
 import { createApi } from "./api/app.js";
 import { openDatabase, redactDatabaseUrl } from "./db.js";
 import { Indexer } from "./indexer.js";
@@ -165,6 +167,7 @@ async function main(): Promise<number> {
       waitCache.set(key, { at: Date.now(), value });
       return value;
     },
+    dexPrice: deployment.defi?.uniswap ? dexPrice(rpc.publicClient, deployment) : undefined,
     health: async () => {
       const head = indexer.head?.number;
       const cursor = indexer.position?.number;
@@ -232,3 +235,24 @@ main().then(
     process.exit(1);
   },
 );
+
+/** The trETH/WETH pool's price (ETH per trETH) from its slot0, read at most every 12 s. */
+function dexPrice(client: PublicClient, deployment: Deployment) {
+  const uniswap = deployment.defi?.uniswap as NonNullable<NonNullable<Deployment["defi"]>["uniswap"]>;
+  const trETHIsToken0 = BigInt(deployment.contracts.token) < BigInt(deployment.contracts.weth);
+  let cached: { at: number; value: Promise<{ price: number; pool: string }> } | undefined;
+  return () => {
+    if (cached && Date.now() - cached.at < 12_000) return cached.value;
+    const value = client
+      .readContract({ address: uniswap.pool, abi: uniswapV3PoolAbi, functionName: "slot0" })
+      .then(([sqrtPriceX96]) => {
+        const price = (Number(sqrtPriceX96) / 2 ** 96) ** 2;
+        return { price: trETHIsToken0 ? price : 1 / price, pool: uniswap.pool };
+      });
+    value.catch(() => {
+      cached = undefined;
+    });
+    cached = { at: Date.now(), value };
+    return value;
+  };
+}

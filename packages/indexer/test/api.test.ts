@@ -238,6 +238,34 @@ for (const kind of kinds()) {
         assert.match(JSON.stringify(await response.json()), /amount/);
       }
       assert.equal(asked.length, 2, "nothing estimated for a bad amount");
+      // The pool's price, when the deployment has one, against the latest report's rate.
+      const withPool = createApi({
+        database,
+        deployment: t.deployment,
+        dexPrice: async () => ({ price: 0.99, pool: "0x00000000000000000000000000000000000000aa" }),
+      });
+      const risk = (await (await withPool.request("/v1/risk")).json()) as {
+        dex: { price: number; peg: number; pool: string; reason: string | null };
+      };
+      const stats = (await (await withPool.request("/v1/stats")).json()) as { rate: { ethPerTrETH: number } };
+      assert.equal(risk.dex.price, 0.99);
+      assert.ok(
+        Math.abs(risk.dex.peg - (0.99 / stats.rate.ethPerTrETH - 1)) < 1e-9,
+        "peg = price / rate - 1",
+      );
+      assert.equal(risk.dex.reason, null);
+      const failing = createApi({
+        database,
+        deployment: t.deployment,
+        dexPrice: async () => {
+          throw new Error("node down");
+        },
+      });
+      const down = (await (await failing.request("/v1/risk")).json()) as {
+        dex: { price: null; reason: string };
+      };
+      assert.equal(down.dex.price, null);
+      assert.match(down.dex.reason, /node down/);
     });
 
     test("malformed parameters get a 400 problem naming them; unknown routes a 404", async () => {

@@ -188,9 +188,11 @@ export {
 } from "./actions/getWaitingTimeState.js";
 export {
   type DexQuote,
+  type QuoteDexParameters,
   type QuoteExitErrorType,
   type QuoteExitParameters,
   type QuoteExitReturnType,
+  quoteDex,
   quoteExit,
 } from "./actions/quoteExit.js";
 export {

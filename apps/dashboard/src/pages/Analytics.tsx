@@ -110,7 +110,13 @@ function RiskPanel() {
         </div>
         <div>
           <dt>Peg (DEX price)</dt>
-          <dd>{r ? (r.dex.price === null ? r.dex.reason : `${r.dex.price.toFixed(6)} ETH`) : "…"}</dd>
+          <dd>
+            {r
+              ? r.dex.price === null || r.dex.peg === null
+                ? r.dex.reason
+                : `${r.dex.price.toFixed(6)} ETH per trETH, ${(r.dex.peg * 100).toFixed(3)}% from the rate`
+              : "…"}
+          </dd>
         </div>
       </dl>
       {r ? (
@@ -120,6 +126,7 @@ function RiskPanel() {
             <li>Concentration: {r.concentration.method}</li>
             <li>Bond coverage: {r.bondCoverage.method}</li>
             <li>Oracle liveness: {r.oracle.method}</li>
+            <li>Peg: {r.dex.method}</li>
           </ul>
         </details>
       ) : null}

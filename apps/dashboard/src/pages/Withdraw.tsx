@@ -4,13 +4,14 @@ import {
   claimAll,
   getQueueState,
   getRate,
+  quoteDex,
   requestRedeem,
   type Ticket,
   transferTicket,
 } from "@tributary/sdk";
 import { useId, useState } from "react";
 import { isAddress } from "viem";
-import type { Queue, Risk, WaitEstimate } from "../api.js";
+import type { Queue, WaitEstimate } from "../api.js";
 import { Scroll } from "../components/Scroll.js";
 import { useApp } from "../context.js";
 import { sentence } from "../errors.js";
@@ -41,7 +42,6 @@ export function Withdraw() {
   const shares = parseAmount(text);
   const ethValue = shares !== undefined && rate.data ? (shares * rate.data.ethPerTrETH) / ONE : undefined;
   const queue = useApi<Queue>(ethValue !== undefined ? `/v1/queue?amount=${ethValue}` : "/v1/queue");
-  const risk = useApi<Risk>("/v1/risk");
 
   let problem: string | undefined;
   if (text.trim() !== "" && shares === undefined) problem = "Enter an amount of trETH, like 1.5.";
@@ -102,15 +102,43 @@ export function Withdraw() {
 
       <h2>How long it takes</h2>
       <WaitFigures estimate={estimate} error={queue.error ?? undefined} queue={queue.data} />
-      <h2>Or sell on a DEX</h2>
-      <p>
-        {risk.data?.dex.price != null
-          ? `A DEX pays ${risk.data.dex.price.toFixed(6)} ETH per trETH now, at once, against the queue's rate after the wait.`
-          : `No DEX quote: ${risk.data?.dex.reason ?? "…"}. The queue is the way out for now.`}
-      </p>
+      <h2>Or sell on a DEX, now</h2>
+      <DexQuote shares={shares} queueEth={ethValue} />
 
       <Tickets tickets={position.data?.tickets} loading={position.isLoading && !!address} />
     </section>
+  );
+}
+
+/** The DEX beside the queue: what the trETH/WETH pool pays now for the amount typed (QuoterV2). */
+function DexQuote({ shares, queueEth }: { shares: bigint | undefined; queueEth: bigint | undefined }) {
+  const { deployment } = useApp();
+  const { client } = useAccount();
+  const amount = shares ?? 10n ** 18n;
+  const quote = useQuery({
+    queryKey: ["quoteDex", deployment.defi?.uniswap?.pool, amount.toString()],
+    queryFn: () => quoteDex(client as never, { deployment, shares: amount }),
+    enabled: !!client,
+    refetchInterval: 12_000,
+  });
+  if (!deployment.defi?.uniswap) return <p>No trETH pool on this chain: the queue is the way out.</p>;
+  if (quote.error) return <p className="error">{sentence(quote.error)}</p>;
+  if (!quote.data) return <p>…</p>;
+  const { dex, reason } = quote.data;
+  if (!dex) return <p>No DEX quote: {reason}.</p>;
+  const queue = shares === undefined ? undefined : queueEth;
+  return (
+    <p>
+      Selling {treth(amount)} on the Uniswap v3 trETH/WETH pool pays <strong>{eth(dex.amountOut)}</strong> (as
+      WETH) at once: {(Number(dex.rate) / 1e18).toFixed(6)} ETH per trETH,{" "}
+      {(dex.priceImpact * 100).toFixed(3)}% below the pool's price (its {(dex.fee * 100).toFixed(2)}% fee
+      included), about {dex.gasEstimate.toLocaleString("en-US")} gas.
+      {queue !== undefined
+        ? queue > dex.amountOut
+          ? ` The queue pays ${eth(queue - dex.amountOut)} more, after the wait above.`
+          : ` The DEX pays ${eth(dex.amountOut - queue)} more than the queue.`
+        : ""}
+    </p>
   );
 }
 

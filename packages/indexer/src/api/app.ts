@@ -20,6 +20,8 @@ export interface ApiOptions {
   metrics?: IndexerMetrics | undefined;
   /** The SDK's wait estimate for a request of `amount` wei made now (needs the RPC node), if available. */
   estimateWait?: ((amount: bigint) => Promise<unknown>) | undefined;
+  /** The trETH/WETH pool's price now, ETH per trETH (read from the RPC node), if the deployment has a pool. */
+  dexPrice?: (() => Promise<{ price: number; pool: string }>) | undefined;
   /** Health of the indexer behind the API. */
   health?: (() => Promise<{ healthy: boolean; [k: string]: unknown }>) | undefined;
   /** Seconds an answer may be cached (about a block). */
@@ -219,7 +221,13 @@ const Risk = z
       framesMissed: z.number().int().nullable(),
       method: Method,
     }),
-    dex: z.object({ price: z.number().nullable(), reason: z.string() }),
+    dex: z.object({
+      price: z.number().nullable().openapi({ description: "ETH per trETH at the pool's price" }),
+      peg: z.number().nullable().openapi({ description: "the pool's price over the token's rate, minus 1" }),
+      pool: z.string().nullable(),
+      reason: z.string().nullable(),
+      method: Method,
+    }),
   })
   .openapi("Risk");
 
@@ -486,6 +494,26 @@ export function createApi(options: ApiOptions) {
     return respond(c, snapshot, { reports: value, next });
   });
 
+  async function dex(s: Snapshot) {
+    const method = METHODS.dex;
+    if (!options.dexPrice)
+      return { price: null, peg: null, pool: null, reason: "no trETH pool on this chain", method };
+    try {
+      const { price, pool } = await options.dexPrice();
+      const last = s.reports.at(-1);
+      const rate = last ? Number(last.shareRate / 10n ** 9n) / 1e18 : 1;
+      return { price, peg: price / rate - 1, pool, reason: null, method };
+    } catch (error) {
+      return {
+        price: null,
+        peg: null,
+        pool: null,
+        reason: `the pool's price could not be read: ${(error as Error).message.split("\n")[0]}`,
+        method,
+      };
+    }
+  }
+
   app.openapi(routes.risk, async (c) => {
     const { snapshot: s, value: ops } = await guard(() => queries.operators());
     const active = ops.filter((op) => op.activeValidators > 0);
@@ -535,7 +563,7 @@ export function createApi(options: ApiOptions) {
         framesMissed: missed,
         method: METHODS.liveness,
       },
-      dex: { price: null, reason: "no trETH pool is indexed yet" },
+      dex: await dex(s),
     });
   });
 

@@ -41,6 +41,7 @@ export const METHODS = {
     "The smallest bond (bond shares times the holder rate) among operators with active validators, over the largest loss one report charged to one operator (`LossCharged`).",
   liveness:
     "Seconds from the latest report's reference slot to the latest indexed block, against the frame length; frames missed = whole frames elapsed since the latest report's frame, minus one.",
+  dex: "The Uniswap v3 trETH/WETH pool's price now (slot0's sqrtPriceX96 from the RPC node, kept 12 s), in ETH per trETH; the peg compares it with the latest report's holder rate (what the queue pays).",
   validatorSeries:
     "At each report, the protocol's validators by the status the Beacon API gave at its reference slot (the indexer's snapshot then); the value is the count of active ones (active_ongoing, active_exiting, active_slashed).",
   wait: "For each request finalized, the time from its request to the report that finalized it (block times).",

@@ -1,6 +1,6 @@
-import type { Address, Chain, Client, Transport } from "viem";
+import { type Address, type Chain, type Client, ContractFunctionExecutionError, type Transport } from "viem";
 import { readContract, simulateContract } from "viem/actions";
-import { type DeploymentParameter, resolveDeployment } from "../deployment.js";
+import { type Deployment, type DeploymentParameter, resolveDeployment } from "../deployment.js";
 import {
   type DeploymentNotFoundErrorType,
   InvalidArgumentError,
@@ -63,6 +63,77 @@ export type QuoteExitErrorType =
 const WEI = 10n ** 18n;
 const Q192 = 2n ** 192n;
 
+async function quoteDexOrReason(
+  client: Client<Transport, Chain | undefined>,
+  deployment: Deployment,
+  shares: bigint,
+  account: Address | undefined,
+): Promise<DexQuote | string> {
+  const { token, weth } = deployment.contracts;
+  const uniswap = deployment.defi?.uniswap;
+  if (!uniswap) return "no trETH pool is deployed on this chain";
+  try {
+    const [{ result }, slot0] = await Promise.all([
+      simulateContract(client, {
+        address: uniswap.quoter,
+        abi: quoterV2Abi.quoteExactInputSingle,
+        functionName: "quoteExactInputSingle",
+        args: [{ tokenIn: token, tokenOut: weth, amountIn: shares, fee: uniswap.fee, sqrtPriceLimitX96: 0n }],
+        account,
+      }),
+      readContract(client, { address: uniswap.pool, abi: uniswapV3PoolAbi.slot0, functionName: "slot0" }),
+    ]);
+    const [amountOut, , , gasEstimate] = result;
+    const sqrtPrice = slot0[0];
+    const price = (sqrtPrice * sqrtPrice * WEI) / Q192; // token1 per token0, 1e18 scale
+    const spotRate = BigInt(token) < BigInt(weth) ? price : (WEI * WEI) / (price === 0n ? 1n : price);
+    const rate = (amountOut * WEI) / shares;
+    return {
+      amountOut,
+      rate,
+      spotRate,
+      priceImpact: spotRate === 0n ? 1 : 1 - Number((rate * 1_000_000n) / spotRate) / 1_000_000,
+      fee: uniswap.fee / 1_000_000,
+      gasEstimate,
+      pool: uniswap.pool,
+    };
+  } catch (error) {
+    // A refusal of the pool (too little liquidity, ...) is a reason; a node that fails is an error.
+    if (!(error instanceof ContractFunctionExecutionError)) throw error;
+    return `the pool cannot quote ${shares} wei of trETH: ${(error as { shortMessage?: string }).shortMessage ?? (error as Error).message}`;
+  }
+}
+
+export type QuoteDexParameters = DeploymentParameter & {
+  /** trETH to sell, wei of shares. */
+  shares: bigint;
+  /** Who would swap (default: the zero address). */
+  account?: Address | undefined;
+};
+
+/**
+ * What selling `shares` trETH on the deployment's Uniswap v3 trETH/WETH pool pays now (QuoterV2),
+ * against the pool's price: the DEX half of `quoteExit`, in one round trip. Null (with the reason)
+ * when the deployment has no pool or the pool cannot take the amount.
+ */
+export async function quoteDex(
+  client: Client<Transport, Chain | undefined>,
+  parameters: QuoteDexParameters,
+): Promise<{ dex: DexQuote | null; reason: string | null }> {
+  const { shares } = parameters;
+  if (typeof shares !== "bigint" || shares <= 0n) {
+    throw new InvalidArgumentError(
+      "shares",
+      `The amount to sell must be a positive number of wei; got ${String(shares)}.`,
+    );
+  }
+  const deployment = resolveDeployment(client, parameters.deployment);
+  return withErrors(async () => {
+    const dex = await quoteDexOrReason(client, deployment, shares, parameters.account);
+    return typeof dex === "string" ? { dex: null, reason: dex } : { dex, reason: null };
+  });
+}
+
 /**
  * The two ways out of trETH, side by side, so a holder can choose: sell on the deployment's
  * Uniswap v3 trETH/WETH pool now (QuoterV2's quote: amount out, the rate it pays against the
@@ -91,42 +162,8 @@ export async function quoteExit(
     );
   }
   const deployment = resolveDeployment(client, parameters.deployment);
-  const { token, weth } = deployment.contracts;
-  const uniswap = deployment.defi?.uniswap;
+  const { token } = deployment.contracts;
   return withErrors(async () => {
-    const dexQuote = async (): Promise<DexQuote | string> => {
-      if (!uniswap) return "no trETH pool is deployed on this chain";
-      try {
-        const [{ result }, slot0] = await Promise.all([
-          simulateContract(client, {
-            address: uniswap.quoter,
-            abi: quoterV2Abi.quoteExactInputSingle,
-            functionName: "quoteExactInputSingle",
-            args: [
-              { tokenIn: token, tokenOut: weth, amountIn: shares, fee: uniswap.fee, sqrtPriceLimitX96: 0n },
-            ],
-            account: parameters.account,
-          }),
-          readContract(client, { address: uniswap.pool, abi: uniswapV3PoolAbi.slot0, functionName: "slot0" }),
-        ]);
-        const [amountOut, , , gasEstimate] = result;
-        const sqrtPrice = slot0[0];
-        const price = (sqrtPrice * sqrtPrice * WEI) / Q192; // token1 per token0, 1e18 scale
-        const spotRate = BigInt(token) < BigInt(weth) ? price : (WEI * WEI) / (price === 0n ? 1n : price);
-        const rate = (amountOut * WEI) / shares;
-        return {
-          amountOut,
-          rate,
-          spotRate,
-          priceImpact: spotRate === 0n ? 1 : 1 - Number((rate * 1_000_000n) / spotRate) / 1_000_000,
-          fee: uniswap.fee / 1_000_000,
-          gasEstimate,
-          pool: uniswap.pool,
-        };
-      } catch (error) {
-        return `the pool cannot quote ${shares} wei of trETH: ${(error as { shortMessage?: string }).shortMessage ?? (error as Error).message}`;
-      }
-    };
     const [eth, dex, wait] = await Promise.all([
       readContract(client, {
         address: token,
@@ -134,7 +171,7 @@ export async function quoteExit(
         functionName: "convertToAssets",
         args: [shares],
       }),
-      dexQuote(),
+      quoteDexOrReason(client, deployment, shares, parameters.account),
       estimateWaitingTime(client, {
         deployment,
         amount: shares,
