@@ -121,6 +121,10 @@ describe("dashboard in a browser", {
     await page.getByLabel("Amount to withdraw (trETH)").fill("0.5");
     await page.getByText(/^Worth .* ETH at today's rate\.$/).waitFor();
     await page.getByText(/is expected to be finalized in/).waitFor({ timeout: 30_000 });
+    // The DEX beside the queue: npm start's pool quotes the same amount.
+    await page
+      .getByText(/^Selling 0\.5 trETH on the Uniswap v3 trETH\/WETH pool pays/)
+      .waitFor({ timeout: 30_000 });
     await page.getByRole("button", { name: "Request withdrawal" }).click();
     await page.getByText(/^Requested in block \d+/).waitFor({ timeout: 60_000 });
     const last = await chain().readContract({
