@@ -186,12 +186,19 @@ describe("dashboard in a browser", {
         .waitFor({ state: "attached", timeout: 60_000 });
       assert.ok(Number(await chart.getAttribute("data-points")) >= 1, `${metric} has points`);
     }
-    const series = (await (await fetch(`${devnet?.apiUrl}/v1/series/rate`)).json()) as { points: unknown[] };
-    assert.equal(
-      Number(await page.locator('figure[data-metric="rate"]').getAttribute("data-points")),
-      series.points.length,
-      "the chart draws every point the API has",
-    );
+    // Every point the API has is drawn (a report may land meanwhile: the chart reads again every 12 s).
+    const drawn = async () =>
+      Number(await page.locator('figure[data-metric="rate"]').getAttribute("data-points"));
+    const served = async () =>
+      ((await (await fetch(`${devnet?.apiUrl}/v1/series/rate`)).json()) as { points: unknown[] }).points
+        .length;
+    const until = Date.now() + 40_000;
+    let pair = [await drawn(), await served()];
+    while (pair[0] !== pair[1] && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      pair = [await drawn(), await served()];
+    }
+    assert.equal(pair[0], pair[1], "the chart draws every point the API has");
     await page.getByRole("row", { name: /#0 / }).waitFor({ timeout: 20_000 });
     await page.getByText(/largest operator/).waitFor({ timeout: 20_000 });
   });
