@@ -13,6 +13,10 @@ const SOLC_PATH = require.resolve("solc/soljson.js");
 // The beacon deposit contract is compiled with the compiler it was published with.
 const DEPOSIT_SOLC_VERSION: string = require("solc-0.6.11/package.json").version;
 const DEPOSIT_SOLC_PATH = require.resolve("solc-0.6.11/soljson.js");
+// Morpho Blue is compiled from its npm source, unchanged, with the compiler its pragma names and
+// the settings it was published with (via IR, 999,999 runs).
+const MORPHO_SOLC_VERSION: string = require("solc-0.8.19/package.json").version;
+const MORPHO_SOLC_PATH = require.resolve("solc-0.8.19/soljson.js");
 
 const compilers = [
   {
@@ -24,6 +28,11 @@ const compilers = [
     version: DEPOSIT_SOLC_VERSION,
     path: DEPOSIT_SOLC_PATH,
     settings: { optimizer: { enabled: true, runs: 5_000_000 } },
+  },
+  {
+    version: MORPHO_SOLC_VERSION,
+    path: MORPHO_SOLC_PATH,
+    settings: { evmVersion: "paris", viaIR: true, optimizer: { enabled: true, runs: 999_999 } },
   },
 ];
 
@@ -59,6 +68,7 @@ const config: HardhatUserConfig = {
       default: { compilers, overrides },
       production: { compilers, overrides },
     },
+    npmFilesToBuild: ["@morpho-org/morpho-blue/src/Morpho.sol"],
   },
   paths: {
     sources: "src",

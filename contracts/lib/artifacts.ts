@@ -32,6 +32,9 @@ const SOURCES = {
   RewardsDistributor: "src/accounting/RewardsDistributor.sol",
   TributaryGovernor: "src/governance/TributaryGovernor.sol",
   TrETHRateFeed: "src/feeds/TrETHRateFeed.sol",
+  Morpho: "@morpho-org/morpho-blue/src/Morpho.sol",
+  TrETHMorphoOracle: "src/defi/TrETHMorphoOracle.sol",
+  FixedRateIrm: "src/defi/FixedRateIrm.sol",
 } as const;
 
 export type ContractName = keyof typeof SOURCES;
@@ -52,6 +55,9 @@ const ABIS: Record<ContractName, Abi> = {
   RewardsDistributor: abis.rewardsDistributorAbi,
   TributaryGovernor: abis.governorAbi,
   TrETHRateFeed: abis.rateFeedAbi,
+  Morpho: abis.morphoAbi,
+  TrETHMorphoOracle: abis.morphoOracleAbi,
+  FixedRateIrm: abis.fixedRateIrmAbi,
 };
 
 function findArtifactFile(name: ContractName): string {

@@ -322,15 +322,18 @@ export class Scenario {
     };
   }
 
-  /** Quorum votes for the report's hash; then a third party submits the data. Returns its gas. */
-  async applyReport(report: Report): Promise<number> {
+  /**
+   * Quorum votes (or `voters` members: every one for a loss above the unanimity bound) for the
+   * report's hash; then a third party submits the data. Returns its gas.
+   */
+  async applyReport(report: Report, voters: number = QUORUM): Promise<number> {
     const { hashConsensus, accounting } = this.contracts;
     const inputs = (
       this.abis.accounting as readonly { name?: string; inputs?: readonly AbiParameter[] }[]
     ).find((item) => item.name === "submitReportData")?.inputs;
     if (!inputs) throw new Error("submitReportData not in the Accounting ABI");
     const hash = keccak256(encodeAbiParameters(inputs, [report]));
-    for (const index of MEMBER_INDEXES.slice(0, QUORUM)) {
+    for (const index of MEMBER_INDEXES.slice(0, voters)) {
       await this.call(this.local.wallet(index), hashConsensus, this.abis.consensus, "submitReport", [
         report.refSlot,
         hash,

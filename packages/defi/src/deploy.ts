@@ -9,6 +9,7 @@ import type { Deployment, DeploymentDefi } from "@tributary/sdk";
 import { rateFeedAbi } from "@tributary/sdk/abis";
 import type { Address, PublicClient } from "viem";
 import { loadArtifact } from "../../../contracts/lib/artifacts.js";
+import { deployMorphoMarket } from "./morpho.js";
 import {
   addLiquidityAroundRate,
   confirm,
@@ -26,6 +27,18 @@ export interface DeployDefiOptions {
   existing?: { rateFeed?: Address | undefined; uniswap?: Partial<UniswapContracts> | undefined };
   /** The pool's fee tier (default 100: 0.01%, the tier of ETH/LST pools). */
   fee?: number | undefined;
+  /**
+   * The Morpho Blue market (trETH collateral, WETH loan): Morpho and the IRM at given addresses or
+   * deployed, the LLTV (default 94.5%), and a first lender on development chains.
+   */
+  morpho?:
+    | {
+        morpho?: Address | undefined;
+        irm?: Address | undefined;
+        lltv?: bigint | undefined;
+        lender?: { wallet: Wallet; eth: bigint } | undefined;
+      }
+    | undefined;
   /** A first liquidity position around the rate, from this wallet with this much ETH on each side. */
   liquidity?: { wallet: Wallet; eth: bigint; widthBps?: number } | undefined;
   log?: ((line: string) => void) | undefined;
@@ -67,5 +80,18 @@ export async function deployDefi(options: DeployDefiOptions): Promise<Deployment
       `liquidity          ticks ${tickLower} to ${tickUpper} from ${options.liquidity.wallet.account.address}`,
     );
   }
-  return { rateFeed, uniswap: pool };
+  let morpho: DeploymentDefi["morpho"];
+  if (options.morpho) {
+    morpho = await deployMorphoMarket(wallet, client, {
+      token,
+      weth,
+      existing: { morpho: options.morpho.morpho, irm: options.morpho.irm },
+      lltv: options.morpho.lltv,
+      lender: options.morpho.lender,
+    });
+    log(
+      `morpho blue        ${morpho.morpho}, market ${morpho.marketId} (LLTV ${Number(morpho.lltv) / 1e16}%)`,
+    );
+  }
+  return { rateFeed, uniswap: pool, ...(morpho ? { morpho } : {}) };
 }

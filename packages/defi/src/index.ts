@@ -1,6 +1,14 @@
 export { type DeployDefiOptions, deployDefi } from "./deploy.js";
 export { measureDefiGas } from "./gas.js";
 export {
+  DEFAULT_LLTV,
+  DEFAULT_RATE_PER_SECOND,
+  deployMorphoMarket,
+  type MorphoMarket,
+  marketIdOf,
+  marketParamsOf,
+} from "./morpho.js";
+export {
   addLiquidityAroundRate,
   createTrETHPool,
   deployUniswap,

@@ -47,6 +47,9 @@ const CONTRACTS = [
   ["uniswapV3PoolAbi", "@uniswap/v3-core/artifacts/contracts/UniswapV3Pool.sol", "UniswapV3Pool"],
   ["quoterV2Abi", "@uniswap/v3-periphery/artifacts/contracts/lens/QuoterV2.sol", "QuoterV2"],
   ["swapRouterAbi", "@uniswap/v3-periphery/artifacts/contracts/SwapRouter.sol", "SwapRouter"],
+  ["morphoAbi", "@morpho-org/morpho-blue/src/Morpho.sol", "Morpho"],
+  ["morphoOracleAbi", "src/defi/TrETHMorphoOracle.sol", "TrETHMorphoOracle"],
+  ["fixedRateIrmAbi", "src/defi/FixedRateIrm.sol", "FixedRateIrm"],
   [
     "positionManagerAbi",
     "@uniswap/v3-periphery/artifacts/contracts/NonfungiblePositionManager.sol",
@@ -64,10 +67,11 @@ interface AbiItem {
 const moduleName = (exportName: string) => exportName.replace(/Abi$/, "");
 
 function loadAbi(source: string, name: string): AbiItem[] {
-  // A package's published artifacts (`@scope/name/...`) or the protocol's own build.
-  const file = source.startsWith("@")
-    ? join(root, "node_modules", source, `${name}.json`)
-    : join(artifacts, source, `${name}.json`);
+  // The protocol's own build (which also compiles Morpho Blue from its npm source), else a
+  // package's published artifacts (`@scope/name/...`).
+  const built = join(artifacts, source, `${name}.json`);
+  const file =
+    existsSync(built) || !source.startsWith("@") ? built : join(root, "node_modules", source, `${name}.json`);
   if (!existsSync(file)) {
     throw new Error(
       `no artifact for ${name} at ${file}: run \`npm run build -w @tributary/contracts\` first`,

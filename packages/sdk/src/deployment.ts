@@ -92,6 +92,20 @@ export interface DeploymentDefi {
         fee: number;
       }
     | undefined;
+  /** The Morpho Blue market with trETH as collateral and WETH as the loan. */
+  morpho?:
+    | {
+        morpho: Address;
+        /** `TrETHMorphoOracle`: the token's rate, Morpho's 1e36 scale. */
+        oracle: Address;
+        irm: Address;
+        /** Liquidation LTV, 1e18 scale, decimal. */
+        lltv: string;
+        marketId: `0x${string}`;
+        loanToken: Address;
+        collateralToken: Address;
+      }
+    | undefined;
 }
 
 /** A deployment as the deploy script writes it to `deployments/<chainId>.json`. */

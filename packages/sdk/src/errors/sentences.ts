@@ -335,5 +335,8 @@ export const errorSentences = {
     `Timelock operation ${a.operationId} is not ${states(a.expectedStates, OPERATION_STATES)}.`,
   TrETHRateFeedNoDataForRound: (a) =>
     `The rate feed keeps no past rounds: round ${a.roundId} is not the latest (${a.latestRoundId}).`,
+  TrETHMorphoOracleZeroAddress: () => "The Morpho oracle needs the token's address, not zero.",
+  FixedRateIrmRateTooHigh: (a) =>
+    `A fixed borrow rate of ${a.ratePerSecond} per second (1e18 scale) is above 100% a year.`,
   TrETHRateFeedZeroAddress: () => "The rate feed needs the token's and the committee's addresses, not zero.",
 } satisfies Record<ContractErrorName, Sentence>;

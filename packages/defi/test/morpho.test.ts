@@ -1,0 +1,163 @@
+/**
+ * Morpho Blue (compiled from its npm source, unchanged) with trETH as collateral and WETH as the
+ * loan, on a local chain with the protocol and its oracle committee: a holder borrows against
+ * trETH; a slashing beyond the operator's bond lowers the rate, the position's health falls by
+ * exactly the rate's fall, and a liquidator liquidates it through Morpho's own `liquidate`.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { DeploymentDefi } from "@tributary/sdk";
+import { morphoAbi, trETHAbi, wethAbi } from "@tributary/sdk/abis";
+import { type Address, maxUint256, parseEther } from "viem";
+import { type LocalProtocol, startLocalProtocol } from "../../../contracts/lib/bench.js";
+import { DEV_ROLES, devAccount } from "../../../contracts/lib/devkeys.js";
+import { MEMBER_INDEXES, QUORUM, Scenario } from "../../../contracts/lib/scenario.js";
+import { deployDefi } from "../src/deploy.js";
+import { marketParamsOf } from "../src/morpho.js";
+
+const LENDER = 8;
+const BORROWER = 9;
+const LIQUIDATOR = 4;
+const WEI = 10n ** 18n;
+const SCALE = 10n ** 36n;
+
+describe("Morpho Blue market: trETH collateral, WETH loan", () => {
+  let local: LocalProtocol;
+  let scenario: Scenario;
+  let market: NonNullable<DeploymentDefi["morpho"]>;
+  const c = () => local.deployment.contracts;
+  const send = async (
+    index: number,
+    address: Address,
+    abi: unknown,
+    functionName: string,
+    args: unknown[],
+    value?: bigint,
+  ) =>
+    local.gasOf(
+      await local
+        .wallet(index)
+        .writeContract({ address, abi, functionName, args, value, chain: undefined } as never),
+    );
+  const position = async (who: Address) => {
+    const [, borrowShares, collateral] = await local.publicClient.readContract({
+      address: market.morpho,
+      abi: morphoAbi,
+      functionName: "position",
+      args: [market.marketId, who],
+    });
+    const [, , totalBorrowAssets, totalBorrowShares] = await local.publicClient.readContract({
+      address: market.morpho,
+      abi: morphoAbi,
+      functionName: "market",
+      args: [market.marketId],
+    });
+    const borrowed =
+      totalBorrowShares === 0n
+        ? 0n
+        : (borrowShares * totalBorrowAssets + totalBorrowShares - 1n) / totalBorrowShares;
+    const price = await local.publicClient.readContract({
+      address: market.oracle,
+      abi: [
+        {
+          type: "function",
+          name: "price",
+          inputs: [],
+          outputs: [{ type: "uint256" }],
+          stateMutability: "view",
+        },
+      ],
+      functionName: "price",
+    });
+    // Morpho's health: collateral valued at the oracle's price, times the LLTV, over the debt.
+    const maxBorrow = (((collateral * price) / SCALE) * BigInt(market.lltv)) / WEI;
+    return { collateral, borrowed, price, health: Number(maxBorrow) / Number(borrowed) };
+  };
+
+  before(async () => {
+    const members = MEMBER_INDEXES.map((i) => devAccount(i).address);
+    local = await startLocalProtocol({ oracle: { members, quorum: QUORUM } });
+    scenario = new Scenario(local);
+    for (const member of members) await scenario.fund(member, parseEther("100"));
+    await scenario.addOperators(2);
+    const defi = await deployDefi({
+      wallet: local.wallet(DEV_ROLES.deployer),
+      publicClient: local.publicClient,
+      deployment: local.deployment,
+      morpho: { lender: { wallet: local.wallet(LENDER), eth: parseEther("100") } },
+    });
+    market = defi.morpho as NonNullable<DeploymentDefi["morpho"]>;
+    const refSlot = await scenario.nextFrame();
+    await scenario.applyReport(await scenario.typicalReport(refSlot, 0n, true));
+  });
+  after(() => local?.stop());
+
+  it("prices trETH at the token's rate, on Morpho's scale", async () => {
+    const rate = await local.publicClient.readContract({
+      address: c().token,
+      abi: trETHAbi,
+      functionName: "convertToAssets",
+      args: [WEI],
+    });
+    assert.equal((await position(local.address(BORROWER))).price, rate * WEI);
+    assert.equal(market.lltv, (945n * 10n ** 15n).toString(), "LLTV 94.5%");
+  });
+
+  it("lends WETH against trETH; a loss beyond the bond lowers the health by the rate's fall; a liquidator liquidates", async () => {
+    const borrower = local.address(BORROWER);
+    const params = marketParamsOf(market);
+    await send(BORROWER, c().token, trETHAbi, "stake", [borrower], parseEther("10"));
+    const shares = await local.publicClient.readContract({
+      address: c().token,
+      abi: trETHAbi,
+      functionName: "balanceOf",
+      args: [borrower],
+    });
+    await send(BORROWER, c().token, trETHAbi, "approve", [market.morpho, maxUint256]);
+    await send(BORROWER, market.morpho, morphoAbi, "supplyCollateral", [params, shares, borrower, "0x"]);
+    const value = (shares * (await position(borrower)).price) / SCALE;
+    // 93% of the collateral's value: under the 94.5% LLTV.
+    const debt = (value * 93n) / 100n;
+    await send(BORROWER, market.morpho, morphoAbi, "borrow", [params, debt, 0n, borrower, borrower]);
+    const before = await position(borrower);
+    assert.ok(before.health > 1 && before.health < 1.02, `healthy, close to the limit: ${before.health}`);
+
+    // Operator 0's validator is slashed by its whole bond and 4 ETH more: every member votes it.
+    const refSlot = await scenario.nextFrame();
+    const report = await scenario.typicalReport(refSlot, 0n, true);
+    const loss = parseEther("4") + parseEther("2");
+    report.clBalance -= loss - (report.operatorChanges[0]?.loss ?? 0n);
+    report.operatorChanges = [{ operatorId: 0n, exitedValidators: 0n, withdrawnValidators: 0n, loss }];
+    // A loss leaves no rewards to take a commission from.
+    report.operatorCommission = 0n;
+    await scenario.applyReport(report, MEMBER_INDEXES.length);
+
+    const after = await position(borrower);
+    assert.ok(after.price < before.price, "the rate fell");
+    assert.equal(after.collateral, before.collateral, "collateral untouched");
+    assert.ok(after.borrowed >= before.borrowed, "debt only accrues interest");
+    // Health falls by exactly the price's fall (the debt's interest over a day aside).
+    const expected =
+      (((before.health * Number(after.price)) / Number(before.price)) * Number(before.borrowed)) /
+      Number(after.borrowed);
+    assert.ok(Math.abs(after.health - expected) < 1e-9, `health ${after.health}, expected ${expected}`);
+    assert.ok(after.health < 1, `liquidatable: ${after.health}`);
+
+    // A liquidator repays WETH and seizes trETH through Morpho's own liquidate.
+    const liquidator = local.address(LIQUIDATOR);
+    await send(LIQUIDATOR, c().weth, wethAbi, "deposit", [], parseEther("20"));
+    await send(LIQUIDATOR, c().weth, wethAbi, "approve", [market.morpho, maxUint256]);
+    const seize = after.collateral / 2n;
+    await send(LIQUIDATOR, market.morpho, morphoAbi, "liquidate", [params, borrower, seize, 0n, "0x"]);
+    const liquidated = await position(borrower);
+    assert.equal(liquidated.collateral, after.collateral - seize, "half the collateral seized");
+    assert.ok(liquidated.borrowed < after.borrowed, "debt repaid by the liquidator");
+    const seized = await local.publicClient.readContract({
+      address: c().token,
+      abi: trETHAbi,
+      functionName: "balanceOf",
+      args: [liquidator],
+    });
+    assert.equal(seized, seize, "the liquidator holds the seized trETH");
+  });
+});
