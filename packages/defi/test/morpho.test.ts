@@ -6,7 +6,14 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { DeploymentDefi } from "@tributary/sdk";
+import {
+  borrow,
+  type Deployment,
+  type DeploymentDefi,
+  getLendingPosition,
+  repay,
+  supplyCollateral,
+} from "@tributary/sdk";
 import { morphoAbi, trETHAbi, wethAbi } from "@tributary/sdk/abis";
 import { type Address, maxUint256, parseEther } from "viem";
 import { type LocalProtocol, startLocalProtocol } from "../../../contracts/lib/bench.js";
@@ -25,6 +32,7 @@ describe("Morpho Blue market: trETH collateral, WETH loan", () => {
   let local: LocalProtocol;
   let scenario: Scenario;
   let market: NonNullable<DeploymentDefi["morpho"]>;
+  let deployment: Deployment;
   const c = () => local.deployment.contracts;
   const send = async (
     index: number,
@@ -87,6 +95,7 @@ describe("Morpho Blue market: trETH collateral, WETH loan", () => {
       morpho: { lender: { wallet: local.wallet(LENDER), eth: parseEther("100") } },
     });
     market = defi.morpho as NonNullable<DeploymentDefi["morpho"]>;
+    deployment = { ...local.deployment, defi };
     const refSlot = await scenario.nextFrame();
     await scenario.applyReport(await scenario.typicalReport(refSlot, 0n, true));
   });
@@ -113,14 +122,29 @@ describe("Morpho Blue market: trETH collateral, WETH loan", () => {
       functionName: "balanceOf",
       args: [borrower],
     });
-    await send(BORROWER, c().token, trETHAbi, "approve", [market.morpho, maxUint256]);
-    await send(BORROWER, market.morpho, morphoAbi, "supplyCollateral", [params, shares, borrower, "0x"]);
+    const wallet = local.wallet(BORROWER);
+    await local.gasOf(await supplyCollateral(wallet, { shares, deployment }));
     const value = (shares * (await position(borrower)).price) / SCALE;
+    const sdk = await getLendingPosition(local.publicClient, { address: borrower, deployment });
+    assert.equal(sdk.collateral, shares);
+    assert.equal(sdk.collateralValue, value);
+    assert.equal(sdk.maxBorrow, (value * BigInt(market.lltv)) / WEI, "value × LLTV");
+    assert.equal(sdk.health, null, "no debt, no health");
+    // Above what the collateral allows: refused before sending, with the amount available.
+    const nonce = await local.publicClient.getTransactionCount({ address: borrower });
+    await assert.rejects(
+      borrow(wallet, { assets: sdk.maxBorrow + 1n, deployment }),
+      /above what the collateral allows: [\d.]+ WETH can be borrowed/,
+    );
+    assert.equal(await local.publicClient.getTransactionCount({ address: borrower }), nonce, "nothing sent");
     // 93% of the collateral's value: under the 94.5% LLTV.
     const debt = (value * 93n) / 100n;
-    await send(BORROWER, market.morpho, morphoAbi, "borrow", [params, debt, 0n, borrower, borrower]);
+    await local.gasOf(await borrow(wallet, { assets: debt, deployment }));
     const before = await position(borrower);
     assert.ok(before.health > 1 && before.health < 1.02, `healthy, close to the limit: ${before.health}`);
+    const sdkBefore = await getLendingPosition(local.publicClient, { address: borrower, deployment });
+    assert.ok(Math.abs((sdkBefore.health as number) - before.health) < 1e-6, "the SDK's health is Morpho's");
+    assert.ok(sdkBefore.borrowed >= debt, "the debt, interest to the block included");
 
     // Operator 0's validator is slashed by its whole bond and 4 ETH more: every member votes it.
     const refSlot = await scenario.nextFrame();
@@ -142,6 +166,13 @@ describe("Morpho Blue market: trETH collateral, WETH loan", () => {
       Number(after.borrowed);
     assert.ok(Math.abs(after.health - expected) < 1e-9, `health ${after.health}, expected ${expected}`);
     assert.ok(after.health < 1, `liquidatable: ${after.health}`);
+    const sdkAfter = await getLendingPosition(local.publicClient, { address: borrower, deployment });
+    assert.ok((sdkAfter.health as number) < 1, "the SDK says liquidatable");
+    assert.ok(
+      (sdkAfter.liquidationRate as bigint) > sdkAfter.rate,
+      "the liquidation rate is above the rate now",
+    );
+    assert.ok((sdkBefore.liquidationRate as bigint) < sdkBefore.rate, "and was below it before");
 
     // A liquidator repays WETH and seizes trETH through Morpho's own liquidate.
     const liquidator = local.address(LIQUIDATOR);
@@ -159,5 +190,12 @@ describe("Morpho Blue market: trETH collateral, WETH loan", () => {
       args: [liquidator],
     });
     assert.equal(seized, seize, "the liquidator holds the seized trETH");
+
+    // The borrower repays the rest of the debt with WETH, all of it, by shares.
+    await send(BORROWER, c().weth, wethAbi, "deposit", [], parseEther("20"));
+    await local.gasOf(await repay(wallet, { all: true, deployment }));
+    const repaid = await getLendingPosition(local.publicClient, { address: borrower, deployment });
+    assert.equal(repaid.borrowed, 0n, "nothing owed");
+    await assert.rejects(repay(wallet, { all: true, deployment }), /owes nothing/);
   });
 });

@@ -11,6 +11,15 @@ export {
   simulateAddKeys,
 } from "./actions/addKeys.js";
 export {
+  type BorrowErrorType,
+  type BorrowParameters,
+  type BorrowReturnType,
+  borrow,
+  estimateBorrowGas,
+  type SimulateBorrowReturnType,
+  simulateBorrow,
+} from "./actions/borrow.js";
+export {
   type CastVoteErrorType,
   type CastVoteParameters,
   type CastVoteReturnType,
@@ -125,6 +134,12 @@ export {
   getCommittee,
 } from "./actions/getCommittee.js";
 export {
+  type GetLendingPositionErrorType,
+  type GetLendingPositionParameters,
+  type GetLendingPositionReturnType,
+  getLendingPosition,
+} from "./actions/getLendingPosition.js";
+export {
   type GetOperatorErrorType,
   type GetOperatorParameters,
   type GetOperatorReturnType,
@@ -157,7 +172,6 @@ export {
   type GetQueueStateReturnType,
   getQueueState,
 } from "./actions/getQueueState.js";
-
 export {
   type GetRateErrorType,
   type GetRateParameters,
@@ -214,6 +228,15 @@ export {
   simulateRemoveKeys,
 } from "./actions/removeKeys.js";
 export {
+  estimateRepayGas,
+  type RepayErrorType,
+  type RepayParameters,
+  type RepayReturnType,
+  repay,
+  type SimulateRepayReturnType,
+  simulateRepay,
+} from "./actions/repay.js";
+export {
   estimateRequestRedeemGas,
   type RequestRedeemErrorType,
   type RequestRedeemParameters,
@@ -251,6 +274,15 @@ export {
   simulateStake,
   stake,
 } from "./actions/stake.js";
+export {
+  estimateSupplyCollateralGas,
+  type SimulateSupplyCollateralReturnType,
+  type SupplyCollateralErrorType,
+  type SupplyCollateralParameters,
+  type SupplyCollateralReturnType,
+  simulateSupplyCollateral,
+  supplyCollateral,
+} from "./actions/supplyCollateral.js";
 export {
   estimateTransferTicketGas,
   type SimulateTransferTicketReturnType,
