@@ -35,6 +35,9 @@ Usage: npm run deploy-defi -- --rpc-url <url> [options]
   --position-manager <a>      an existing NonfungiblePositionManager
   --swap-router <a>           an existing SwapRouter
   --quoter <a>                an existing QuoterV2
+  --morpho <a>                an existing Morpho Blue (its owner must have enabled the IRM and the LLTV)
+  --irm <a>                   an existing IRM for the market (default: deploy a fixed 2% a year)
+  --no-morpho                 no lending market
   --fee <n>                   the pool's fee tier, hundredths of a bp (default 100: 0.01%)
   --liquidity-eth <eth>       development chains only: a first position of this much ETH on each
                               side, ±0.5% around the rate, from dev account 13 (default 0: none)
@@ -59,6 +62,9 @@ const { values } = parseArgs({
     "position-manager": { type: "string" },
     "swap-router": { type: "string" },
     quoter: { type: "string" },
+    morpho: { type: "string" },
+    irm: { type: "string" },
+    "no-morpho": { type: "boolean", default: false },
     fee: { type: "string", default: "100" },
     "liquidity-eth": { type: "string", default: "0" },
     help: { type: "boolean", default: false },
@@ -117,6 +123,7 @@ const defi = await deployDefi({
       quoter: address("quoter"),
     },
   },
+  morpho: values["no-morpho"] ? undefined : { morpho: address("morpho"), irm: address("irm") },
   liquidity:
     liquidityEth > 0n
       ? {

@@ -45,6 +45,8 @@ export const ACCOUNTS = {
   members: [10, 11, 12],
   /** Provides the first liquidity of the trETH/WETH pool. */
   liquidity: 13,
+  /** Lends WETH on the Morpho market. */
+  lender: 14,
   operatorBase: 20,
   stakerBase: 30,
 } as const;
@@ -183,6 +185,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       ACCOUNTS.depositor,
       ...ACCOUNTS.members,
       ACCOUNTS.liquidity,
+      ACCOUNTS.lender,
       ...Array.from({ length: o.operators }, (_, i) => ACCOUNTS.operatorBase + i),
       // The sample stakers, and a few more for scenarios and for a person trying the CLI.
       ...Array.from({ length: Math.max(o.stakers, 4) }, (_, i) => ACCOUNTS.stakerBase + i),
@@ -296,11 +299,15 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       publicClient,
       deployment,
       liquidity: { wallet: wallet(ACCOUNTS.liquidity), eth: parseEther("500"), widthBps: 50 },
+      morpho: { lender: { wallet: wallet(ACCOUNTS.lender), eth: parseEther("1000") } },
     });
     writeFileSync(deploymentFile, `${JSON.stringify(deployment, null, 2)}\n`);
     writeFileSync(join(REPO_ROOT, "deployments", `${deployment.chainId}.json`), readFileSync(deploymentFile));
     o.print(
       `trETH/WETH pool (Uniswap v3, 0.01%) at ${deployment.defi.uniswap?.pool} with 500 ETH a side around the rate; rate feed at ${deployment.defi.rateFeed}`,
+    );
+    o.print(
+      `Morpho Blue at ${deployment.defi.morpho?.morpho}: trETH collateral, WETH loan, LLTV 94.5%, 1,000 WETH lent (market ${deployment.defi.morpho?.marketId})`,
     );
 
     // From the first slot on, only slots mine blocks, as on a real network.

@@ -1,3 +1,5 @@
+import { useQuery } from "@tanstack/react-query";
+import { getLendingPosition } from "@tributary/sdk";
 import { useState } from "react";
 import { zeroAddress } from "viem";
 import type { Account } from "../api.js";
@@ -64,6 +66,7 @@ export function Portfolio() {
           <dd>{p ? treth(p.votes) : "…"}</dd>
         </div>
       </dl>
+      <Lending address={address} />
       <h2>History</h2>
       {pages.map((before, i) => (
         <HistoryPage
@@ -139,5 +142,79 @@ function HistoryPage({
         </button>
       ) : null}
     </>
+  );
+}
+
+/** The account's borrowing on the Morpho market (trETH collateral, WETH loan), with its health. */
+function Lending({ address }: { address: `0x${string}` }) {
+  const { deployment } = useApp();
+  const { client } = useAccount();
+  const lending = useQuery({
+    queryKey: ["lending", deployment.defi?.morpho?.marketId, address],
+    queryFn: () => getLendingPosition(client as never, { deployment, address }),
+    enabled: !!client && !!deployment.defi?.morpho,
+    refetchInterval: 12_000,
+  });
+  if (!deployment.defi?.morpho) return null;
+  const l = lending.data;
+  return (
+    <section aria-labelledby="lending-title">
+      <h2 id="lending-title">Borrowing against trETH (Morpho)</h2>
+      {lending.error ? <p className="error">{sentence(lending.error)}</p> : null}
+      {l && l.collateral === 0n && l.borrowed === 0n ? (
+        <p>
+          No position on the trETH/WETH market. trETH put up as collateral keeps earning; WETH can be borrowed
+          up to {(Number(l.lltv) / 1e16).toFixed(1)}% of its value.
+        </p>
+      ) : l ? (
+        <dl className="figures">
+          <div>
+            <dt>Collateral</dt>
+            <dd>
+              {treth(l.collateral)} = {eth(l.collateralValue)}
+            </dd>
+          </div>
+          <div>
+            <dt>Borrowed (WETH)</dt>
+            <dd>{eth(l.borrowed)}</dd>
+          </div>
+          <div>
+            <dt>Health</dt>
+            <dd className={l.health !== null && l.health < 1.02 ? "error" : undefined}>
+              {l.health === null
+                ? "no debt"
+                : `${l.health.toFixed(3)}${l.health < 1 ? ": liquidatable" : ""}`}
+            </dd>
+          </div>
+          <div>
+            <dt>Liquidated if the rate falls to</dt>
+            <dd>
+              {l.liquidationRate === null
+                ? "–"
+                : `${(Number(l.liquidationRate) / 1e18).toFixed(6)} ETH per trETH (now ${(Number(l.rate) / 1e18).toFixed(6)})`}
+            </dd>
+          </div>
+          <div>
+            <dt>Can still borrow</dt>
+            <dd>{eth(l.available)}</dd>
+          </div>
+          <div>
+            <dt>Borrow rate</dt>
+            <dd>{(l.borrowApr * 100).toFixed(2)}% a year</dd>
+          </div>
+        </dl>
+      ) : (
+        <p>…</p>
+      )}
+      <details>
+        <summary>How the health is computed</summary>
+        <p>
+          Health is Morpho's: the collateral valued at the token's own rate (what the protocol pays for trETH,
+          not a DEX price), times the market's liquidation LTV, over the debt with its interest to the latest
+          block. Below 1 the position can be liquidated. The rate moves only with the oracle committee's
+          reports: up by at most 0.075% a report, down only by losses beyond the operators' bonds.
+        </p>
+      </details>
+    </section>
   );
 }
