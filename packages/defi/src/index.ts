@@ -1,3 +1,4 @@
+export { type ArbitrageResult, arbitrageOnce } from "./arbitrage.js";
 export { type DeployDefiOptions, deployDefi } from "./deploy.js";
 export { measureDefiGas } from "./gas.js";
 export {
