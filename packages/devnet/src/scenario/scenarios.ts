@@ -7,14 +7,17 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { generateValidatorKeys, NETWORKS } from "@tributary/operator/keys";
-import { getPosition, getQueueState } from "@tributary/sdk";
+import { borrow, getLendingPosition, getPosition, getQueueState, supplyCollateral } from "@tributary/sdk";
 import {
   accountingAbi,
   depositContractAbi,
   depositSecurityAbi,
   hashConsensusAbi,
+  morphoAbi,
+  morphoOracleAbi,
   operatorRegistryAbi,
   trETHAbi,
+  wethAbi,
 } from "@tributary/sdk/abis";
 import { type AbiParameter, encodeAbiParameters, formatEther, keccak256, parseEther, parseGwei } from "viem";
 import { DEV_MNEMONIC } from "../../../../contracts/lib/devkeys.js";
@@ -755,6 +758,144 @@ export const SCENARIOS: Scenario[] = [
     },
   },
 ];
+
+/** Morpho's health of `borrower` at a block: collateral × price × LLTV over the debt (no accrual since the market's update). */
+async function healthAt(ctx: ScenarioContext, borrower: `0x${string}`, blockNumber: bigint) {
+  const m = ctx.deployment.defi?.morpho;
+  if (!m) throw new ScenarioFailure("the devnet has no Morpho market");
+  const [[, borrowShares, collateral], market, price] = await Promise.all([
+    ctx.client.readContract({
+      address: m.morpho,
+      abi: morphoAbi,
+      functionName: "position",
+      args: [m.marketId, borrower],
+      blockNumber,
+    }),
+    ctx.client.readContract({
+      address: m.morpho,
+      abi: morphoAbi,
+      functionName: "market",
+      args: [m.marketId],
+      blockNumber,
+    }),
+    ctx.client.readContract({ address: m.oracle, abi: morphoOracleAbi, functionName: "price", blockNumber }),
+  ]);
+  const borrowed = (borrowShares * (market[2] + 1n) + market[3] + 1_000_000n - 1n) / (market[3] + 1_000_000n);
+  const maxBorrow = (((collateral * price) / 10n ** 36n) * BigInt(m.lltv)) / 10n ** 18n;
+  return { health: Number(maxBorrow) / Number(borrowed), price, borrowed, collateral };
+}
+
+SCENARIOS.push({
+  name: "borrow-liquidated",
+  summary:
+    "a holder borrows WETH on Morpho against trETH to the edge of the LLTV; every validator is slashed beyond bonds of 0.0001 ETH; the rate falls, the position's health falls by exactly the rate's fall, and a liquidator liquidates it through Morpho's liquidate",
+  ci: false,
+  devnet: { bondPerValidator: parseEther("0.0001") },
+  async run(ctx) {
+    const market = ctx.deployment.defi?.morpho;
+    if (!market) throw new ScenarioFailure("the devnet has no Morpho market");
+    await stakeAndActivate(ctx);
+    await reportAfter(ctx, await ctx.head());
+    const borrowerAccount = STAKER + 1;
+    const wallet = ctx.devnet.wallet(borrowerAccount);
+    const borrower = wallet.account.address;
+    await ctx.stake(borrowerAccount, "40");
+    const { shares } = await getPosition(ctx.client, { address: borrower, deployment: ctx.deployment });
+    await ctx.include(
+      await supplyCollateral(wallet, { shares, deployment: ctx.deployment }),
+      "supply trETH as collateral",
+    );
+    const position = await getLendingPosition(ctx.client, { address: borrower, deployment: ctx.deployment });
+    // To the edge: 99.999% of what the collateral allows, so that any fall of the rate liquidates.
+    const debt = (position.maxBorrow * 99_999n) / 100_000n;
+    await ctx.include(await borrow(wallet, { assets: debt, deployment: ctx.deployment }), "borrow WETH");
+    await ctx.mark("fault", `borrow ${formatEther(debt)} WETH against ${formatEther(shares)} trETH`);
+
+    const onChain = (await ctx.validators()).filter((v) => v.index !== null);
+    await ctx.beaconPost("/tributary/v1/faults/slash", {
+      kind: "double-vote",
+      indices: onChain.map((v) => v.index as number),
+    });
+    await ctx.mark("fault", `slash every validator (${onChain.length})`);
+    const lossReport = await (async () => {
+      let found: AppliedReportLike | undefined;
+      await ctx.waitFor(
+        "a report that lowers the rate",
+        async () => {
+          const reports = await ctx.reports();
+          const last = reports.at(-1);
+          const previous = reports.at(-2);
+          if (last && previous && last.shareRate < previous.shareRate) found = last;
+          return found !== undefined;
+        },
+        { maxSlots: 2 * REPORT_SLOTS },
+      );
+      return found as AppliedReportLike;
+    })();
+    const before = await healthAt(ctx, borrower, lossReport.blockNumber - 1n);
+    const after = await healthAt(ctx, borrower, lossReport.blockNumber);
+    await ctx.mark(
+      "report",
+      `rate ${rateText(lossReport.shareRate)}: health ${before.health.toFixed(6)} to ${after.health.toFixed(6)}`,
+    );
+    ctx.expect(after.price < before.price, "the oracle's price fell with the rate");
+    ctx.expect(
+      after.borrowed === before.borrowed && after.collateral === before.collateral,
+      "the position itself did not change",
+    );
+    ctx.expect(
+      Math.abs(after.health / before.health - Number(after.price) / Number(before.price)) < 1e-12,
+      `the health fell by exactly the rate's fall (${(after.health / before.health).toFixed(9)} = ${(Number(after.price) / Number(before.price)).toFixed(9)})`,
+    );
+    ctx.expect(after.health < 1, `the position is liquidatable (health ${after.health.toFixed(6)})`);
+
+    const liquidatorAccount = STAKER + 2;
+    const liquidator = ctx.devnet.wallet(liquidatorAccount);
+    const weth = ctx.deployment.contracts.weth;
+    const send = async (
+      address: `0x${string}`,
+      abi: unknown,
+      functionName: string,
+      args: unknown[],
+      value?: bigint,
+    ) =>
+      ctx.include(
+        await liquidator.writeContract({
+          address,
+          abi,
+          functionName,
+          args,
+          value,
+          chain: undefined,
+        } as never),
+        functionName,
+      );
+    await send(weth, wethAbi, "deposit", [], parseEther("60"));
+    await send(weth, wethAbi, "approve", [market.morpho, 2n ** 256n - 1n]);
+    const params = {
+      loanToken: market.loanToken,
+      collateralToken: market.collateralToken,
+      oracle: market.oracle,
+      irm: market.irm,
+      lltv: BigInt(market.lltv),
+    };
+    const seize = after.collateral / 2n;
+    await send(market.morpho, morphoAbi, "liquidate", [params, borrower, seize, 0n, "0x"]);
+    const seized = await ctx.client.readContract({
+      address: ctx.deployment.contracts.token,
+      abi: trETHAbi,
+      functionName: "balanceOf",
+      args: [liquidator.account.address],
+    });
+    await ctx.mark("recover", `liquidated: ${formatEther(seize)} trETH seized`);
+    ctx.expect(seized >= seize, `the liquidator holds the seized trETH (${formatEther(seized)})`);
+    const left = await getLendingPosition(ctx.client, { address: borrower, deployment: ctx.deployment });
+    ctx.expect(left.collateral === after.collateral - seize, "half the collateral was seized");
+    ctx.expect(left.borrowed < after.borrowed, "the liquidator repaid part of the debt");
+  },
+});
+
+type AppliedReportLike = Awaited<ReturnType<ScenarioContext["reports"]>>[number];
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);
