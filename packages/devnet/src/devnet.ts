@@ -91,6 +91,12 @@ export interface DevnetOptions {
    */
   bondPerValidator?: bigint;
   /**
+   * ETH a side of the trETH/WETH pool's first liquidity (default 500; 0: the pool is created empty).
+   * Its trETH is staked, so it sits in the buffer until deposited: scenarios that size a request
+   * against the buffer start with none.
+   */
+  poolLiquidityEth?: bigint;
+  /**
    * The endpoints the daemons use, from the direct ones: a scenario puts a flaky link in between.
    * Default: the direct ones.
    */
@@ -294,17 +300,19 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     await stakers.seed(BigInt(o.operators * o.keysPerOperator) * parseEther("32"));
 
     // trETH in DeFi: the rate feed, Uniswap v3 and the trETH/WETH pool with liquidity around the rate.
+    const poolEth = o.poolLiquidityEth ?? parseEther("500");
     deployment.defi = await deployDefi({
       wallet: wallet(DEV_ROLES.deployer),
       publicClient,
       deployment,
-      liquidity: { wallet: wallet(ACCOUNTS.liquidity), eth: parseEther("500"), widthBps: 50 },
+      liquidity:
+        poolEth > 0n ? { wallet: wallet(ACCOUNTS.liquidity), eth: poolEth, widthBps: 50 } : undefined,
       morpho: { lender: { wallet: wallet(ACCOUNTS.lender), eth: parseEther("1000") } },
     });
     writeFileSync(deploymentFile, `${JSON.stringify(deployment, null, 2)}\n`);
     writeFileSync(join(REPO_ROOT, "deployments", `${deployment.chainId}.json`), readFileSync(deploymentFile));
     o.print(
-      `trETH/WETH pool (Uniswap v3, 0.01%) at ${deployment.defi.uniswap?.pool} with 500 ETH a side around the rate; rate feed at ${deployment.defi.rateFeed}`,
+      `trETH/WETH pool (Uniswap v3, 0.01%) at ${deployment.defi.uniswap?.pool} with ${formatEther(poolEth)} ETH a side around the rate; rate feed at ${deployment.defi.rateFeed}`,
     );
     o.print(
       `Morpho Blue at ${deployment.defi.morpho?.morpho}: trETH collateral, WETH loan, LLTV 94.5%, 1,000 WETH lent (market ${deployment.defi.morpho?.marketId})`,

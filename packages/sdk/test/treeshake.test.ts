@@ -144,7 +144,12 @@ describe("tree-shaking and code splitting", () => {
         "castVoteWithReason",
         "propose",
         "hasVoted",
-      ].filter((name) => protocolItemNames.has(name) && !stakeNames.has(name));
+      ].filter(
+        // A parameter name of an error (which the lazy errors chunk carries) that is also an item's
+        // name, like `owner` (Morpho's and Uniswap's `owner()`), says nothing about items kept.
+        (name) =>
+          protocolItemNames.has(name) && !stakeNames.has(name) && !namesIn(abis.protocolErrorsAbi).has(name),
+      );
       assert.ok(named.includes("requestRedeem") && named.includes("castVote"), "nothing to look for");
       const leakedNamed = named.filter((name) => inBundle(code, name));
       assert.deepEqual(leakedNamed, [], `items stake does not call are in a stake-only bundle`);

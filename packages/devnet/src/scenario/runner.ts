@@ -112,6 +112,8 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     print: (line) => appendFileSync(runLog, `${line}\n`),
     statusLines: false,
     apiPort: false,
+    // No pool liquidity: its staked trETH would swell the buffer the scenarios size requests against.
+    poolLiquidityEth: 0n,
     ...(scenario.devnet?.bondPerValidator === undefined
       ? {}
       : { bondPerValidator: scenario.devnet.bondPerValidator }),
