@@ -151,7 +151,12 @@ describe("guardians and depositor", { timeout: 900_000 }, () => {
       pauseMs: 100,
       what: "the depositor's deposit of the two vetted keys",
     });
-    const deposited = committee.depositorLogs.map((l) => JSON.parse(l)).find((l) => l.msg === "deposited");
+    // The depositor logs its deposit once it has the receipt, which can be after the chain shows it.
+    const depositedLine = () =>
+      committee.depositorLogs.map((l) => JSON.parse(l)).find((l) => l.msg === "deposited");
+    for (let i = 0; i < 100 && !depositedLine(); i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const deposited = depositedLine();
     assert.equal(deposited?.validators, 2);
     assert.deepEqual(deposited?.operatorIds, [Number(operatorId)]);
 
