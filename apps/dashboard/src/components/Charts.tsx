@@ -46,6 +46,12 @@ function Chart({
   const statuses = stacked ? [...new Set(points.flatMap((p) => Object.keys(p.byStatus ?? {})))].sort() : [];
   const data = stacked ? points.map((p) => ({ t: p.t, ...p.byStatus })) : points;
   const last = points.at(-1);
+  // The axis spans the data (a flat series gets a band around its value), so no tick is invented.
+  const values = points.map((p) => p.value);
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const pad = high > low ? (high - low) * 0.1 : Math.abs(high) * 0.001 || 1;
+  const domain: [number, number] = [low - pad, high + pad];
   return (
     <figure className="chart" data-metric={metric} data-points={points.length}>
       <figcaption>
@@ -83,15 +89,10 @@ function Chart({
               <LineChart data={data}>
                 <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
                 <XAxis dataKey="t" tickFormatter={day} minTickGap={40} />
-                <YAxis tickFormatter={format} width={80} domain={["auto", "auto"]} />
+                <YAxis tickFormatter={format} width={90} domain={domain} tickCount={4} />
                 <Tooltip labelFormatter={(t) => day(Number(t))} formatter={(v) => format(Number(v))} />
-                <Line
-                  type="monotone"
-                  dataKey="value"
-                  stroke="#0b5cad"
-                  dot={false}
-                  isAnimationActive={false}
-                />
+                {/* Straight segments between reports: a curve would draw values that never were. */}
+                <Line type="linear" dataKey="value" stroke="#0b5cad" dot={false} isAnimationActive={false} />
               </LineChart>
             )}
           </ResponsiveContainer>
