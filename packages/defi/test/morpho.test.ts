@@ -14,7 +14,7 @@ import {
   repay,
   supplyCollateral,
 } from "@tributary/sdk";
-import { morphoAbi, trETHAbi, wethAbi } from "@tributary/sdk/abis";
+import { morphoAbi, morphoOracleAbi, trETHAbi, wethAbi } from "@tributary/sdk/abis";
 import { type Address, maxUint256, parseEther } from "viem";
 import { type LocalProtocol, startLocalProtocol } from "../../../contracts/lib/bench.js";
 import { DEV_ROLES, devAccount } from "../../../contracts/lib/devkeys.js";
@@ -66,15 +66,7 @@ describe("Morpho Blue market: trETH collateral, WETH loan", () => {
         : (borrowShares * totalBorrowAssets + totalBorrowShares - 1n) / totalBorrowShares;
     const price = await local.publicClient.readContract({
       address: market.oracle,
-      abi: [
-        {
-          type: "function",
-          name: "price",
-          inputs: [],
-          outputs: [{ type: "uint256" }],
-          stateMutability: "view",
-        },
-      ],
+      abi: morphoOracleAbi,
       functionName: "price",
     });
     // Morpho's health: collateral valued at the oracle's price, times the LLTV, over the debt.
