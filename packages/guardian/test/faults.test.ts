@@ -204,8 +204,9 @@ describe("a deposit between the signatures and the deposit, and restarts", { tim
           amount: 1_000_000_000,
           signature,
         });
-        // A higher tip: the next block takes it before the depositor's deposit.
-        await attacker.writeContract({
+        // The front-run lands before the depositor has its quorum of signatures: the signature is
+        // handed over only once the attacker's deposit is in a block (the slots go on meanwhile).
+        const frontRun = await attacker.writeContract({
           address: net.deployment.contracts.depositContract,
           abi: depositContractAbi,
           functionName: "deposit",
@@ -214,6 +215,11 @@ describe("a deposit between the signatures and the deposit, and restarts", { tim
           maxPriorityFeePerGas: parseGwei("50"),
           maxFeePerGas: parseGwei("500"),
           chain: undefined,
+        });
+        await net.publicClient.waitForTransactionReceipt({
+          hash: frontRun,
+          pollingInterval: 50,
+          timeout: 60_000,
         });
       }
       response.writeHead(upstream.status, { "content-type": "application/json" });
