@@ -171,13 +171,42 @@ describe("node faults", { timeout: 600_000 }, () => {
 describe("a deposit between the signatures and the deposit, and restarts", { timeout: 600_000 }, () => {
   let net: TestNetwork;
   let committee: Committee;
-  let frontRunner: ReturnType<typeof createServer> | undefined;
+  const frontRunners: ReturnType<typeof createServer>[] = [];
   let operatorId: bigint;
+  // Armed once for every guardian: the first signature handed out triggers the front-run, and no
+  // guardian's signature reaches the depositor before the front-run is in a block (the depositor
+  // takes the first quorum that answers, whichever guardians they are).
+  let armed = true;
+  let frontRunDone: Promise<unknown> | undefined;
 
-  /** In front of guardian 0: once, before answering a deposit signature, sends a 1 ETH deposit of an unknown key. */
+  /** Sends a 1 ETH deposit of an unknown key with a higher tip and waits until it is in a block. */
+  async function frontRun() {
+    const pubkey = new Uint8Array(48).fill(7);
+    const attacker = net.wallet(ATTACKER_ACCOUNT);
+    const credentials = hexToBytes(`0x01${"00".repeat(11)}${attacker.account.address.slice(2)}`);
+    const signature = new Uint8Array(96).fill(9);
+    const root = depositDataRoot({
+      pubkey,
+      withdrawalCredentials: credentials,
+      amount: 1_000_000_000,
+      signature,
+    });
+    const hash = await attacker.writeContract({
+      address: net.deployment.contracts.depositContract,
+      abi: depositContractAbi,
+      functionName: "deposit",
+      args: [toHex(pubkey), toHex(credentials), toHex(signature), toHex(root)],
+      value: parseEther("1"),
+      maxPriorityFeePerGas: parseGwei("50"),
+      maxFeePerGas: parseGwei("500"),
+      chain: undefined,
+    });
+    await net.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50, timeout: 60_000 });
+  }
+
+  /** In front of a guardian: its deposit signatures wait for the front-run (sent once, on the first). */
   async function frontRunningProxy(target: string): Promise<string> {
-    let armed = true;
-    frontRunner = createServer((request, response) => {
+    const frontRunner = createServer((request, response) => {
       forward(request, response).catch(() => {
         // The guardian behind it is stopped (the restart test): the depositor sees it unreachable.
         response.destroy();
@@ -192,40 +221,18 @@ describe("a deposit between the signatures and the deposit, and restarts", { tim
         body: request.method === "POST" ? Buffer.concat(chunks) : undefined,
       });
       const text = await upstream.text();
-      if (armed && request.url === "/v1/deposit-signature" && upstream.ok) {
-        armed = false;
-        const pubkey = new Uint8Array(48).fill(7);
-        const attacker = net.wallet(ATTACKER_ACCOUNT);
-        const credentials = hexToBytes(`0x01${"00".repeat(11)}${attacker.account.address.slice(2)}`);
-        const signature = new Uint8Array(96).fill(9);
-        const root = depositDataRoot({
-          pubkey,
-          withdrawalCredentials: credentials,
-          amount: 1_000_000_000,
-          signature,
-        });
-        // The front-run lands before the depositor has its quorum of signatures: the signature is
-        // handed over only once the attacker's deposit is in a block (the slots go on meanwhile).
-        const frontRun = await attacker.writeContract({
-          address: net.deployment.contracts.depositContract,
-          abi: depositContractAbi,
-          functionName: "deposit",
-          args: [toHex(pubkey), toHex(credentials), toHex(signature), toHex(root)],
-          value: parseEther("1"),
-          maxPriorityFeePerGas: parseGwei("50"),
-          maxFeePerGas: parseGwei("500"),
-          chain: undefined,
-        });
-        await net.publicClient.waitForTransactionReceipt({
-          hash: frontRun,
-          pollingInterval: 50,
-          timeout: 60_000,
-        });
+      if (request.url === "/v1/deposit-signature" && upstream.ok) {
+        if (armed) {
+          armed = false;
+          frontRunDone = frontRun();
+        }
+        await frontRunDone;
       }
       response.writeHead(upstream.status, { "content-type": "application/json" });
       response.end(text);
     };
-    await new Promise<void>((resolve) => frontRunner?.listen(0, "127.0.0.1", resolve));
+    frontRunners.push(frontRunner);
+    await new Promise<void>((resolve) => frontRunner.listen(0, "127.0.0.1", resolve));
     return `http://127.0.0.1:${(frontRunner.address() as AddressInfo).port}`;
   }
 
@@ -233,14 +240,16 @@ describe("a deposit between the signatures and the deposit, and restarts", { tim
     net = await startTestNetwork({ operators: 1, validatorsPerOperator: 1, logLevel: "silent" });
     await fund(net, [OPERATOR_ACCOUNT, ATTACKER_ACCOUNT, DEPOSITOR_ACCOUNT, ...DEV_ROLES.guardians]);
     committee = await startCommittee(net, {
-      depositorGuardianUrls: async ([first, ...rest]) => [await frontRunningProxy(first as string), ...rest],
+      depositorGuardianUrls: async (urls) => Promise.all(urls.map((url) => frontRunningProxy(url))),
     });
     operatorId = await operatorWithKeys(net, 1);
   });
   after(async () => {
     await committee?.stop();
-    frontRunner?.close();
-    frontRunner?.closeAllConnections();
+    for (const frontRunner of frontRunners) {
+      frontRunner.close();
+      frontRunner.closeAllConnections();
+    }
     await net?.stop();
   });
 
