@@ -8,7 +8,7 @@
 import type { Deployment } from "@tributary/sdk";
 import { swapRouterAbi, trETHAbi, uniswapV3PoolAbi, wethAbi } from "@tributary/sdk/abis";
 import { type Address, maxUint256, type PublicClient } from "viem";
-import { confirm, sqrtPriceX96, type Wallet } from "./uniswap.js";
+import { sendAndConfirm, sqrtPriceX96, type Wallet } from "./uniswap.js";
 
 const WEI = 10n ** 18n;
 
@@ -44,26 +44,8 @@ export async function arbitrageOnce(
   const { token, weth } = deployment.contracts;
   const me = wallet.account.address;
   const trETHIsToken0 = BigInt(token) < BigInt(weth);
-  const send = async (
-    address: Address,
-    abi: unknown,
-    functionName: string,
-    args: unknown[],
-    value?: bigint,
-  ) =>
-    confirm(
-      client,
-      await wallet.writeContract({
-        address,
-        abi,
-        functionName,
-        args,
-        value,
-        chain: wallet.chain,
-        account: wallet.account,
-      } as never),
-      `${functionName} on ${address}`,
-    );
+  const send = (address: Address, abi: unknown, functionName: string, args: unknown[], value?: bigint) =>
+    sendAndConfirm(wallet, client, address, abi, functionName, args, value);
   const rateWei = await client.readContract({
     address: token,
     abi: trETHAbi,

@@ -16,7 +16,7 @@ import {
   type PublicClient,
 } from "viem";
 import { loadArtifact } from "../../../contracts/lib/artifacts.js";
-import { confirm, type Wallet } from "./uniswap.js";
+import { confirm, sendAndConfirm, type Wallet } from "./uniswap.js";
 
 export interface MorphoMarket {
   morpho: Address;
@@ -88,27 +88,14 @@ export async function deployMorphoMarket(
     });
     return (await confirm(client, hash, `deploying ${name}`)).contractAddress as Address;
   };
-  const send = async (
+  const send = (
     w: Wallet,
     address: Address,
     abi: Abi,
     functionName: string,
     args: readonly unknown[],
     value?: bigint,
-  ) =>
-    confirm(
-      client,
-      await w.writeContract({
-        address,
-        abi,
-        functionName,
-        args,
-        value,
-        chain: w.chain,
-        account: w.account,
-      } as never),
-      `${functionName} on ${address}`,
-    );
+  ) => sendAndConfirm(w, client, address, abi, functionName, args, value);
   const existing = options.existing ?? {};
   for (const [name, address] of Object.entries(existing)) {
     if (address && !(await client.getCode({ address })))

@@ -42,6 +42,28 @@ export async function confirm(client: PublicClient, hash: Hash, what: string) {
   return receipt;
 }
 
+/** Sends `functionName` on `address` from `wallet` and waits for it, failing by name if it reverted. */
+export async function sendAndConfirm(
+  wallet: Wallet,
+  client: PublicClient,
+  address: Address,
+  abi: unknown,
+  functionName: string,
+  args: readonly unknown[],
+  value?: bigint,
+) {
+  const hash = await wallet.writeContract({
+    address,
+    abi,
+    functionName,
+    args,
+    value,
+    chain: wallet.chain,
+    account: wallet.account,
+  } as unknown as Parameters<Wallet["writeContract"]>[0]);
+  return confirm(client, hash, `${functionName} on ${address}`);
+}
+
 async function deployFromArtifact(
   wallet: Wallet,
   client: PublicClient,
@@ -218,26 +240,8 @@ export async function addLiquidityAroundRate(
   const { pool, token, weth, eth } = options;
   const widthBps = options.widthBps ?? 50;
   const owner = wallet.account.address;
-  const send = async (
-    address: Address,
-    abi: Abi,
-    functionName: string,
-    args: readonly unknown[],
-    value = 0n,
-  ) =>
-    confirm(
-      client,
-      await wallet.writeContract({
-        address,
-        abi,
-        functionName,
-        args,
-        value,
-        chain: wallet.chain,
-        account: wallet.account,
-      } as unknown as Parameters<Wallet["writeContract"]>[0]),
-      `${functionName} on ${address}`,
-    );
+  const send = (address: Address, abi: Abi, functionName: string, args: readonly unknown[], value?: bigint) =>
+    sendAndConfirm(wallet, client, address, abi, functionName, args, value);
   await send(token, trETHAbi, "stake", [owner], eth);
   await send(weth, wethAbi, "deposit", [], eth);
   await send(token, trETHAbi, "approve", [pool.positionManager, maxUint256]);
