@@ -62,6 +62,17 @@ async function untilApplied(net: TestNetwork, refSlot: number, what: string): Pr
   });
 }
 
+/** A member's HTTP server, the peer a member without state takes the tree and the last split from. */
+function serve(member: RunningMember) {
+  return startServer({
+    host: "127.0.0.1",
+    port: 0,
+    dataDir: member.dataDir,
+    metrics: member.metrics,
+    health: () => member.oracle.health(),
+  });
+}
+
 function logged(member: RunningMember, msg: string): Record<string, unknown>[] {
   return member.logs.filter((l) => typeof l.msg === "string" && (l.msg as string).includes(msg));
 }
@@ -106,7 +117,21 @@ describe("faults", () => {
     // Member 2 reads the beacon node and the RPC through proxies that fail first.
     beaconProxy.setFault({ status: 503, count: 12 });
     rpcProxy.setFault({ status: 200, count: 6, body: '{"jsonrpc":"2.0","id":1,"result":' });
-    members[2] = await startMember(net, 2, { beaconUrl: beaconProxy.url, rpcUrl: rpcProxy.url });
+    // Member 2 joins after reports with commission were applied: it takes their split from member 0.
+    const server = await serve(members[0] as RunningMember);
+    try {
+      members[2] = await startMember(net, 2, {
+        beaconUrl: beaconProxy.url,
+        rpcUrl: rpcProxy.url,
+        peers: [server.url],
+      });
+      await lyingMemberAndFailingNodes();
+    } finally {
+      await server.close();
+    }
+  });
+
+  async function lyingMemberAndFailingNodes(): Promise<void> {
     const ref = await dueRef(net);
     // Member 1 (its daemon stopped) votes a wrong hash as soon as the frame allows.
     const wrong = keccak256(toHex(`a wrong report for ${ref}`));
@@ -138,7 +163,7 @@ describe("faults", () => {
     const text = await (members[2] as RunningMember).metrics.registry.metrics();
     assert.match(text, /oracle_beacon_request_errors_total\{reason="[a-z_]+"\} [1-9]/);
     assert.match(text, /oracle_rpc_request_errors_total\{reason="[a-z_]+"\} [1-9]/);
-  });
+  }
 
   it("a member killed between its vote and the submission is restarted: no second vote, the report lands", async () => {
     const ref = await dueRef(net);
@@ -174,13 +199,7 @@ describe("faults", () => {
 
   it("a member without state (new, or its disk lost) takes the tree and the last split from a peer", async () => {
     const m0 = members[0] as RunningMember;
-    const server = await startServer({
-      host: "127.0.0.1",
-      port: 0,
-      dataDir: m0.dataDir,
-      metrics: m0.metrics,
-      health: () => m0.oracle.health(),
-    });
+    const server = await serve(m0);
     try {
       const root = await net.publicClient.readContract({
         address: net.deployment.contracts.accounting,

@@ -374,7 +374,7 @@ export class Member {
         (await this.splitFromPeers(applied.refSlot, applied.operatorCommission));
       if (!split) {
         throw new MissingDataError(
-          `the commission split of the report for slot ${applied.refSlot} is not in this member's state: the next tree cannot be built`,
+          `the commission split of the report for slot ${applied.refSlot} is not in this member's state: the next tree cannot be built${this.peerHint()}`,
         );
       }
       unallocated = { refSlot: applied.refSlot, commissionShares: applied.commissionShares, split };
@@ -471,14 +471,20 @@ export class Member {
     const tree = treeForRoot(this.o.state, root) ?? (await this.treeFromPeers(root));
     if (!tree) {
       throw new MissingDataError(
-        `the rewards tree with root ${root} (on chain) is not in this member's state: the next tree cannot be built`,
+        `the rewards tree with root ${root} (on chain) is not in this member's state: the next tree cannot be built${this.peerHint()}`,
       );
     }
     return tree;
   }
 
+  private peerHint(): string {
+    return (this.o.peers ?? []).length > 0
+      ? " (no peer served it)"
+      : " (start the member with --peer-urls set to other members' servers to take it from them)";
+  }
+
   /**
-   * The split of an applied report from another member's published report (--peer-url), for a
+   * The split of an applied report from another member's published report (--peer-urls), for a
    * member that joined or lost its state: accepted only if it adds up to the commission the
    * report stated on chain.
    */
