@@ -98,6 +98,8 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     error TrETHQueueLimit(uint256 max);
     /// @notice A report may burn at most the `pending` shares set aside by {deferBurn}.
     error TrETHDeferredBurnExceeded(uint256 shares, uint256 pending);
+    /// @notice The crosschain bridge (ERC-7802) changed; the shares it held for other chains moved with it.
+    event CrosschainBridgeSet(address indexed previous, address indexed bridge, uint256 escrowedShares);
 
     // ---------------------------------------------------------------- staking
 
@@ -117,6 +119,19 @@ interface ITrETH is IERC20Metadata, IERC20Permit, IERC5805, IERC7540Operator, IE
     /// caller (a `Transfer` to this contract) and still count in `totalSupply` until burned. The
     /// operator registry sets bond penalties and debt repayments aside this way.
     function deferBurn(uint256 shares) external;
+
+    // ---------------------------------------------------------------- crosschain (ERC-7802)
+
+    /// @notice The bridge that may call `crosschainMint` / `crosschainBurn` (none if zero). On
+    /// this chain a crosschain burn locks the shares in the bridge's own account rather than
+    /// destroying them: they still back trETH held on other chains, so `totalSupply` (the shares
+    /// the rate divides the assets by) keeps counting them, and a crosschain mint can release no
+    /// more than the bridge holds.
+    function crosschainBridge() external view returns (address);
+
+    /// @notice Sets the crosschain bridge (governance only). The shares the previous bridge held
+    /// for other chains move to the new one in the same call, so none is stranded.
+    function setCrosschainBridge(address bridge) external;
 
     // ---------------------------------------------------------------- ERC-4626 deposit side
 

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {ITrETH} from "../interfaces/ITrETH.sol";
 import {IERC7540Operator, IERC7540Redeem, IERC7575} from "../interfaces/IERC7540.sol";
+import {IERC7802} from "../interfaces/IERC7802.sol";
 import {IWithdrawalQueue} from "../interfaces/IWithdrawalQueue.sol";
 import {IWETH} from "../interfaces/IWETH.sol";
 import {SharesMath} from "../libraries/SharesMath.sol";
@@ -24,7 +25,7 @@ import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol
 /// holder about 4,700 gas per call, and the ledger rules never need to change.
 /// A withdrawal request writes the owner's account (shares out, ticket count in, one slot) and
 /// reads the queue's address; the request itself, and with it the escrow, is stored by the queue.
-contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
+contract TrETH is ITrETH, IERC7802, IERC20Errors, EIP712, Nonces {
     using Checkpoints for Checkpoints.Trace208;
     using SafeCast for uint256;
 
@@ -124,6 +125,8 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     /// the accounting module's `rebase`, used up by the vault's transfer. Transient, so it lapses
     /// with the report's transaction and costs no storage.
     uint256 private transient _vaultEtherDue;
+    /// @inheritdoc ITrETH
+    address public crosschainBridge;
 
     // ================================================================ constructor
 
@@ -244,6 +247,42 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
         emit GovernanceTransferred(governance, msg.sender);
         governance = msg.sender;
         pendingGovernance = address(0);
+    }
+
+    /// @inheritdoc ITrETH
+    function setCrosschainBridge(address bridge) external only(governance) {
+        address previous = crosschainBridge;
+        uint256 escrowed = previous == address(0) ? 0 : _accounts[previous].shares;
+        if (escrowed != 0) {
+            if (bridge == address(0)) revert TrETHZeroAddress();
+            _move(previous, bridge, escrowed);
+        }
+        crosschainBridge = bridge;
+        emit CrosschainBridgeSet(previous, bridge, escrowed);
+    }
+
+    // ================================================================ crosschain (ERC-7802)
+
+    /// @inheritdoc IERC7802
+    /// @dev Releases shares the bridge holds for other chains: never more than it holds.
+    function crosschainMint(address to, uint256 amount) external only(crosschainBridge) {
+        _move(msg.sender, to, amount);
+        emit CrosschainMint(to, amount, msg.sender);
+    }
+
+    /// @inheritdoc IERC7802
+    /// @dev Locks the shares in the bridge's account (see {ITrETH-crosschainBridge}).
+    function crosschainBurn(address from, uint256 amount) external only(crosschainBridge) {
+        _move(from, msg.sender, amount);
+        emit CrosschainBurn(from, amount, msg.sender);
+    }
+
+    /// @dev A transfer off the hot path (the bridge's), through the shared debit and credit.
+    function _move(address from, address to, uint256 amount) private {
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        _debit(from, amount);
+        _credit(to, amount);
+        emit Transfer(from, to, amount);
     }
 
     // ================================================================ staking
@@ -811,7 +850,8 @@ contract TrETH is ITrETH, IERC20Errors, EIP712, Nonces {
     /// @inheritdoc IERC165
     function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
         return interfaceId == type(IERC7540Redeem).interfaceId || interfaceId == type(IERC7540Operator).interfaceId
-            || interfaceId == type(IERC7575).interfaceId || interfaceId == type(IERC165).interfaceId;
+            || interfaceId == type(IERC7575).interfaceId || interfaceId == type(IERC165).interfaceId
+            || interfaceId == type(IERC7802).interfaceId;
     }
 
     // ================================================================ internal: staking

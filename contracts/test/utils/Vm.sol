@@ -27,4 +27,5 @@ interface Vm {
     function revertToState(uint256 snapshotId) external returns (bool);
     function txGasPrice(uint256 newGasPrice) external;
     function coinbase(address newCoinbase) external;
+    function chainId(uint256 newChainId) external;
 }
