@@ -35,6 +35,13 @@ const SOURCES = {
   Morpho: "@morpho-org/morpho-blue/src/Morpho.sol",
   TrETHMorphoOracle: "src/defi/TrETHMorphoOracle.sol",
   FixedRateIrm: "src/defi/FixedRateIrm.sol",
+  MessageBridge: "src/crosschain/MessageBridge.sol",
+  TokenBridge: "src/crosschain/TokenBridge.sol",
+  BridgedTrETH: "src/crosschain/BridgedTrETH.sol",
+  RateSender: "src/crosschain/RateSender.sol",
+  RateReceiver: "src/crosschain/RateReceiver.sol",
+  RemoteDepositPool: "src/crosschain/RemoteDepositPool.sol",
+  RemoteStakeReceiver: "src/crosschain/RemoteStakeReceiver.sol",
 } as const;
 
 export type ContractName = keyof typeof SOURCES;
@@ -58,6 +65,13 @@ const ABIS: Record<ContractName, Abi> = {
   Morpho: abis.morphoAbi,
   TrETHMorphoOracle: abis.morphoOracleAbi,
   FixedRateIrm: abis.fixedRateIrmAbi,
+  MessageBridge: abis.messageBridgeAbi,
+  TokenBridge: abis.tokenBridgeAbi,
+  BridgedTrETH: abis.bridgedTrETHAbi,
+  RateSender: abis.rateSenderAbi,
+  RateReceiver: abis.rateReceiverAbi,
+  RemoteDepositPool: abis.remoteDepositPoolAbi,
+  RemoteStakeReceiver: abis.remoteStakeReceiverAbi,
 };
 
 function findArtifactFile(name: ContractName): string {

@@ -7,6 +7,7 @@ import { type Hex, maxUint256, parseEther, parseSignature } from "viem";
 import { loadArtifact } from "../lib/artifacts.js";
 import { startLocalProtocol } from "../lib/bench.js";
 import { DEV_ROLES, devAccount } from "../lib/devkeys.js";
+import { measureCrosschainGas } from "./bench/crosschain.js";
 import { measureOracleVote } from "./bench/oracle-vote.js";
 import { isReportApplyFlat, measureReportApply } from "./bench/report-apply.js";
 import { isFlat, measureFinalizeGas, measureWithdrawalGas } from "./bench/withdrawals.js";
@@ -131,6 +132,7 @@ export async function measureAllGas(): Promise<Record<string, number>> {
     ...(await measureFinalizeGas()),
     ...(await measureReportApply()),
     ...(await measureDefiGas()),
+    ...(await measureCrosschainGas()),
   };
 }
 

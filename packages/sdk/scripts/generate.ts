@@ -42,6 +42,14 @@ const CONTRACTS = [
   ["wethAbi", "src/external/WETH9.sol", "WETH9"],
   ["depositContractAbi", "src/deposit/DepositContract.sol", "DepositContract"],
   ["rateFeedAbi", "src/feeds/TrETHRateFeed.sol", "TrETHRateFeed"],
+  // Crosschain: the message bridge and the contracts on either side of it.
+  ["messageBridgeAbi", "src/crosschain/MessageBridge.sol", "MessageBridge"],
+  ["tokenBridgeAbi", "src/crosschain/TokenBridge.sol", "TokenBridge"],
+  ["bridgedTrETHAbi", "src/crosschain/BridgedTrETH.sol", "BridgedTrETH"],
+  ["rateSenderAbi", "src/crosschain/RateSender.sol", "RateSender"],
+  ["rateReceiverAbi", "src/crosschain/RateReceiver.sol", "RateReceiver"],
+  ["remoteDepositPoolAbi", "src/crosschain/RemoteDepositPool.sol", "RemoteDepositPool"],
+  ["remoteStakeReceiverAbi", "src/crosschain/RemoteStakeReceiver.sol", "RemoteStakeReceiver"],
   // Uniswap v3, from the artifacts Uniswap publishes on npm (the contracts they deployed).
   ["uniswapV3FactoryAbi", "@uniswap/v3-core/artifacts/contracts/UniswapV3Factory.sol", "UniswapV3Factory"],
   ["uniswapV3PoolAbi", "@uniswap/v3-core/artifacts/contracts/UniswapV3Pool.sol", "UniswapV3Pool"],

@@ -305,6 +305,14 @@ export {
   withdrawBond,
 } from "./actions/withdrawBond.js";
 export {
+  type BridgeMessage,
+  MESSAGE_TYPES,
+  messageId,
+  messageTypedData,
+  orderSignatures,
+  sentMessages,
+} from "./crosschain/messages.js";
+export {
   type Deployment,
   type DeploymentContracts,
   type DeploymentDefi,

@@ -339,4 +339,54 @@ export const errorSentences = {
   FixedRateIrmRateTooHigh: (a) =>
     `A fixed borrow rate of ${a.ratePerSecond} per second (1e18 scale) is above 100% a year.`,
   TrETHRateFeedZeroAddress: () => "The rate feed needs the token's and the committee's addresses, not zero.",
+  // ---------------------------------------------------------------- crosschain
+  BridgeAppNoPeer: (a) => `No counterpart is set for chain ${a.chainId}: the bridge cannot send there.`,
+  BridgeAppUnauthorized: (a) =>
+    `${a.caller} may not call this: only a message from this contract's counterpart on chain ${a.sourceChain} may (it came from ${a.sender}).`,
+  BridgeAppZeroAddress: () => "A crosschain contract needs an address here, not zero.",
+  BridgedTrETHBurnLimitExceeded: (a, eth) =>
+    `Sending ${eth(a.amount)} trETH is above the bridge's limit: ${eth(a.available)} trETH can be sent now (the limit refills over the day).`,
+  BridgedTrETHLimitTooLarge: (a) => `A bridge limit of ${a.limit} does not fit 128 bits.`,
+  BridgedTrETHMintLimitExceeded: (a, eth) =>
+    `Receiving ${eth(a.amount)} trETH is above the bridge's limit: ${eth(a.available)} trETH can arrive now; the transfer waits and goes through when the limit refills.`,
+  BridgedTrETHUnauthorized: (a) => `${a.caller} is not a bridge the bridged trETH authorises.`,
+  ERC2612ExpiredSignature: (a) => `The permit expired at ${a.deadline}.`,
+  ERC2612InvalidSigner: (a) => `The permit is signed by ${a.signer}, not by the owner ${a.owner}.`,
+  MessageBridgeAlreadyExecuted: (a) => `Message ${a.id} was already executed (or is waiting for a retry).`,
+  MessageBridgeInvalidCommittee: (a) =>
+    `A committee of ${a.relayers} relayers with threshold ${a.threshold} is not valid: at least 2 signatures, at most the committee's size, no repeated or zero address.`,
+  MessageBridgeNoMessage: () => "No crosschain message is being executed.",
+  MessageBridgeNotFailed: (a) => `Message ${a.id} is not waiting for a retry.`,
+  MessageBridgeNotRelayer: (a) => `${a.signer} is not a member of the relayer committee.`,
+  MessageBridgeRetryFailed: (a) => `Message ${a.id} still cannot be executed; it stays waiting for a retry.`,
+  MessageBridgeSignersNotSorted: (a) =>
+    `The relayers' signatures must be by distinct signers in ascending address order (${a.signer} after ${a.previous}).`,
+  MessageBridgeTooFewSignatures: (a) =>
+    `The message carries ${a.valid} relayer signatures; ${a.threshold} are needed.`,
+  MessageBridgeWrongChain: (a) => `The message is for chain ${a.destinationChainId}, not chain ${a.chainId}.`,
+  OwnableInvalidOwner: (a) => `${a.owner} cannot be the owner.`,
+  OwnableUnauthorizedAccount: (a) => `${a.account} is not the owner.`,
+  RateReceiverInvalidBounds: () =>
+    "The rate bounds are not valid: a report period and a change bound above zero (at most 100%), and a maximum age of at least one period.",
+  RateReceiverJumpTooLarge: (a, eth) =>
+    `A rate of ${eth(a.rate)} ETH moves too far from ${eth(a.current)} ETH (by at most ${eth(a.maxChange)} ETH since the last report).`,
+  RateReceiverNoDataForRound: (a) =>
+    `The relayed rate keeps no past rounds: round ${a.roundId} is not the latest (${a.latestRoundId}).`,
+  RateReceiverNoRate: () => "No rate has been relayed to this chain yet.",
+  RateReceiverOlderReport: (a) =>
+    `The rate comes from a report (time ${a.reportTime}) no newer than the one held (time ${a.current}).`,
+  RateSenderNothingNew: () => "This report's rate was already sent to that chain: no newer report yet.",
+  RemoteDepositPoolInvalidParameters: () =>
+    "The pool's fee must be at most 1% and its maximum rate age above zero.",
+  RemoteDepositPoolNothingToSend: () => "No deposit is waiting to be sent to Ethereum.",
+  RemoteDepositPoolStaleRate: (a) =>
+    `The relayed rate is ${a.age} seconds old, above the ${a.maxAge} the pool accepts: staking here waits for the next rate.`,
+  RemoteDepositPoolUnexpectedEther: (a) => `The pool takes ETH only from WETH, not from ${a.sender}.`,
+  RemoteDepositPoolZeroShares: (a, eth) => `${eth(a.assets)} WETH is too little to buy a share.`,
+  RemoteStakeReceiverNoBridge: () => "trETH has no crosschain bridge set: a batch cannot be locked for it.",
+  RemoteStakeReceiverShortfall: (a, eth) =>
+    `The batch needs ${eth(a.needed)} trETH locked but ${eth(a.available)} is at hand: it waits until the reserve covers it.`,
+  RemoteStakeReceiverValueMismatch: (a, eth) =>
+    `The batch carries ${eth(a.value)} ETH but states ${eth(a.assets)} ETH.`,
+  TokenBridgeZeroAmount: () => "Bridging needs an amount above zero.",
 } satisfies Record<ContractErrorName, Sentence>;
