@@ -52,14 +52,17 @@ export async function sendAndConfirm(
   args: readonly unknown[],
   value?: bigint,
 ) {
+  const request = { address, abi, functionName, args, value, account: wallet.account };
+  // A margin over the estimate: the estimate is made in the pending block, and a call whose cost
+  // depends on the block's time (a Uniswap pool writes an oracle observation once per second) can
+  // cost more in the block that includes it.
+  const estimate = await client.estimateContractGas(
+    request as unknown as Parameters<PublicClient["estimateContractGas"]>[0],
+  );
   const hash = await wallet.writeContract({
-    address,
-    abi,
-    functionName,
-    args,
-    value,
+    ...request,
+    gas: (estimate * 5n) / 4n,
     chain: wallet.chain,
-    account: wallet.account,
   } as unknown as Parameters<Wallet["writeContract"]>[0]);
   return confirm(client, hash, `${functionName} on ${address}`);
 }
