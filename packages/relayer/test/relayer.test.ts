@@ -1,0 +1,443 @@
+/**
+ * Three relayers (a committee of 3, threshold 2) between two anvil chains: Ethereum with the
+ * protocol deployed (chain 31337) and a remote chain (31338). trETH goes there and back, the rate
+ * follows, a remote deposit is batched and staked on Ethereum, a transfer over the bridge's limit
+ * waits and goes through by itself when the limit refills, a relayer alone cannot execute, and a
+ * restarted relayer executes nothing twice. After each, shares locked on Ethereum for the bridge
+ * equal the bridged supply plus what is in flight, to the wei.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { HttpServer } from "@tributary/daemon/http";
+import { createLogger } from "@tributary/daemon/log";
+import {
+  bridgedTrETHAbi,
+  messageBridgeAbi,
+  rateReceiverAbi,
+  remoteDepositPoolAbi,
+  remoteStakeReceiverAbi,
+  tokenBridgeAbi,
+  trETHAbi,
+  wethAbi,
+} from "@tributary/sdk/abis";
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  type Hex,
+  http,
+  maxUint256,
+  numberToHex,
+  parseEther,
+} from "viem";
+import { type AnvilNode, startAnvil } from "../../../contracts/lib/anvil.js";
+import { loadArtifact } from "../../../contracts/lib/artifacts.js";
+import { freePort, type LocalProtocol, startLocalProtocol } from "../../../contracts/lib/bench.js";
+import {
+  bridgedTokenAddress,
+  connectSides,
+  deployHomeSide,
+  deployRemoteSide,
+  type HomeSide,
+  type RemoteSide,
+  setCrosschainBridgeData,
+  throughTimelock,
+} from "../../../contracts/lib/crosschain.js";
+import { DEV_MNEMONIC, DEV_ROLES, devAccount } from "../../../contracts/lib/devkeys.js";
+import { Relayer, RelayerMetrics, startRelayerServer } from "../src/index.js";
+
+const RELAYER_KEYS = [40, 41, 42];
+const REMOTE_CHAIN = 31338;
+
+describe("relayer committee between two chains", () => {
+  let l1: LocalProtocol;
+  let l2Node: AnvilNode;
+  let home: HomeSide;
+  let remote: RemoteSide;
+  let rateFeed: Address;
+  const dirs: string[] = [];
+  const servers: (HttpServer | undefined)[] = [];
+  const relayers: (Relayer | undefined)[] = [];
+  /** Each relayer's server port, kept across restarts (peers know each other by URL). */
+  const ports: number[] = [];
+  const l2Client = () => createPublicClient({ transport: http(l2Node.url) });
+  const l2Wallet = (i: number) => createWalletClient({ account: devAccount(i), transport: http(l2Node.url) });
+
+  async function startRelayer(i: number, peers: number[]): Promise<void> {
+    const signer = devAccount(RELAYER_KEYS[i] as number);
+    const logger = createLogger({
+      level: process.env.RELAYER_TEST_LOG === "debug" ? "debug" : "warn",
+      fields: { service: `relayer-${i}` },
+    });
+    const metrics = new RelayerMetrics({ defaultMetrics: false });
+    const relayer = new Relayer({
+      home: {
+        name: "home",
+        chainId: home.chainId,
+        publicClient: l1.publicClient,
+        wallet: createWalletClient({ account: signer, transport: http(l1.url) }),
+        messageBridge: home.messageBridge,
+        blockTag: "latest",
+        fromBlock: 0n,
+        rateSender: home.rateSender,
+        rateFeed,
+      },
+      remote: {
+        name: "remote",
+        chainId: remote.chainId,
+        publicClient: l2Client(),
+        wallet: createWalletClient({ account: signer, transport: http(l2Node.url) }),
+        messageBridge: remote.messageBridge,
+        blockTag: "latest",
+        fromBlock: 0n,
+        depositPool: remote.depositPool,
+      },
+      signer,
+      peers: peers.map((p) => `http://127.0.0.1:${ports[p]}`),
+      dataDir: dirs[i],
+      logger,
+      metrics,
+      batchIntervalMs: 0,
+      batchSize: 1n,
+    });
+    relayers[i] = relayer;
+    await servers[i]?.close();
+    servers[i] = await startRelayerServer({
+      host: "127.0.0.1",
+      port: ports[i] as number,
+      relayer,
+      metrics,
+      logger,
+    });
+  }
+
+  async function stepAll(): Promise<void> {
+    for (const r of relayers) await r?.step();
+  }
+
+  /** Two rounds: a relayer that stepped before another executed a message drops it in the next. */
+  async function settle(): Promise<void> {
+    await stepAll();
+    await stepAll();
+  }
+
+  async function locked(): Promise<bigint> {
+    return l1.publicClient.readContract({
+      address: l1.deployment.contracts.token,
+      abi: trETHAbi,
+      functionName: "balanceOf",
+      args: [home.tokenBridge],
+    });
+  }
+
+  async function bridgedSupply(): Promise<bigint> {
+    return l2Client().readContract({
+      address: remote.bridgedToken,
+      abi: bridgedTrETHAbi,
+      functionName: "totalSupply",
+    });
+  }
+
+  before(async () => {
+    l1 = await startLocalProtocol();
+    l2Node = await startAnvil(await freePort(), [
+      "--mnemonic",
+      DEV_MNEMONIC,
+      "--silent",
+      "--chain-id",
+      String(REMOTE_CHAIN),
+    ]);
+    const deployerL1 = l1.wallet(DEV_ROLES.deployer);
+    const deployerL2 = l2Wallet(DEV_ROLES.deployer);
+    const { token, hashConsensus, timelock } = l1.deployment.contracts;
+    const feedHash = await deployerL1.deployContract({
+      abi: loadArtifact("TrETHRateFeed").abi,
+      bytecode: loadArtifact("TrETHRateFeed").bytecode,
+      args: [token, hashConsensus],
+      chain: undefined,
+    } as never);
+    rateFeed = (await l1.publicClient.waitForTransactionReceipt({ hash: feedHash }))
+      .contractAddress as Address;
+    const wethHash = await deployerL2.deployContract({
+      abi: loadArtifact("WETH9").abi,
+      bytecode: loadArtifact("WETH9").bytecode,
+      chain: undefined,
+    } as never);
+    const l2Weth = (await l2Client().waitForTransactionReceipt({ hash: wethHash }))
+      .contractAddress as Address;
+    const parameters = {
+      relayers: RELAYER_KEYS.map((i) => devAccount(i).address),
+      threshold: 2,
+      reportPeriod: 86_400,
+      maxChangeBps: 10,
+      maxRateAge: 10 * 86_400,
+      depositFeeBps: 10,
+      bridgeLimit: parseEther("1000"),
+      depositLimit: parseEther("1000"),
+    };
+    home = await deployHomeSide(deployerL1, l1.publicClient, { token, rateFeed, parameters });
+    remote = await deployRemoteSide(deployerL2, l2Client(), {
+      weth: l2Weth,
+      homeChainId: home.chainId,
+      parameters,
+    });
+    await connectSides(
+      { wallet: deployerL1, client: l1.publicClient, side: home },
+      { wallet: deployerL2, client: l2Client(), side: remote },
+    );
+    await throughTimelock(
+      deployerL1,
+      l1.publicClient,
+      timelock,
+      token,
+      setCrosschainBridgeData(home.tokenBridge),
+      "bridge",
+    );
+    // The relayers pay gas on both chains; Ethereum's bridge holds the float that pays batches' ETH
+    // on a local network (a canonical bridge would carry it).
+    for (const i of RELAYER_KEYS) {
+      const params = [devAccount(i).address, numberToHex(parseEther("10"))];
+      await l1.publicClient.request({ method: "anvil_setBalance" as never, params: params as never });
+      await l2Client().request({ method: "anvil_setBalance" as never, params: params as never });
+    }
+    await l1.publicClient.request({
+      method: "anvil_setBalance" as never,
+      params: [home.messageBridge, numberToHex(parseEther("100"))] as never,
+    });
+    for (let i = 0; i < 3; i++) {
+      dirs.push(mkdtempSync(join(tmpdir(), `relayer-${i}-`)));
+      ports.push(await freePort());
+    }
+    for (const i of [0, 1, 2])
+      await startRelayer(
+        i,
+        [0, 1, 2].filter((p) => p !== i),
+      );
+  });
+
+  after(async () => {
+    await Promise.all(servers.map((s) => s?.close()));
+    await l2Node?.stop();
+    await l1?.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("deploys the bridged token at its CREATE2 address", async () => {
+    assert.equal(remote.bridgedToken, bridgedTokenAddress(devAccount(DEV_ROLES.deployer).address));
+    assert.ok(await l2Client().getCode({ address: remote.bridgedToken }));
+  });
+
+  it("bridges trETH to the remote chain and back, to the wei; the rate follows", async () => {
+    const alice = l1.wallet(DEV_ROLES.firstUser);
+    const a = alice.account.address;
+    await l1.gasOf(
+      await alice.writeContract({
+        address: l1.deployment.contracts.token,
+        abi: trETHAbi,
+        functionName: "stake",
+        args: [a],
+        value: parseEther("5"),
+        chain: undefined,
+      }),
+    );
+    const amount = parseEther("1") + 1n;
+    await l1.gasOf(
+      await alice.writeContract({
+        address: home.tokenBridge,
+        abi: tokenBridgeAbi,
+        functionName: "bridge",
+        args: [BigInt(REMOTE_CHAIN), a, amount],
+        chain: undefined,
+      }),
+    );
+    assert.equal(await locked(), amount, "locked on Ethereum");
+    assert.equal(await bridgedSupply(), 0n, "in flight");
+    await stepAll();
+    const balance = await l2Client().readContract({
+      address: remote.bridgedToken,
+      abi: bridgedTrETHAbi,
+      functionName: "balanceOf",
+      args: [a],
+    });
+    assert.equal(balance, amount, "arrived to the wei");
+    assert.equal(await locked(), await bridgedSupply(), "conserved");
+    // The rate of the last report (the deployment's) reached the remote chain.
+    const [, answer] = await l2Client().readContract({
+      address: remote.rateReceiver,
+      abi: rateReceiverAbi,
+      functionName: "latestRoundData",
+    });
+    const rate = await l1.publicClient.readContract({
+      address: l1.deployment.contracts.token,
+      abi: trETHAbi,
+      functionName: "convertToAssets",
+      args: [parseEther("1")],
+    });
+    assert.equal(answer, rate, "the relayed rate is Ethereum's");
+
+    // Back: 1 wei.
+    const aliceL2 = l2Wallet(DEV_ROLES.firstUser);
+    const hash = await aliceL2.writeContract({
+      address: remote.tokenBridge,
+      abi: tokenBridgeAbi,
+      functionName: "bridge",
+      args: [BigInt(home.chainId), a, 1n],
+      chain: undefined,
+    });
+    await l2Client().waitForTransactionReceipt({ hash });
+    const before = await l1.publicClient.readContract({
+      address: l1.deployment.contracts.token,
+      abi: trETHAbi,
+      functionName: "balanceOf",
+      args: [a],
+    });
+    await stepAll();
+    const afterBack = await l1.publicClient.readContract({
+      address: l1.deployment.contracts.token,
+      abi: trETHAbi,
+      functionName: "balanceOf",
+      args: [a],
+    });
+    assert.equal(afterBack - before, 1n, "1 wei back");
+    assert.equal(await locked(), await bridgedSupply(), "conserved");
+    await settle();
+    assert.deepEqual(
+      relayers.map((r) => r?.waiting),
+      [0, 0, 0],
+      "nothing waits",
+    );
+  });
+
+  it("stakes from the remote chain: the batch is staked on Ethereum and its shares locked", async () => {
+    const bob = l2Wallet(DEV_ROLES.firstUser + 1);
+    const b = bob.account.address;
+    const client = l2Client();
+    const weth = remote.weth;
+    for (const [address, abi, functionName, args, value] of [
+      [weth, wethAbi, "deposit", [], parseEther("3")],
+      [weth, wethAbi, "approve", [remote.depositPool, maxUint256], undefined],
+      [remote.depositPool, remoteDepositPoolAbi, "deposit", [parseEther("2"), b], undefined],
+    ] as const) {
+      const hash = await bob.writeContract({
+        address,
+        abi,
+        functionName,
+        args,
+        value,
+        chain: undefined,
+      } as never);
+      assert.equal((await client.waitForTransactionReceipt({ hash })).status, "success", functionName);
+    }
+    const minted = await client.readContract({
+      address: remote.bridgedToken,
+      abi: bridgedTrETHAbi,
+      functionName: "balanceOf",
+      args: [b],
+    });
+    assert.ok(minted > 0n, "minted at once");
+    const lockedBefore = await locked();
+    await stepAll(); // flushes the batch
+    await stepAll(); // executes it on Ethereum
+    assert.equal(await locked(), lockedBefore + minted, "the batch's shares are locked");
+    assert.equal(await locked(), await bridgedSupply(), "conserved");
+    const staked = await l1.publicClient.readContract({
+      address: home.stakeReceiver,
+      abi: remoteStakeReceiverAbi,
+      functionName: "stakedAssets",
+    });
+    assert.equal(staked, parseEther("2"), "the WETH was staked on Ethereum");
+  });
+
+  it("a transfer over the limit waits and goes through by itself when the limit refills", async () => {
+    const deployerL2 = l2Wallet(DEV_ROLES.deployer);
+    const client = l2Client();
+    const limitHash = await deployerL2.writeContract({
+      address: remote.bridgedToken,
+      abi: bridgedTrETHAbi,
+      functionName: "setLimits",
+      args: [remote.tokenBridge, parseEther("1"), parseEther("1")],
+      chain: undefined,
+    });
+    await client.waitForTransactionReceipt({ hash: limitHash });
+    const alice = l1.wallet(DEV_ROLES.firstUser);
+    for (const amount of [parseEther("0.8"), parseEther("0.5")]) {
+      await l1.gasOf(
+        await alice.writeContract({
+          address: home.tokenBridge,
+          abi: tokenBridgeAbi,
+          functionName: "bridge",
+          args: [BigInt(REMOTE_CHAIN), alice.account.address, amount],
+          chain: undefined,
+        }),
+      );
+    }
+    const supplyBefore = await bridgedSupply();
+    await settle();
+    assert.deepEqual(
+      relayers.map((r) => r?.waiting),
+      [1, 1, 1],
+      "the second transfer waits",
+    );
+    const failed = await client.getContractEvents({
+      address: remote.messageBridge,
+      abi: messageBridgeAbi,
+      eventName: "MessageFailed",
+      fromBlock: 0n,
+    });
+    assert.equal(failed.length, 1, "recorded as failed, not reverted");
+    assert.equal((await locked()) - (await bridgedSupply()), parseEther("0.5"), "in flight: the waiting one");
+    // Half a day refills half the limit.
+    await client.request({ method: "evm_increaseTime" as never, params: [43_200] as never });
+    await client.request({ method: "evm_mine" as never, params: [] as never });
+    await settle();
+    assert.equal((await bridgedSupply()) - supplyBefore, parseEther("1.3"), "went through");
+    assert.equal(await locked(), await bridgedSupply(), "conserved");
+    assert.deepEqual(
+      relayers.map((r) => r?.waiting),
+      [0, 0, 0],
+      "nothing waits",
+    );
+  });
+
+  it("one relayer alone executes nothing; a restarted committee executes each message once", async () => {
+    const alice = l1.wallet(DEV_ROLES.firstUser);
+    await l1.gasOf(
+      await alice.writeContract({
+        address: home.tokenBridge,
+        abi: tokenBridgeAbi,
+        functionName: "bridge",
+        args: [BigInt(REMOTE_CHAIN), alice.account.address, 7n],
+        chain: undefined,
+      }),
+    );
+    // Relayers 1 and 2 are down: relayer 0 has one signature of two (its peers do not answer).
+    await servers[1]?.close();
+    await servers[2]?.close();
+    servers[1] = undefined;
+    servers[2] = undefined;
+    const only = relayers[0] as Relayer;
+    relayers[1] = undefined;
+    relayers[2] = undefined;
+    await only.step();
+    assert.equal(only.waiting, 1, "waits for a second signature");
+    assert.equal((await locked()) - (await bridgedSupply()), 7n, "in flight");
+    // The committee restarts from its saved state (relayer 0 too).
+    await startRelayer(0, [1, 2]);
+    await startRelayer(1, [0, 2]);
+    await startRelayer(2, [0, 1]);
+    await stepAll();
+    await stepAll();
+    assert.equal(await locked(), await bridgedSupply(), "conserved");
+    const executed = await l2Client().getContractEvents({
+      address: remote.messageBridge,
+      abi: messageBridgeAbi,
+      eventName: "MessageExecuted",
+      fromBlock: 0n,
+    });
+    const ids = executed.map((e) => e.args.id as Hex);
+    assert.equal(new Set(ids).size, ids.length, "no message executed twice");
+  });
+});
