@@ -29,6 +29,9 @@ Usage: npm start -- [options]
   --daemon-port-base <port>   first port of the daemons' HTTP servers (default 9200)
   --data-dir <dir>            logs, daemon state, keys, deployment (default .data/devnet; wiped at start)
   --exit-after-reports <n>    stop everything and exit 0 once n reports are applied
+  --with-l2                   also a remote chain (chain 31338): trETH bridged to it, its rate relayed,
+                              staking from it, and the relayer committee
+  --l2-port <port>            the remote chain's JSON-RPC port (default 9545; env TRIBUTARY_L2_PORT)
   -h, --help                  this help
 
 Every account and key is a public development key: never use one elsewhere.`;
@@ -56,6 +59,8 @@ const { values } = (() => {
         "daemon-port-base": { type: "string", default: "9200" },
         "data-dir": { type: "string", default: join(REPO_ROOT, ".data", "devnet") },
         "exit-after-reports": { type: "string" },
+        "with-l2": { type: "boolean", default: false },
+        "l2-port": { type: "string", default: process.env.TRIBUTARY_L2_PORT ?? "9545" },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
@@ -90,6 +95,7 @@ const options = {
   genesisDelay: whole("genesis-delay", values["genesis-delay"], 5, 600),
   daemonPortBase: whole("daemon-port-base", values["daemon-port-base"], 1, 65_000),
   dataDir: values["data-dir"],
+  withL2: values["with-l2"] ? { port: whole("l2-port", values["l2-port"], 1, 65_535) } : undefined,
   print: (line: string) => process.stdout.write(`${line}\n`),
 };
 const reportsToExit = exitAfter === undefined ? undefined : whole("exit-after-reports", exitAfter, 1, 1_000);

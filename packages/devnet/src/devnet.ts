@@ -33,6 +33,7 @@ import { type AnvilNode, startAnvil } from "../../../contracts/lib/anvil.js";
 import { DEV_MNEMONIC, DEV_ROLES, devAccount } from "../../../contracts/lib/devkeys.js";
 import { describeLimits } from "../../../contracts/lib/limits.js";
 import { main as deploy } from "../../../contracts/scripts/deploy.js";
+import { RELAYER_ACCOUNTS, type RemoteChain, startRemoteChain } from "./l2.js";
 import { type Managed, REPO_ROOT, Supervisor } from "./processes.js";
 import { SampleStakers } from "./stakers.js";
 import { StatusReporter } from "./status.js";
@@ -100,6 +101,11 @@ export interface DevnetOptions {
    * The endpoints the daemons use, from the direct ones: a scenario puts a flaky link in between.
    * Default: the direct ones.
    */
+  /**
+   * A remote chain (a second anvil on this port) with trETH bridged to it, its rate relayed and
+   * staking from it, and the relayer committee (`npm start -- --with-l2`).
+   */
+  withL2?: { port: number } | undefined;
   daemonEndpoints?: (direct: {
     rpcUrl: string;
     beaconUrl: string;
@@ -128,6 +134,8 @@ export interface Devnet {
   /** The beacon chain's genesis time (unix seconds) and seconds per slot. */
   genesisTime: number;
   secondsPerSlot: number;
+  /** The remote chain, with `withL2`. */
+  l2?: RemoteChain | undefined;
   /** Stops every process this devnet started. */
   stop(): Promise<void>;
 }
@@ -144,12 +152,14 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     o.print(`! ${p.name} exited with code ${code}; its log: ${p.logFile}`);
   });
   let anvil: AnvilNode | undefined;
+  let l2: RemoteChain | undefined;
   let stakers: SampleStakers | undefined;
   let status: StatusReporter | undefined;
   const stop = async () => {
     stakers?.stop();
     status?.stop();
     await supervisor.stopAll();
+    await l2?.node.stop();
     await anvil?.stop();
   };
   try {
@@ -318,6 +328,33 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       `Morpho Blue at ${deployment.defi.morpho?.morpho}: trETH collateral, WETH loan, LLTV 94.5%, 1,000 WETH lent (market ${deployment.defi.morpho?.marketId})`,
     );
 
+    if (o.withL2) {
+      const rateFeed = deployment.defi.rateFeed;
+      if (!rateFeed) throw new Error("--with-l2 needs the rate feed, deployed with the DeFi contracts");
+      l2 = await startRemoteChain({
+        port: o.withL2.port,
+        dataDir: o.dataDir,
+        home: { publicClient, rpcUrl },
+        token: deployment.contracts.token,
+        timelock: deployment.contracts.timelock,
+        rateFeed,
+        reportPeriod: o.epochsPerFrame * 32 * o.slotTime,
+      });
+      const node = l2.node.process;
+      process.once("exit", () => {
+        if (node.exitCode === null && node.signalCode === null) node.kill("SIGKILL");
+      });
+      const { home, remote } = l2.crosschain;
+      o.print(`remote chain (anvil, chain ${remote.chainId}) at ${l2.rpcUrl}`);
+      o.print(
+        `  bridged trETH ${remote.bridgedToken} (the same address on every chain); token bridges ${home.tokenBridge} -> ${remote.tokenBridge}`,
+      );
+      o.print(
+        `  rate receiver ${remote.rateReceiver}; deposit pool ${remote.depositPool} (WETH ${remote.weth}); relayers ${RELAYER_ACCOUNTS.join(", ")} (2 of 3)`,
+      );
+      o.print(`  addresses written to ${l2.crosschainFile}`);
+    }
+
     // From the first slot on, only slots mine blocks, as on a real network.
     await rpc("evm_setAutomine", [false]);
     o.print(`ready to stake (${elapsed()})`);
@@ -397,6 +434,34 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
         { OPERATOR_KEYSTORE_PASSWORD: KEYSTORE_PASSWORD },
       );
     }
+    if (l2) {
+      for (const [k, account] of RELAYER_ACCOUNTS.entries()) {
+        supervisor.startScript(`relayer-${k}`, "packages/relayer/src/cli.ts", [
+          "--rpc-url",
+          endpoints.rpcUrl,
+          "--remote-rpc-url",
+          l2.rpcUrl,
+          "--crosschain",
+          l2.crosschainFile,
+          "--remote-block-tag",
+          "latest",
+          "--poll-interval",
+          poll,
+          "--batch-interval",
+          "30",
+          "--dev-account",
+          String(account),
+          "--data-dir",
+          join(o.dataDir, `relayer-${k}`),
+          "--http-port",
+          port(40 + k),
+          "--peer-urls",
+          RELAYER_ACCOUNTS.map((_, j) => url(40 + j))
+            .filter((_, j) => j !== k)
+            .join(","),
+        ]);
+      }
+    }
     const apiPort = o.apiPort === undefined ? o.daemonPortBase + 100 : o.apiPort;
     if (apiPort !== false) {
       supervisor.startScript("indexer", "packages/indexer/src/cli.ts", [
@@ -452,7 +517,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     // Every process of this devnet, for whoever must check that none is left.
     writeFileSync(
       join(o.dataDir, "pids.json"),
-      `${JSON.stringify({ anvil: node.pid, ...Object.fromEntries(supervisor.list().map((p) => [p.name, p.child.pid])) }, null, 2)}\n`,
+      `${JSON.stringify({ anvil: node.pid, ...(l2 ? { "anvil-l2": l2.node.process.pid } : {}), ...Object.fromEntries(supervisor.list().map((p) => [p.name, p.child.pid])) }, null, 2)}\n`,
     );
     stakers.start();
     status = new StatusReporter({ publicClient, beaconUrl, deployment, print: o.print });
@@ -473,6 +538,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       operators,
       genesisTime: Number(genesis.data.genesis_time),
       secondsPerSlot: o.slotTime,
+      l2,
       stop,
     };
   } catch (error) {

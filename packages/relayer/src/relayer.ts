@@ -363,17 +363,22 @@ export class Relayer {
     fields: Record<string, unknown>,
   ): Promise<void> {
     const request = { address, abi, functionName, args, account: side.wallet.account };
+    let hash: Hex;
     try {
       await side.publicClient.simulateContract(request as never);
+      hash = await side.wallet.writeContract({ ...request, chain: side.wallet.chain } as never);
     } catch (error) {
       const name = revertName(error);
-      // Another relayer did it first.
+      // Another relayer did it first (its transaction may still be pending).
       if (name === "RateSenderNothingNew" || name === "RemoteDepositPoolNothingToSend") return;
       throw error;
     }
-    const hash = await side.wallet.writeContract({ ...request, chain: side.wallet.chain } as never);
     const receipt = await side.publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") throw new Error(`${functionName} reverted (${hash})`);
+    if (receipt.status !== "success") {
+      // Two relayers sent it in the same block: the first one's went through.
+      this.o.logger.warn(`${functionName} reverted: another relayer was first`, { transaction: hash });
+      return;
+    }
     this.o.logger.info(what, { ...fields, transaction: hash });
   }
 }
