@@ -33,7 +33,7 @@ import { type AnvilNode, startAnvil } from "../../../contracts/lib/anvil.js";
 import { DEV_MNEMONIC, DEV_ROLES, devAccount } from "../../../contracts/lib/devkeys.js";
 import { describeLimits } from "../../../contracts/lib/limits.js";
 import { main as deploy } from "../../../contracts/scripts/deploy.js";
-import { RELAYER_ACCOUNTS, type RemoteChain, startRemoteChain } from "./l2.js";
+import { followClock, RELAYER_ACCOUNTS, type RemoteChain, startRemoteChain } from "./l2.js";
 import { type Managed, REPO_ROOT, Supervisor } from "./processes.js";
 import { SampleStakers } from "./stakers.js";
 import { StatusReporter } from "./status.js";
@@ -153,11 +153,13 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
   });
   let anvil: AnvilNode | undefined;
   let l2: RemoteChain | undefined;
+  let stopClock: (() => void) | undefined;
   let stakers: SampleStakers | undefined;
   let status: StatusReporter | undefined;
   const stop = async () => {
     stakers?.stop();
     status?.stop();
+    stopClock?.();
     await supervisor.stopAll();
     await l2?.node.stop();
     await anvil?.stop();
@@ -345,7 +347,8 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
         if (node.exitCode === null && node.signalCode === null) node.kill("SIGKILL");
       });
       const { home, remote } = l2.crosschain;
-      o.print(`remote chain (anvil, chain ${remote.chainId}) at ${l2.rpcUrl}`);
+      stopClock = followClock(publicClient, l2.publicClient);
+      o.print(`remote chain (anvil, chain ${remote.chainId}) at ${l2.rpcUrl}; its clock follows Ethereum's`);
       o.print(
         `  bridged trETH ${remote.bridgedToken} (the same address on every chain); token bridges ${home.tokenBridge} -> ${remote.tokenBridge}`,
       );

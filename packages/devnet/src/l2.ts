@@ -55,6 +55,36 @@ export interface RemoteChain {
   crosschainFile: string;
 }
 
+/**
+ * Keeps the remote chain's clock on Ethereum's: the devnet's beacon chain runs in virtual time
+ * (fast mode), and a relayed rate's age is only meaningful if both chains tell the same time.
+ * Every `intervalMs`, the remote chain's time is set to Ethereum's latest block time when behind.
+ */
+export function followClock(home: PublicClient, remote: PublicClient, intervalMs = 500): () => void {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void (async () => {
+      try {
+        const [h, r] = await Promise.all([home.getBlock(), remote.getBlock()]);
+        if (h.timestamp > r.timestamp) {
+          await remote.request({
+            method: "evm_setNextBlockTimestamp",
+            params: [numberToHex(h.timestamp)],
+          } as never);
+          await remote.request({ method: "evm_mine", params: [] } as never);
+        }
+      } catch {
+        // a node restarting or stopping: the next tick tries again
+      } finally {
+        busy = false;
+      }
+    })();
+  }, intervalMs);
+  return () => clearInterval(timer);
+}
+
 export async function startRemoteChain(o: {
   port: number;
   dataDir: string;

@@ -7,6 +7,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { accountingAbi, depositSecurityAbi, trETHAbi, withdrawalQueueAbi } from "@tributary/sdk/abis";
 import type { PublicClient } from "viem";
+import { freePort } from "../../../../contracts/lib/bench.js";
 import { DEPOSIT_CONTRACT, type Devnet, startDevnet } from "../devnet.js";
 import { type AccountingResult, accountingTable, checkAccounting } from "./accounting.js";
 import { type ChartMark, renderChart } from "./chart.js";
@@ -117,6 +118,9 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     ...(scenario.devnet?.bondPerValidator === undefined
       ? {}
       : { bondPerValidator: scenario.devnet.bondPerValidator }),
+    ...(scenario.devnet?.withL2 === undefined
+      ? {}
+      : { withL2: { port: scenario.devnet.withL2.port || (await freePort()) } }),
     ...(scenario.devnet?.daemonEndpoints === undefined
       ? {}
       : { daemonEndpoints: scenario.devnet.daemonEndpoints }),

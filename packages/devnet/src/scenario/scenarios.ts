@@ -25,6 +25,7 @@ import { ACCOUNTS, DEPOSIT_CONTRACT, type DevnetOptions } from "../devnet.js";
 import { type FlakyProxy, startFlakyProxy } from "../flaky.js";
 import { REPO_ROOT } from "../processes.js";
 import { type ScenarioContext, ScenarioFailure, sleep } from "./context.js";
+import { runCrosschain } from "./crosschain.js";
 
 const EPOCH = 32;
 /** Slots from genesis until four validators deposited at the start are active (measured: ~13 epochs), with room. */
@@ -40,7 +41,7 @@ export interface Scenario {
   devnet?: Partial<
     Pick<
       DevnetOptions,
-      "operators" | "keysPerOperator" | "bondPerValidator" | "epochsPerFrame" | "daemonEndpoints"
+      "operators" | "keysPerOperator" | "bondPerValidator" | "epochsPerFrame" | "daemonEndpoints" | "withL2"
     >
   >;
   run(ctx: ScenarioContext): Promise<void>;
@@ -892,6 +893,18 @@ SCENARIOS.push({
     const left = await getLendingPosition(ctx.client, { address: borrower, deployment: ctx.deployment });
     ctx.expect(left.collateral === after.collateral - seize, "half the collateral was seized");
     ctx.expect(left.borrowed < after.borrowed, "the liquidator repaid part of the debt");
+  },
+});
+
+SCENARIOS.push({
+  name: "crosschain",
+  summary:
+    "trETH bridged to a remote chain and back; staking from the remote chain; a report raises the rate and the remote feed follows; two of three relayers down: the remote rate goes stale and the deposit pool stops; back up, it catches up; shares locked on Ethereum equal the bridged supply plus what is in flight, to the wei",
+  ci: false,
+  devnet: { withL2: { port: 0 } },
+  async run(ctx) {
+    await stakeAndActivate(ctx);
+    await runCrosschain(ctx, (slot) => reportAfter(ctx, slot));
   },
 });
 
