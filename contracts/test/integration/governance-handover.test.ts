@@ -138,6 +138,8 @@ const NOT_GOVERNANCE: Record<string, string[]> = {
     ...["redeem", "requestRedeem", "setOperator", "stake", "transfer", "transferFrom", "withdraw"],
     // Modules: the depositor, the queue, the accounting module, the vault.
     ...["fundBeaconDeposit", "fundWithdrawals", "moveTicket", "rebase", "receiveVaultEther"],
+    // The crosschain bridge governance sets (ERC-7802).
+    ...["crosschainBurn", "crosschainMint"],
   ],
   WithdrawalQueue: [
     ...[
@@ -443,6 +445,15 @@ describe("a public-chain deployment by the deploy script", () => {
     one("TrETH", c.token, "setEmergencyCommittee", [newCommittee], () =>
       equal(read(c.token, "TrETH", "emergencyCommittee"), newCommittee, "emergency committee"),
     );
+    one("TrETH", c.token, "setCrosschainBridge", [newCommittee], async (receipt) => {
+      const [set] = eventsOf(receipt, "TrETH", c.token, "CrosschainBridgeSet");
+      assert.deepEqual(
+        set?.args,
+        { previous: zeroAddress, bridge: newCommittee, escrowedShares: 0n },
+        "bridge set, nothing escrowed",
+      );
+      await equal(read(c.token, "TrETH", "crosschainBridge"), newCommittee, "crosschain bridge");
+    });
     step(
       ["TrETH.transferGovernance", "TrETH.acceptGovernance"],
       [call(c.token, "TrETH", "transferGovernance", [timelock]), call(c.token, "TrETH", "acceptGovernance")],
