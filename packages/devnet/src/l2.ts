@@ -10,6 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { CrosschainDeployment } from "@tributary/sdk";
 import type { wethAbi } from "@tributary/sdk/abis";
 import {
   type Address,
@@ -42,16 +43,11 @@ export const RELAYER_ACCOUNTS = [15, 16, 17] as const;
 /** ETH in Ethereum's message bridge, paying remote batches' ETH (see above). */
 export const BRIDGE_FLOAT = parseEther("10000");
 
-export interface CrosschainFile {
-  home: HomeSide & { rateFeed: Address; startBlock: string };
-  remote: RemoteSide & { startBlock: string };
-}
-
 export interface RemoteChain {
   node: AnvilNode;
   rpcUrl: string;
   publicClient: PublicClient;
-  crosschain: CrosschainFile;
+  crosschain: CrosschainDeployment;
   crosschainFile: string;
 }
 
@@ -162,9 +158,15 @@ export async function startRemoteChain(o: {
       await setBalance(o.home.publicClient, devAccount(i).address, parseEther("100"));
       await setBalance(publicClient, devAccount(i).address, parseEther("100"));
     }
-    const crosschain: CrosschainFile = {
-      home: { ...home, rateFeed: o.rateFeed, startBlock: homeStart.toString() },
-      remote: { ...remote, startBlock: "0" },
+    const crosschain: CrosschainDeployment = {
+      home: {
+        ...home,
+        rpcUrl: o.home.rpcUrl,
+        token: o.token,
+        rateFeed: o.rateFeed,
+        startBlock: homeStart.toString(),
+      },
+      remote: { ...remote, rpcUrl: node.url, startBlock: "0" },
     };
     const crosschainFile = join(o.dataDir, "deployment", "crosschain.json");
     const text = `${JSON.stringify(crosschain, null, 2)}\n`;

@@ -15,8 +15,9 @@ import {
   urlList,
 } from "@tributary/daemon/options";
 import { chainForId, createRpc } from "@tributary/daemon/rpc";
+import type { CrosschainDeployment } from "@tributary/sdk";
+import { loadCrosschainDeployment } from "@tributary/sdk/node";
 import type { BlockTag } from "viem";
-import { loadCrosschainDeployment } from "./crosschainFile.js";
 import { RelayerMetrics } from "./metrics.js";
 import { Relayer } from "./relayer.js";
 import { startRelayerServer } from "./server.js";
@@ -109,9 +110,11 @@ async function main(): Promise<number> {
     });
   }
   const metrics = new RelayerMetrics();
-  let deployment: ReturnType<typeof loadCrosschainDeployment>;
+  let deployment: CrosschainDeployment;
   try {
-    deployment = loadCrosschainDeployment(values.crosschainFile);
+    const loaded = loadCrosschainDeployment({ file: values.crosschainFile });
+    if (!loaded) throw new Error(`the crosschain deployment ${values.crosschainFile} does not exist`);
+    deployment = loaded;
   } catch (error) {
     process.stderr.write(`Error: ${(error as Error).message}\n`);
     return 1;

@@ -14,6 +14,15 @@ import { after, before, describe, it } from "node:test";
 import type { HttpServer } from "@tributary/daemon/http";
 import { createLogger } from "@tributary/daemon/log";
 import {
+  bridgeTrETH,
+  getRemotePosition,
+  getRemoteRate,
+  parseCrosschainDeployment,
+  remoteStake,
+  simulateBridgeTrETH,
+  simulateRemoteStake,
+} from "@tributary/sdk";
+import {
   bridgedTrETHAbi,
   messageBridgeAbi,
   rateReceiverAbi,
@@ -439,5 +448,101 @@ describe("relayer committee between two chains", () => {
     });
     const ids = executed.map((e) => e.args.id as Hex);
     assert.equal(new Set(ids).size, ids.length, "no message executed twice");
+  });
+  it("the SDK bridges, stakes from the remote chain and reads the position there, refusing before sending", async () => {
+    const crosschain = parseCrosschainDeployment({
+      home: { ...home, token: l1.deployment.contracts.token, rateFeed, startBlock: "0" },
+      remote: { ...remote, startBlock: "0" },
+    });
+    const alice = l1.wallet(DEV_ROLES.firstUser);
+    const a = alice.account.address;
+    const aliceL2 = l2Wallet(DEV_ROLES.firstUser);
+    const deployerL2 = l2Wallet(DEV_ROLES.deployer);
+    const setBridgeLimits = async (mint: bigint, burn: bigint) =>
+      l2Client().waitForTransactionReceipt({
+        hash: await deployerL2.writeContract({
+          address: remote.bridgedToken,
+          abi: bridgedTrETHAbi,
+          functionName: "setLimits",
+          args: [remote.tokenBridge, mint, burn],
+          chain: undefined,
+        }),
+      });
+    // The limits the test before lowered, back to their deployment's.
+    await setBridgeLimits(parseEther("1000"), parseEther("1000"));
+    const before = await getRemotePosition(l2Client(), { crosschain, owner: a });
+    assert.equal(before.rate.stale, false, "a fresh rate");
+    assert.equal(
+      before.assets,
+      (before.shares * before.rate.ethPerTrETH) / 10n ** 18n,
+      "valued at the relayed rate",
+    );
+
+    // Ethereum to the remote chain, through the SDK: the message id it simulates is the one sent.
+    const amount = parseEther("0.25") + 3n;
+    const simulated = await simulateBridgeTrETH(alice, { crosschain, amount });
+    assert.equal(simulated.destinationChainId, REMOTE_CHAIN);
+    await l1.gasOf(await bridgeTrETH(alice, { crosschain, amount }));
+    await settle();
+    const after = await getRemotePosition(l2Client(), { crosschain, owner: a });
+    assert.equal(after.shares - before.shares, amount, "arrived to the wei");
+    const executed = await l2Client().getContractEvents({
+      address: remote.messageBridge,
+      abi: messageBridgeAbi,
+      eventName: "MessageExecuted",
+      fromBlock: 0n,
+    });
+    assert.ok(
+      executed.some((e) => e.args.id === simulated.result),
+      "the simulated message id was executed",
+    );
+
+    // Refusals before anything is sent.
+    await assert.rejects(
+      bridgeTrETH(aliceL2, { crosschain, amount: after.shares + 1n }),
+      (e: Error & { errorName?: string }) => e.errorName === "ERC20InsufficientBalance",
+    );
+    await assert.rejects(getRemoteRate(l1.publicClient, { crosschain }), /runs on the remote chain/);
+    await setBridgeLimits(parseEther("1000"), 10n);
+    await assert.rejects(
+      bridgeTrETH(aliceL2, { crosschain, amount: 11n }),
+      (e: Error & { errorName?: string; args?: { available?: bigint } }) =>
+        e.errorName === "BridgedTrETHBurnLimitExceeded" && e.args?.available === 10n,
+    );
+
+    // Staking from the remote chain with ETH only: wrap, approve and deposit, as the simulation says.
+    const carol = l2Wallet(DEV_ROLES.firstUser + 2);
+    const c = carol.account.address;
+    const stake = parseEther("0.5");
+    const plan = await simulateRemoteStake(carol, { crosschain, amount: stake });
+    assert.deepEqual(
+      plan.before.map((call) => call.functionName),
+      ["deposit", "approve"],
+      "wraps and approves first",
+    );
+    assert.equal(plan.fee, (stake * 10n + 9_999n) / 10_000n, "the pool's fee, rounded up");
+    const held = (await getRemotePosition(l2Client(), { crosschain, owner: c })).shares;
+    const hash = await remoteStake(carol, { crosschain, amount: stake });
+    assert.equal((await l2Client().waitForTransactionReceipt({ hash })).status, "success");
+    const position = await getRemotePosition(l2Client(), { crosschain, owner: c });
+    assert.equal(position.shares - held, plan.result, "minted what the simulation said");
+    assert.equal(
+      plan.result,
+      ((stake - plan.fee) * 10n ** 18n) / position.rate.ethPerTrETH,
+      "at the relayed rate",
+    );
+
+    // A stale rate: the pool stops, and the SDK says so before sending.
+    await l2Client().request({
+      method: "evm_increaseTime" as never,
+      params: [Number(position.rate.depositMaxRateAge) + 1] as never,
+    });
+    await l2Client().request({ method: "evm_mine" as never, params: [] as never });
+    const stale = await getRemoteRate(l2Client(), { crosschain });
+    assert.equal(stale.depositsOpen, false, "deposits closed on a stale rate");
+    await assert.rejects(
+      remoteStake(carol, { crosschain, amount: stake }),
+      (e: Error & { errorName?: string }) => e.errorName === "RemoteDepositPoolStaleRate",
+    );
   });
 });

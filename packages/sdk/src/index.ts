@@ -20,6 +20,15 @@ export {
   simulateBorrow,
 } from "./actions/borrow.js";
 export {
+  type BridgeTrETHErrorType,
+  type BridgeTrETHParameters,
+  type BridgeTrETHReturnType,
+  bridgeTrETH,
+  estimateBridgeTrETHGas,
+  type SimulateBridgeTrETHReturnType,
+  simulateBridgeTrETH,
+} from "./actions/bridgeTrETH.js";
+export {
   type CastVoteErrorType,
   type CastVoteParameters,
   type CastVoteReturnType,
@@ -179,6 +188,18 @@ export {
   getRate,
 } from "./actions/getRate.js";
 export {
+  type GetRemotePositionErrorType,
+  type GetRemotePositionParameters,
+  type GetRemotePositionReturnType,
+  getRemotePosition,
+} from "./actions/getRemotePosition.js";
+export {
+  type GetRemoteRateErrorType,
+  type GetRemoteRateParameters,
+  type GetRemoteRateReturnType,
+  getRemoteRate,
+} from "./actions/getRemoteRate.js";
+export {
   type GetStakeLimitErrorType,
   type GetStakeLimitParameters,
   type GetStakeLimitReturnType,
@@ -218,6 +239,15 @@ export {
   type SimulateRegisterOperatorReturnType,
   simulateRegisterOperator,
 } from "./actions/registerOperator.js";
+export {
+  estimateRemoteStakeGas,
+  type RemoteStakeErrorType,
+  type RemoteStakeParameters,
+  type RemoteStakeReturnType,
+  remoteStake,
+  type SimulateRemoteStakeReturnType,
+  simulateRemoteStake,
+} from "./actions/remoteStake.js";
 export {
   estimateRemoveKeysGas,
   type RemoveKeysErrorType,
@@ -304,6 +334,14 @@ export {
   type WithdrawBondReturnType,
   withdrawBond,
 } from "./actions/withdrawBond.js";
+export {
+  type CrosschainDeployment,
+  type CrosschainHomeSide,
+  type CrosschainParameter,
+  type CrosschainRemoteSide,
+  crosschainSide,
+  parseCrosschainDeployment,
+} from "./crosschain/deployment.js";
 export {
   type BridgeMessage,
   MESSAGE_TYPES,

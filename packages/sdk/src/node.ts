@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type CrosschainDeployment, parseCrosschainDeployment } from "./crosschain/deployment.js";
 import type { Deployment } from "./deployment.js";
 import { InvalidArgumentError } from "./errors/base.js";
 
@@ -64,4 +65,35 @@ export function loadDeployment(options: { chainId?: number; file?: string; dir?:
     );
   }
   return parsed;
+}
+
+/**
+ * Reads the crosschain deployment (both sides of trETH's bridge): from `file` when given, else
+ * `<dir>/crosschain.json` (default: the repository's `deployments/`, where `npm start -- --with-l2`
+ * writes it). Returns undefined when no file is given and the default one does not exist; throws
+ * `InvalidArgumentError` naming what is wrong otherwise.
+ */
+export function loadCrosschainDeployment(
+  options: { file?: string; dir?: string } = {},
+): CrosschainDeployment | undefined {
+  const file = options.file
+    ? resolve(options.file)
+    : join(options.dir ?? DEFAULT_DEPLOYMENTS_DIR, "crosschain.json");
+  if (!existsSync(file)) {
+    if (!options.file) return undefined;
+    throw new InvalidArgumentError("crosschain", `The crosschain deployment file ${file} does not exist.`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (cause) {
+    throw new InvalidArgumentError(
+      "crosschain",
+      `The crosschain deployment file ${file} is not valid JSON.`,
+      {
+        cause,
+      },
+    );
+  }
+  return parseCrosschainDeployment(parsed, file);
 }
