@@ -32,16 +32,26 @@ program
   )
   .version("0.1.0", "-V, --version")
   .addOption(
-    new Option("--rpc-url <url>", "JSON-RPC endpoint of the execution chain")
-      .env("TRIBUTARY_RPC_URL")
-      .default("http://127.0.0.1:8545"),
+    new Option(
+      "--rpc-url <url>",
+      "JSON-RPC endpoint (default: http://127.0.0.1:8545, or the RPC URL the crosschain deployment records for --chain)",
+    ).env("TRIBUTARY_RPC_URL"),
   )
-  .option("--chain <id>", "expected chain id: refuse to run on any other network")
+  .option(
+    "--chain <id>",
+    "expected chain id: refuse to run on any other network; trETH's remote chain id runs status, stake and bridge there",
+  )
   .addOption(
     new Option(
       "--deployment <file>",
       "deployment file (default: deployments/<chain id>.json of the repository)",
     ).env("TRIBUTARY_DEPLOYMENT"),
+  )
+  .addOption(
+    new Option(
+      "--crosschain <file>",
+      "crosschain deployment: both sides of trETH's bridge (default: deployments/crosschain.json, written by npm start -- --with-l2)",
+    ).env("TRIBUTARY_CROSSCHAIN"),
   )
   .addOption(
     new Option(
@@ -51,7 +61,7 @@ program
   )
   .option(
     "--dev-account <index>",
-    "account <index> of the public test mnemonic (development chains 31337 and 1337 only)",
+    "account <index> of the public test mnemonic (development chains 31337, 31338 and 1337 only)",
   )
   .option("--json", "print only machine-readable JSON (amounts in wei, as decimal strings)", false)
   .option("-y, --yes", "send transactions without asking", false)
@@ -68,7 +78,13 @@ Examples (local chain from \`npm start\`):
   tributary --dev-account 5 stake 1
   tributary --dev-account 5 status
   tributary --dev-account 5 unstake all
-  tributary --dev-account 5 claim --all`,
+  tributary --dev-account 5 claim --all
+
+On trETH's remote chain (\`npm start -- --with-l2\`, chain 31338):
+  tributary --dev-account 5 bridge 1 --wait          # Ethereum to the remote chain
+  tributary --dev-account 5 --chain 31338 status
+  tributary --dev-account 5 --chain 31338 stake 0.5   # WETH in, bridged trETH out
+  tributary --dev-account 5 --chain 31338 bridge all --wait`,
   );
 
 // Set before the commands are made: they copy these settings from the program.
@@ -107,6 +123,19 @@ program
   .option("--weth", "pay WETH instead of ETH (several tickets then go in one transaction)", false)
   .action((ids: string[], _options, command: Command) =>
     run(async () => (await import("./commands/claim.js")).claim(ids, optionsOf(command)), true),
+  );
+
+program
+  .command("bridge")
+  .description(
+    "send trETH to the other side of its bridge (Ethereum to the remote chain, or back); the same shares arrive",
+  )
+  .argument("<trETH>", 'amount of trETH, or "all"')
+  .option("--to <address>", "who receives it on the other chain (default: the account)")
+  .option("--wait", "follow the message until the relayers deliver it on the other chain", false)
+  .option("--wait-seconds <s>", "how long --wait follows it", "600")
+  .action((amount: string, _options, command: Command) =>
+    run(async () => (await import("./commands/bridge.js")).bridge(amount, optionsOf(command)), true),
   );
 
 program

@@ -13,7 +13,7 @@ import {
   type WalletClient,
 } from "viem";
 import { resolveAccount } from "./account/resolve.js";
-import { type Context, connect } from "./context.js";
+import { type AnyContext, type Context, connectAny, remoteRefusal } from "./context.js";
 import { refused, usageError } from "./exit.js";
 import { formatEth, formatGwei, formatInt } from "./format.js";
 import type { GlobalOptions } from "./options.js";
@@ -22,20 +22,30 @@ import { progress } from "./state.js";
 
 export type Wallet = WalletClient<Transport, Chain, LocalAccount>;
 
-export interface SignerContext extends Context {
+interface Signer {
   account: LocalAccount;
   wallet: Wallet;
 }
 
-/** Connects and resolves the signing account. */
-export async function connectSigner(options: GlobalOptions): Promise<SignerContext> {
+export type SignerContext = Context & Signer;
+export type AnySignerContext = AnyContext & Signer;
+
+/** Connects (on Ethereum or trETH's remote chain) and resolves the signing account. */
+export async function connectSignerAny(options: GlobalOptions): Promise<AnySignerContext> {
   let account: LocalAccount | undefined;
-  const context = await connect(options, async (chainId) => {
+  const context = await connectAny(options, async (chainId) => {
     account = await resolveAccount(options, chainId);
   });
   if (!account) throw new Error("unreachable: connect resolves the account before returning");
   const wallet = createWalletClient({ account, chain: context.chain, transport: context.transport });
   return { ...context, account, wallet };
+}
+
+/** Connects on Ethereum and resolves the signing account. */
+export async function connectSigner(options: GlobalOptions): Promise<SignerContext> {
+  const context = await connectSignerAny(options);
+  if (context.side === "remote") throw remoteRefusal(context);
+  return context;
 }
 
 export interface PlannedTransaction {
@@ -66,7 +76,10 @@ export interface SentTransaction {
 }
 
 /** Runs a planned transaction through estimate, preview, confirmation, sending and inclusion. */
-export async function execute(context: SignerContext, tx: PlannedTransaction): Promise<SentTransaction> {
+export async function execute(
+  context: Signer & Pick<Context, "client" | "options">,
+  tx: PlannedTransaction,
+): Promise<SentTransaction> {
   const { client, account, options } = context;
   const gasEstimate = await tx.estimateGas();
   const [fees, balance] = await Promise.all([

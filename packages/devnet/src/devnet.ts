@@ -236,6 +236,8 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     // The CLI and the SDK's Node helpers read deployments/<chainId>.json of the repository.
     mkdirSync(join(REPO_ROOT, "deployments"), { recursive: true });
     writeFileSync(join(REPO_ROOT, "deployments", `${deployment.chainId}.json`), readFileSync(deploymentFile));
+    // A crosschain deployment of an earlier run names contracts this chain no longer has.
+    if (!o.withL2) rmSync(join(REPO_ROOT, "deployments", "crosschain.json"), { force: true });
     o.print(`protocol deployed (${elapsed()}); sanity limits: the devnet preset (local chains only):`);
     for (const line of describeLimits("devnet")) o.print(`    ${line}`);
 

@@ -17,7 +17,6 @@ import {
   bridgeTrETH,
   getRemotePosition,
   getRemoteRate,
-  parseCrosschainDeployment,
   remoteStake,
   simulateBridgeTrETH,
   simulateRemoteStake,
@@ -39,27 +38,14 @@ import {
   type Hex,
   http,
   maxUint256,
-  numberToHex,
   parseEther,
 } from "viem";
-import { type AnvilNode, startAnvil } from "../../../contracts/lib/anvil.js";
-import { loadArtifact } from "../../../contracts/lib/artifacts.js";
+import type { AnvilNode } from "../../../contracts/lib/anvil.js";
 import { freePort, type LocalProtocol, startLocalProtocol } from "../../../contracts/lib/bench.js";
-import {
-  bridgedTokenAddress,
-  connectSides,
-  deployHomeSide,
-  deployRemoteSide,
-  type HomeSide,
-  type RemoteSide,
-  setCrosschainBridgeData,
-  throughTimelock,
-} from "../../../contracts/lib/crosschain.js";
-import { DEV_MNEMONIC, DEV_ROLES, devAccount } from "../../../contracts/lib/devkeys.js";
+import { bridgedTokenAddress, type HomeSide, type RemoteSide } from "../../../contracts/lib/crosschain.js";
+import { DEV_ROLES, devAccount } from "../../../contracts/lib/devkeys.js";
 import { Relayer, RelayerMetrics, startRelayerServer } from "../src/index.js";
-
-const RELAYER_KEYS = [40, 41, 42];
-const REMOTE_CHAIN = 31338;
+import { type ChainPair, RELAYER_KEYS, REMOTE_CHAIN, startChainPair } from "./pair.js";
 
 describe("relayer committee between two chains", () => {
   let l1: LocalProtocol;
@@ -67,6 +53,7 @@ describe("relayer committee between two chains", () => {
   let home: HomeSide;
   let remote: RemoteSide;
   let rateFeed: Address;
+  let pair: ChainPair;
   const dirs: string[] = [];
   const servers: (HttpServer | undefined)[] = [];
   const relayers: (Relayer | undefined)[] = [];
@@ -152,70 +139,8 @@ describe("relayer committee between two chains", () => {
 
   before(async () => {
     l1 = await startLocalProtocol();
-    l2Node = await startAnvil(await freePort(), [
-      "--mnemonic",
-      DEV_MNEMONIC,
-      "--silent",
-      "--chain-id",
-      String(REMOTE_CHAIN),
-    ]);
-    const deployerL1 = l1.wallet(DEV_ROLES.deployer);
-    const deployerL2 = l2Wallet(DEV_ROLES.deployer);
-    const { token, hashConsensus, timelock } = l1.deployment.contracts;
-    const feedHash = await deployerL1.deployContract({
-      abi: loadArtifact("TrETHRateFeed").abi,
-      bytecode: loadArtifact("TrETHRateFeed").bytecode,
-      args: [token, hashConsensus],
-      chain: undefined,
-    } as never);
-    rateFeed = (await l1.publicClient.waitForTransactionReceipt({ hash: feedHash }))
-      .contractAddress as Address;
-    const wethHash = await deployerL2.deployContract({
-      abi: loadArtifact("WETH9").abi,
-      bytecode: loadArtifact("WETH9").bytecode,
-      chain: undefined,
-    } as never);
-    const l2Weth = (await l2Client().waitForTransactionReceipt({ hash: wethHash }))
-      .contractAddress as Address;
-    const parameters = {
-      relayers: RELAYER_KEYS.map((i) => devAccount(i).address),
-      threshold: 2,
-      reportPeriod: 86_400,
-      maxChangeBps: 10,
-      maxRateAge: 10 * 86_400,
-      depositFeeBps: 10,
-      bridgeLimit: parseEther("1000"),
-      depositLimit: parseEther("1000"),
-    };
-    home = await deployHomeSide(deployerL1, l1.publicClient, { token, rateFeed, parameters });
-    remote = await deployRemoteSide(deployerL2, l2Client(), {
-      weth: l2Weth,
-      homeChainId: home.chainId,
-      parameters,
-    });
-    await connectSides(
-      { wallet: deployerL1, client: l1.publicClient, side: home },
-      { wallet: deployerL2, client: l2Client(), side: remote },
-    );
-    await throughTimelock(
-      deployerL1,
-      l1.publicClient,
-      timelock,
-      token,
-      setCrosschainBridgeData(home.tokenBridge),
-      "bridge",
-    );
-    // The relayers pay gas on both chains; Ethereum's bridge holds the float that pays batches' ETH
-    // on a local network (a canonical bridge would carry it).
-    for (const i of RELAYER_KEYS) {
-      const params = [devAccount(i).address, numberToHex(parseEther("10"))];
-      await l1.publicClient.request({ method: "anvil_setBalance" as never, params: params as never });
-      await l2Client().request({ method: "anvil_setBalance" as never, params: params as never });
-    }
-    await l1.publicClient.request({
-      method: "anvil_setBalance" as never,
-      params: [home.messageBridge, numberToHex(parseEther("100"))] as never,
-    });
+    pair = await startChainPair(l1);
+    ({ l2Node, home, remote, rateFeed } = pair);
     for (let i = 0; i < 3; i++) {
       dirs.push(mkdtempSync(join(tmpdir(), `relayer-${i}-`)));
       ports.push(await freePort());
@@ -450,10 +375,7 @@ describe("relayer committee between two chains", () => {
     assert.equal(new Set(ids).size, ids.length, "no message executed twice");
   });
   it("the SDK bridges, stakes from the remote chain and reads the position there, refusing before sending", async () => {
-    const crosschain = parseCrosschainDeployment({
-      home: { ...home, token: l1.deployment.contracts.token, rateFeed, startBlock: "0" },
-      remote: { ...remote, startBlock: "0" },
-    });
+    const { crosschain } = pair;
     const alice = l1.wallet(DEV_ROLES.firstUser);
     const a = alice.account.address;
     const aliceL2 = l2Wallet(DEV_ROLES.firstUser);

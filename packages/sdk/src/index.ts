@@ -149,6 +149,12 @@ export {
   getLendingPosition,
 } from "./actions/getLendingPosition.js";
 export {
+  type GetMessageStatusErrorType,
+  type GetMessageStatusParameters,
+  getMessageStatus,
+  type MessageStatus,
+} from "./actions/getMessageStatus.js";
+export {
   type GetOperatorErrorType,
   type GetOperatorParameters,
   type GetOperatorReturnType,

@@ -13,8 +13,11 @@ import { decryptKeystore } from "./keystore.js";
 
 /** The public test mnemonic that anvil and Hardhat fund: its keys are known to everyone. */
 const DEV_MNEMONIC = "test test test test test test test test test test test junk";
-/** Chain ids of development chains (anvil, Hardhat), the only ones --dev-account works on. */
-export const DEV_CHAIN_IDS: readonly number[] = [31337, 1337];
+/**
+ * Chain ids of development chains (anvil, Hardhat, and the local remote chain of `npm start --
+ * --with-l2`), the only ones --dev-account works on.
+ */
+export const DEV_CHAIN_IDS: readonly number[] = [31337, 31338, 1337];
 const MAX_DEV_INDEX = 1_000;
 
 /** Whether any way to sign was given (flags or environment). */

@@ -3,12 +3,13 @@ import {
   getApr,
   getPosition,
   getRate,
+  getRemotePosition,
   getStakeLimit,
   getWaitingTimeState,
   type WaitingTimeState,
 } from "@tributary/sdk";
 import { zeroAddress } from "viem";
-import { connect } from "../context.js";
+import { connectAny, type RemoteContext } from "../context.js";
 import { formatDuration, formatEth, formatPercent, formatTime } from "../format.js";
 import type { GlobalOptions } from "../options.js";
 import { output } from "../output.js";
@@ -31,7 +32,8 @@ const percentOr = (value: number | null, missing = "n/a") =>
 export async function status(addressText: string | undefined, options: StatusOptions): Promise<void> {
   // Check the address before connecting: a malformed one is a usage error whatever the node says.
   if (addressText !== undefined) parseAddress(addressText, "address");
-  const context = await connect(options);
+  const context = await connectAny(options);
+  if (context.side === "remote") return statusRemote(addressText, context, options);
   const { client, deployment } = context;
   const address = await subjectOf(addressText, context);
   const { beaconUrl } = options;
@@ -92,4 +94,36 @@ export async function status(addressText: string | undefined, options: StatusOpt
     return lines.join("\n");
   };
   output(options, text, { address, position, rate, apr, stakeLimit: limit, waits });
+}
+
+/**
+ * `tributary --chain <remote> status [address]`: bridged trETH on the remote chain, its value at
+ * the rate relayed from Ethereum (with that report's time and age), WETH held, and whether the
+ * deposit pool mints now.
+ */
+async function statusRemote(
+  addressText: string | undefined,
+  context: RemoteContext,
+  options: StatusOptions,
+): Promise<void> {
+  const { client, crosschain } = context;
+  const address = await subjectOf(addressText, context);
+  const position = await getRemotePosition(client, { crosschain, owner: address });
+  const { rate } = position;
+  const chainId = crosschain.remote.chainId;
+  const text = () => {
+    const age = `${formatDuration(Number(rate.age))} old`;
+    const rateLine =
+      rate.ethPerTrETH === 0n
+        ? "none relayed yet"
+        : `1 trETH = ${formatEth(rate.ethPerTrETH)} ETH, from the report of ${formatTime(rate.reportTime)} (${age}${rate.stale ? `, STALE: older than ${formatDuration(Number(rate.maxAge))}` : ""})`;
+    return [
+      `${address} on chain ${chainId} (trETH's remote chain; Ethereum is chain ${crosschain.home.chainId})`,
+      `  trETH          ${formatEth(position.shares)} bridged (worth ${formatEth(position.assets)} ETH at the relayed rate)`,
+      `  WETH           ${formatEth(position.weth)}`,
+      `Relayed rate     ${rateLine}`,
+      `Deposit pool     ${rate.depositsOpen ? `mints at the relayed rate minus a ${formatPercent(rate.depositFeeBps / 10_000)} fee` : `closed: it mints only on a rate at most ${formatDuration(Number(rate.depositMaxRateAge))} old`}`,
+    ].join("\n");
+  };
+  output(options, text, { address, chainId, position });
 }
