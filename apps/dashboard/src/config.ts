@@ -2,7 +2,7 @@
  * Where the app finds the chain and the analytics API. Read at run time from `config.json` beside
  * the page (so one build serves any network), else from the build's `VITE_*` variables.
  */
-import type { Deployment } from "@tributary/sdk";
+import { type CrosschainDeployment, type Deployment, parseCrosschainDeployment } from "@tributary/sdk";
 
 export interface DashboardConfig {
   chainId: number;
@@ -14,6 +14,8 @@ export interface DashboardConfig {
   devWallet?: boolean | undefined;
   /** Oracle members' HTTP servers, tried in turn for an operator's commission proof. */
   oracleUrls?: string[] | undefined;
+  /** trETH's bridge to a remote chain (its `rpcUrl` included): the portfolio shows both chains. */
+  crosschain?: CrosschainDeployment | undefined;
 }
 
 export class ConfigError extends Error {
@@ -43,6 +45,7 @@ export async function loadConfig(): Promise<DashboardConfig> {
     devWallet: fromFile.devWallet ?? env.VITE_DEV_WALLET === "true",
     oracleUrls:
       fromFile.oracleUrls ?? (env.VITE_ORACLE_URLS ? String(env.VITE_ORACLE_URLS).split(",") : undefined),
+    crosschain: fromFile.crosschain,
   };
   if (!Number.isInteger(config.chainId) || config.chainId <= 0) {
     throw new ConfigError("no chain configured: config.json needs chainId (or build with VITE_CHAIN_ID)");
@@ -58,6 +61,21 @@ export async function loadConfig(): Promise<DashboardConfig> {
     (!Array.isArray(config.oracleUrls) || !config.oracleUrls.every((u) => /^https?:\/\//.test(String(u))))
   ) {
     throw new ConfigError("oracleUrls must be a list of http(s) URLs (VITE_ORACLE_URLS: comma-separated)");
+  }
+  if (config.crosschain !== undefined) {
+    try {
+      config.crosschain = parseCrosschainDeployment(config.crosschain, "config.json's crosschain");
+    } catch (error) {
+      throw new ConfigError((error as Error).message.split("\n")[0] ?? "crosschain is malformed");
+    }
+    if (!/^https?:\/\//.test(config.crosschain.remote.rpcUrl ?? "")) {
+      throw new ConfigError("crosschain.remote.rpcUrl must be the remote chain's http(s) RPC URL");
+    }
+    if (config.crosschain.home.chainId !== config.chainId) {
+      throw new ConfigError(
+        `crosschain.home is chain ${config.crosschain.home.chainId}, but the dashboard is on chain ${config.chainId}`,
+      );
+    }
   }
   return { ...config, devWallet: config.devWallet && config.chainId === LOCAL_CHAIN_ID };
 }

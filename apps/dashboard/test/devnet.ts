@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { CrosschainDeployment } from "@tributary/sdk";
 import { freePort } from "../../../contracts/lib/bench.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
@@ -26,13 +27,17 @@ export interface TestDevnet {
   dashboard: string;
   rpcUrl: string;
   apiUrl: string;
-  config: { deployment: { contracts: Record<string, `0x${string}`> } };
+  config: { deployment: { contracts: Record<string, `0x${string}`> }; crosschain?: CrosschainDeployment };
   /** Everything the devnet printed so far. */
   output(): string;
   stop(): Promise<void>;
 }
 
-export async function startDevnet(timeoutMs = 180_000): Promise<TestDevnet> {
+/** With `withL2`, the remote chain too (`--with-l2`): bridged trETH, the relayer committee. */
+export async function startDevnet(
+  timeoutMs = 180_000,
+  options: { withL2?: boolean } = {},
+): Promise<TestDevnet> {
   const dataDir = mkdtempSync(join(tmpdir(), "tributary-dashboard-"));
   const rpcPort = await freePort();
   let output = "";
@@ -53,6 +58,7 @@ export async function startDevnet(timeoutMs = 180_000): Promise<TestDevnet> {
       "20",
       "--data-dir",
       dataDir,
+      ...(options.withL2 ? ["--with-l2", "--l2-port", String(await freePort())] : []),
     ],
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );

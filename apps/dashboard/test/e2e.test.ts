@@ -15,9 +15,10 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import AxeBuilder from "@axe-core/playwright";
+import { bridgeTrETH, getRemotePosition } from "@tributary/sdk";
 import { trETHAbi, withdrawalQueueAbi } from "@tributary/sdk/abis";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { createPublicClient, getAddress, http } from "viem";
+import { createPublicClient, createWalletClient, getAddress, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { CHROMIUM, CHROMIUM_FLAGS, startDevnet, type TestDevnet } from "./devnet.js";
 
@@ -25,6 +26,13 @@ const RESULTS = join(import.meta.dirname, "..", "test-results");
 const DEV = mnemonicToAccount("test test test test test test test test test test test junk", {
   addressIndex: 5,
 });
+
+/** An amount as the dashboard shows it: rounded down to 6 decimals, grouped, with its unit. */
+function shown(wei: bigint, unit: string): string {
+  const whole = wei / 10n ** 18n;
+  const fraction = ((wei % 10n ** 18n) / 10n ** 12n).toString().padStart(6, "0").replace(/0+$/, "");
+  return `${whole.toLocaleString("en-US")}${fraction ? `.${fraction}` : ""} ${unit}`;
+}
 
 describe("dashboard in a browser", {
   skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`,
@@ -39,7 +47,8 @@ describe("dashboard in a browser", {
 
   before(async () => {
     mkdirSync(RESULTS, { recursive: true });
-    devnet = await startDevnet();
+    // With the remote chain: the portfolio shows bridged trETH beside Ethereum's.
+    devnet = await startDevnet(240_000, { withL2: true });
     ({ dashboard, rpcUrl } = devnet);
     token = devnet.config.deployment.contracts.token as `0x${string}`;
     queue = devnet.config.deployment.contracts.withdrawalQueue as `0x${string}`;
@@ -82,11 +91,38 @@ describe("dashboard in a browser", {
     const after = await heldShares();
     assert.ok(after > before, "the chain holds more trETH for the account");
     // The page shows the new balance, rounded down to 6 decimals, with its unit.
-    const whole = after / 10n ** 18n;
-    const fraction = ((after % 10n ** 18n) / 10n ** 12n).toString().padStart(6, "0").replace(/0+$/, "");
-    const shown = `${whole.toLocaleString("en-US")}${fraction ? `.${fraction}` : ""} trETH`;
-    await page.getByText(`You hold ${shown}`, { exact: false }).waitFor({ timeout: 20_000 });
+    await page.getByText(`You hold ${shown(after, "trETH")}`, { exact: false }).waitFor({ timeout: 20_000 });
     assert.equal(getAddress(DEV.address), DEV.address);
+  });
+
+  it("shows trETH bridged to the remote chain beside Ethereum's, valued at the relayed rate", {
+    timeout: 300_000,
+  }, async () => {
+    const crosschain = devnet?.config.crosschain;
+    assert.ok(crosschain?.remote.rpcUrl, "the devnet runs the remote chain");
+    const wallet = createWalletClient({ account: DEV, transport: http(rpcUrl) });
+    const amount = 250_000_000_000_000_000n; // 0.25 trETH
+    const hash = await bridgeTrETH(wallet, { crosschain, amount });
+    assert.equal((await chain().waitForTransactionReceipt({ hash })).status, "success");
+    // The devnet's relayer daemons deliver it once Ethereum finalizes the block.
+    const remote = createPublicClient({ transport: http(crosschain.remote.rpcUrl) });
+    const deadline = Date.now() + 240_000;
+    let position = await getRemotePosition(remote, { crosschain, owner: DEV.address });
+    while (position.shares < amount) {
+      assert.ok(Date.now() < deadline, `not delivered in time:\n${output().slice(-2_000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      position = await getRemotePosition(remote, { crosschain, owner: DEV.address });
+    }
+    const page = await (browser as Browser).newPage({ viewport: { width: 1280, height: 900 } });
+    await connected(page, "#/portfolio");
+    const section = page.getByRole("region", { name: `On chain ${crosschain.remote.chainId} (bridged)` });
+    await section.getByText("0.25 trETH", { exact: true }).waitFor({ timeout: 30_000 });
+    await section.getByText(shown(position.assets, "ETH"), { exact: true }).waitFor();
+    await section.getByText(/per trETH, .* old/).waitFor();
+    await section
+      .getByText(shown((await heldShares()) + position.shares, "trETH"), { exact: true })
+      .waitFor();
+    await page.close();
   });
 
   it("names a bad amount and sends nothing", { timeout: 120_000 }, async () => {

@@ -499,6 +499,8 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
           // Public development keys, offered on this local chain only.
           devWallet: true,
           oracleUrls: ACCOUNTS.members.map((_, k) => `http://127.0.0.1:${o.daemonPortBase + k}`),
+          // The remote chain, with --with-l2: the portfolio shows bridged trETH there.
+          ...(l2 ? { crosschain: l2.crosschain } : {}),
         }),
       ]);
     }

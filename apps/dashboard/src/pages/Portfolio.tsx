@@ -1,17 +1,18 @@
 import { useQuery } from "@tanstack/react-query";
-import { getLendingPosition } from "@tributary/sdk";
-import { useState } from "react";
-import { zeroAddress } from "viem";
+import { getLendingPosition, getRemotePosition } from "@tributary/sdk";
+import { useMemo, useState } from "react";
+import { createPublicClient, http, zeroAddress } from "viem";
 import type { Account } from "../api.js";
 import { Scroll } from "../components/Scroll.js";
 import { useApp } from "../context.js";
 import { sentence } from "../errors.js";
-import { eth, shortAddress, treth, when } from "../format.js";
+import { duration, eth, shortAddress, treth, when } from "../format.js";
 import { useAccount, useApi, usePosition } from "../hooks.js";
 import { HEADING } from "../pages.js";
 
 export function Portfolio() {
   const { address } = useAccount();
+  const { config } = useApp();
   const position = usePosition(address);
   const [pages, setPages] = useState<(string | undefined)[]>([undefined]);
   const first = useApi<Account>(address ? `/v1/accounts/${address}?limit=20` : undefined);
@@ -30,7 +31,7 @@ export function Portfolio() {
       {position.error ? <p className="error">{sentence(position.error)}</p> : null}
       <dl className="figures">
         <div>
-          <dt>trETH</dt>
+          <dt>{config.crosschain ? "trETH on Ethereum" : "trETH"}</dt>
           <dd>{p ? treth(p.shares) : "…"}</dd>
         </div>
         <div>
@@ -66,6 +67,7 @@ export function Portfolio() {
           <dd>{p ? treth(p.votes) : "…"}</dd>
         </div>
       </dl>
+      <RemoteHoldings address={address} ethereumShares={p?.shares} />
       <Lending address={address} />
       <h2>History</h2>
       {pages.map((before, i) => (
@@ -146,6 +148,77 @@ function HistoryPage({
 }
 
 /** The account's borrowing on the Morpho market (trETH collateral, WETH loan), with its health. */
+/** Bridged trETH on the remote chain, valued at the rate relayed from Ethereum, with its age. */
+function RemoteHoldings({
+  address,
+  ethereumShares,
+}: {
+  address: `0x${string}`;
+  ethereumShares?: bigint | undefined;
+}) {
+  const { config } = useApp();
+  const crosschain = config.crosschain;
+  const client = useMemo(
+    () =>
+      crosschain?.remote.rpcUrl
+        ? createPublicClient({ transport: http(crosschain.remote.rpcUrl) })
+        : undefined,
+    [crosschain],
+  );
+  const remote = useQuery({
+    queryKey: ["remote-position", crosschain?.remote.chainId, address],
+    queryFn: () => getRemotePosition(client as never, { crosschain: crosschain as never, owner: address }),
+    enabled: !!client && !!crosschain,
+    refetchInterval: 12_000,
+  });
+  if (!crosschain) return null;
+  const r = remote.data;
+  const chainId = crosschain.remote.chainId;
+  return (
+    <section aria-labelledby="remote-title">
+      <h2 id="remote-title">On chain {chainId} (bridged)</h2>
+      {remote.error ? <p className="error">{sentence(remote.error)}</p> : null}
+      <dl className="figures">
+        <div>
+          <dt>trETH on chain {chainId}</dt>
+          <dd>{r ? treth(r.shares) : "…"}</dd>
+        </div>
+        <div>
+          <dt>Worth at the relayed rate</dt>
+          <dd>
+            {r ? eth(r.assets) : "…"}
+            <details>
+              <summary>How it is computed</summary>
+              <p>
+                Bridged trETH are shares of the pool on Ethereum, one for one. They are valued at the rate of
+                the last report the relayers carried to chain {chainId}
+                {r && r.rate.ethPerTrETH > 0n ? `, made ${when(r.rate.reportTime)}` : ""}, rounded down.
+                Ethereum's own rate may be one report ahead.
+              </p>
+            </details>
+          </dd>
+        </div>
+        <div>
+          <dt>Relayed rate</dt>
+          <dd className={r?.rate.stale ? "error" : undefined}>
+            {!r
+              ? "…"
+              : r.rate.ethPerTrETH === 0n
+                ? "none relayed yet"
+                : `${eth(r.rate.ethPerTrETH)} per trETH, ${duration(Number(r.rate.age))} old${
+                    r.rate.stale ? ": stale, the relayers are behind" : ""
+                  }`}
+          </dd>
+        </div>
+        <div>
+          <dt>On both chains</dt>
+          <dd>{r && ethereumShares !== undefined ? treth(r.shares + ethereumShares) : "…"}</dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
+
 function Lending({ address }: { address: `0x${string}` }) {
   const { deployment } = useApp();
   const { client } = useAccount();
