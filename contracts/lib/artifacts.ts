@@ -42,6 +42,7 @@ const SOURCES = {
   RateReceiver: "src/crosschain/RateReceiver.sol",
   RemoteDepositPool: "src/crosschain/RemoteDepositPool.sol",
   RemoteStakeReceiver: "src/crosschain/RemoteStakeReceiver.sol",
+  GovernanceRelay: "src/crosschain/GovernanceRelay.sol",
 } as const;
 
 export type ContractName = keyof typeof SOURCES;
@@ -72,6 +73,7 @@ const ABIS: Record<ContractName, Abi> = {
   RateReceiver: abis.rateReceiverAbi,
   RemoteDepositPool: abis.remoteDepositPoolAbi,
   RemoteStakeReceiver: abis.remoteStakeReceiverAbi,
+  GovernanceRelay: abis.governanceRelayAbi,
 };
 
 function findArtifactFile(name: ContractName): string {

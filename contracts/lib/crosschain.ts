@@ -48,6 +48,8 @@ export interface CrosschainParameters {
 
 export interface HomeSide {
   chainId: number;
+  /** Sends the timelock's batches of calls to the remote chain's relay. */
+  governanceRelay: Address;
   messageBridge: Address;
   tokenBridge: Address;
   rateSender: Address;
@@ -56,6 +58,8 @@ export interface HomeSide {
 
 export interface RemoteSide {
   chainId: number;
+  /** Runs governance's batches from Ethereum; owns the remote contracts once handed over. */
+  governanceRelay: Address;
   messageBridge: Address;
   tokenBridge: Address;
   bridgedToken: Address;
@@ -158,7 +162,15 @@ export async function deployHomeSide(
     options.token,
     owner,
   ]);
-  return { chainId: await client.getChainId(), messageBridge, tokenBridge, rateSender, stakeReceiver };
+  const governanceRelay = await deploy(wallet, client, "GovernanceRelay", [messageBridge, owner]);
+  return {
+    chainId: await client.getChainId(),
+    governanceRelay,
+    messageBridge,
+    tokenBridge,
+    rateSender,
+    stakeReceiver,
+  };
 }
 
 /** A remote chain's side, with its WETH at `weth`, staking back to `homeChainId`. */
@@ -199,8 +211,10 @@ export async function deployRemoteSide(
     p.bridgeLimit,
   ]);
   await call(wallet, client, "BridgedTrETH", bridgedToken, "setLimits", [depositPool, p.depositLimit, 0n]);
+  const governanceRelay = await deploy(wallet, client, "GovernanceRelay", [messageBridge, owner]);
   return {
     chainId: await client.getChainId(),
+    governanceRelay,
     messageBridge,
     tokenBridge,
     bridgedToken,
@@ -221,9 +235,11 @@ export async function connectSides(
     [home.wallet, home.client, "TokenBridge", h.tokenBridge, r.chainId, r.tokenBridge],
     [home.wallet, home.client, "RateSender", h.rateSender, r.chainId, r.rateReceiver],
     [home.wallet, home.client, "RemoteStakeReceiver", h.stakeReceiver, r.chainId, r.depositPool],
+    [home.wallet, home.client, "GovernanceRelay", h.governanceRelay, r.chainId, r.governanceRelay],
     [remote.wallet, remote.client, "TokenBridge", r.tokenBridge, h.chainId, h.tokenBridge],
     [remote.wallet, remote.client, "RateReceiver", r.rateReceiver, h.chainId, h.rateSender],
     [remote.wallet, remote.client, "RemoteDepositPool", r.depositPool, h.chainId, h.stakeReceiver],
+    [remote.wallet, remote.client, "GovernanceRelay", r.governanceRelay, h.chainId, h.governanceRelay],
   ];
   for (const [wallet, client, name, address, chainId, peer] of pairs) {
     await call(wallet, client, name, address, "setPeer", [BigInt(chainId), peer]);
@@ -248,14 +264,92 @@ export async function throughTimelock(
   data: Hex,
   label: string,
 ): Promise<void> {
+  await throughTimelockBatch(wallet, client, timelock, [{ target, data }], label);
+}
+
+/** Schedules and executes `calls` as one timelock operation (development admin, no delay). */
+export async function throughTimelockBatch(
+  wallet: Wallet,
+  client: PublicClient,
+  timelock: Address,
+  calls: { target: Address; data: Hex }[],
+  label: string,
+): Promise<void> {
   const salt = keccak256(stringToHex(label));
-  await call(wallet, client, "TributaryTimelock", timelock, "schedule", [
-    target,
-    0n,
-    data,
+  const targets = calls.map((c) => c.target);
+  const values = calls.map(() => 0n);
+  const payloads = calls.map((c) => c.data);
+  await call(wallet, client, "TributaryTimelock", timelock, "scheduleBatch", [
+    targets,
+    values,
+    payloads,
     zeroHash,
     salt,
     0n,
   ]);
-  await call(wallet, client, "TributaryTimelock", timelock, "execute", [target, 0n, data, zeroHash, salt]);
+  await call(wallet, client, "TributaryTimelock", timelock, "executeBatch", [
+    targets,
+    values,
+    payloads,
+    zeroHash,
+    salt,
+  ]);
+}
+
+const ACCEPT_OWNERSHIP: Hex = encodeFunctionData({
+  abi: [
+    { type: "function", name: "acceptOwnership", inputs: [], outputs: [], stateMutability: "nonpayable" },
+  ],
+  functionName: "acceptOwnership",
+});
+
+/**
+ * Hands both sides to governance. On Ethereum the timelock accepts every crosschain contract; on
+ * the remote chain each is offered to its governance relay, and the same timelock operation
+ * relays the batch that accepts them there: once the relayers deliver it, a remote setting changes
+ * only through a passed proposal, like one on Ethereum.
+ */
+export async function handOverToGovernance(
+  home: { wallet: Wallet; client: PublicClient; side: HomeSide },
+  remote: { wallet: Wallet; client: PublicClient; side: RemoteSide },
+  timelock: Address,
+): Promise<void> {
+  const h = home.side;
+  const r = remote.side;
+  const homeOwned: [ContractName, Address][] = [
+    ["MessageBridge", h.messageBridge],
+    ["TokenBridge", h.tokenBridge],
+    ["RateSender", h.rateSender],
+    ["RemoteStakeReceiver", h.stakeReceiver],
+    ["GovernanceRelay", h.governanceRelay],
+  ];
+  const remoteOwned: [ContractName, Address][] = [
+    ["MessageBridge", r.messageBridge],
+    ["TokenBridge", r.tokenBridge],
+    ["BridgedTrETH", r.bridgedToken],
+    ["RateReceiver", r.rateReceiver],
+    ["RemoteDepositPool", r.depositPool],
+    ["GovernanceRelay", r.governanceRelay],
+  ];
+  for (const [name, address] of homeOwned) {
+    await call(home.wallet, home.client, name, address, "transferOwnership", [timelock]);
+  }
+  for (const [name, address] of remoteOwned) {
+    await call(remote.wallet, remote.client, name, address, "transferOwnership", [r.governanceRelay]);
+  }
+  const relay = encodeFunctionData({
+    abi: loadArtifact("GovernanceRelay").abi,
+    functionName: "relay",
+    args: [BigInt(r.chainId), remoteOwned.map(([, target]) => ({ target, data: ACCEPT_OWNERSHIP }))],
+  } as never);
+  await throughTimelockBatch(
+    home.wallet,
+    home.client,
+    timelock,
+    [
+      ...homeOwned.map(([, target]) => ({ target, data: ACCEPT_OWNERSHIP })),
+      { target: h.governanceRelay, data: relay },
+    ],
+    `crosschain handover ${r.chainId}`,
+  );
 }

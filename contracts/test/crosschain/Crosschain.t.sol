@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 import {BridgeApp} from "../../src/crosschain/BridgeApp.sol";
 import {BridgedTrETH} from "../../src/crosschain/BridgedTrETH.sol";
+import {GovernanceRelay} from "../../src/crosschain/GovernanceRelay.sol";
 import {MessageBridge} from "../../src/crosschain/MessageBridge.sol";
 import {RateReceiver} from "../../src/crosschain/RateReceiver.sol";
 import {RateSender} from "../../src/crosschain/RateSender.sol";
@@ -17,6 +18,7 @@ import {ITrETH} from "../../src/interfaces/ITrETH.sol";
 import {IWETH} from "../../src/interfaces/IWETH.sol";
 import {WETH9} from "../../src/external/WETH9.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 /// @dev A feed standing in for the token's on Ethereum (the rate and report time are set here).
 contract FeedStub is AggregatorV3Interface {
@@ -72,6 +74,8 @@ contract CrosschainTest is ProtocolFixture {
     WETH9 internal l2Weth;
     RemoteDepositPool internal pool;
     RemoteStakeReceiver internal stakeReceiver;
+    GovernanceRelay internal l1Gov;
+    GovernanceRelay internal l2Gov;
 
     function setUp() public override {
         super.setUp();
@@ -107,6 +111,14 @@ contract CrosschainTest is ProtocolFixture {
         vm.stopPrank();
         vm.prank(governance);
         token.setCrosschainBridge(address(l1Tokens));
+        // Governance across the bridge: Ethereum's relay is the timelock's; the remote one is set up
+        // by the deployer, which hands the remote contracts over in the governance tests.
+        l1Gov = new GovernanceRelay(l1Bridge, governance);
+        l2Gov = new GovernanceRelay(l2Bridge, owner);
+        vm.prank(governance);
+        l1Gov.setPeer(L2, address(l2Gov));
+        vm.prank(owner);
+        l2Gov.setPeer(L1, address(l1Gov));
 
         vm.deal(alice, 100 ether);
         vm.prank(alice);
@@ -437,5 +449,107 @@ contract CrosschainTest is ProtocolFixture {
         stakeReceiver.stakeBatch(1 ether, 1 ether);
         vm.expectRevert(abi.encodeWithSelector(RemoteDepositPool.RemoteDepositPoolNothingToSend.selector));
         pool.flush();
+    }
+    // ---------------------------------------------------------------- governance across the bridge
+
+    function _batch(address target, bytes memory data) internal pure returns (GovernanceRelay.Call[] memory calls) {
+        calls = new GovernanceRelay.Call[](1);
+        calls[0] = GovernanceRelay.Call(target, data);
+    }
+
+    /// @dev The timelock relays `calls`; the message as the remote relay receives it.
+    function _govRelay(GovernanceRelay.Call[] memory calls) internal returns (MessageBridge.Message memory) {
+        vm.chainId(L1);
+        vm.prank(governance);
+        l1Gov.relay(L2, calls);
+        uint64 sequence = l1Gov.sentBatches(L2);
+        return _sent(
+            l1Bridge, L1, L2, address(l1Gov), address(l2Gov), 0, abi.encodeCall(GovernanceRelay.execute, (sequence, calls))
+        );
+    }
+
+    /// @dev The deployer offers every remote contract to the remote relay; one governance batch accepts.
+    function _handOver() internal {
+        address[6] memory owned =
+            [address(bridged), address(l2Bridge), address(l2Tokens), address(receiver), address(pool), address(l2Gov)];
+        GovernanceRelay.Call[] memory calls = new GovernanceRelay.Call[](owned.length);
+        vm.startPrank(owner);
+        for (uint256 i; i < owned.length; ++i) {
+            Ownable(owned[i]).transferOwnership(address(l2Gov));
+            calls[i] = GovernanceRelay.Call(owned[i], abi.encodeWithSignature("acceptOwnership()"));
+        }
+        vm.stopPrank();
+        assertTrue(_relay(l2Bridge, _govRelay(calls)), "handover batch runs");
+        for (uint256 i; i < owned.length; ++i) {
+            assertEq(Ownable(owned[i]).owner(), address(l2Gov), "owned by remote governance");
+        }
+    }
+
+    function test_governanceChangesRemoteSettingsOnlyThroughTheTimelock() public {
+        _handOver();
+        // The deployer's key no longer changes anything there.
+        vm.chainId(L2);
+        vm.prank(owner);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, owner));
+        bridged.setLimits(address(l2Tokens), 1 ether, 1 ether);
+        // A batch from the timelock does: a new relayer set and new limits, in one message.
+        address[] memory relayers = new address[](2);
+        (relayers[0], relayers[1]) = (vm.addr(relayerKeys[0]), vm.addr(relayerKeys[1]));
+        GovernanceRelay.Call[] memory calls = new GovernanceRelay.Call[](2);
+        calls[0] = GovernanceRelay.Call(address(bridged), abi.encodeCall(BridgedTrETH.setLimits, (address(l2Tokens), 5 ether, 5 ether)));
+        calls[1] = GovernanceRelay.Call(address(receiver), abi.encodeCall(RateReceiver.setBounds, (PERIOD, 20, 3 * PERIOD)));
+        assertTrue(_relay(l2Bridge, _govRelay(calls)), "the batch runs");
+        assertEq(bridged.mintingMaxLimitOf(address(l2Tokens)), 5 ether, "limit set by governance");
+        assertEq(receiver.maxChangeBps(), 20, "bounds set by governance");
+        // Only the timelock relays, and only the bridge (from the peer) runs a batch.
+        vm.chainId(L1);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, alice));
+        l1Gov.relay(L2, calls);
+        vm.chainId(L2);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(BridgeApp.BridgeAppUnauthorized.selector, alice, 0, address(0)));
+        l2Gov.execute(3, calls);
+        vm.expectRevert(abi.encodeWithSelector(GovernanceRelay.GovernanceRelayOnlySelf.selector, alice));
+        vm.prank(alice);
+        l2Gov.runBatch(calls);
+    }
+
+    function test_governanceBatchesRunInOrderAndAFailedOneIsSpentWhole() public {
+        _handOver();
+        // Two batches in flight, delivered in the wrong order: the second waits for the first.
+        MessageBridge.Message memory first =
+            _govRelay(_batch(address(bridged), abi.encodeCall(BridgedTrETH.setLimits, (address(l2Tokens), 7 ether, 7 ether))));
+        MessageBridge.Message memory second =
+            _govRelay(_batch(address(bridged), abi.encodeCall(BridgedTrETH.setLimits, (address(l2Tokens), 9 ether, 9 ether))));
+        assertFalse(_relay(l2Bridge, second), "out of order: kept");
+        assertEq(uint256(l2Bridge.status(l2Bridge.messageId(second))), uint256(MessageBridge.Status.Failed), "kept as failed");
+        assertTrue(_relay(l2Bridge, first), "the first runs");
+        assertTrue(l2Bridge.retry(second), "runs after the first");
+        assertEq(bridged.mintingMaxLimitOf(address(l2Tokens)), 9 ether, "the later batch wins");
+
+        // A batch whose second call fails leaves nothing of its first, and is spent.
+        GovernanceRelay.Call[] memory calls = new GovernanceRelay.Call[](2);
+        calls[0] = GovernanceRelay.Call(address(bridged), abi.encodeCall(BridgedTrETH.setLimits, (address(l2Tokens), 1 ether, 1 ether)));
+        calls[1] = GovernanceRelay.Call(address(bridged), abi.encodeCall(BridgedTrETH.setLimits, (address(l2Tokens), type(uint256).max, 0)));
+        MessageBridge.Message memory bad = _govRelay(calls);
+        bytes[] memory sigs = _sign(l2Bridge, bad, 3);
+        vm.chainId(L2);
+        vm.expectEmit(address(l2Gov));
+        emit GovernanceRelay.BatchFailed(
+            L1,
+            4,
+            abi.encodeWithSelector(
+                GovernanceRelay.GovernanceRelayCallFailed.selector,
+                1,
+                address(bridged),
+                abi.encodeWithSelector(BridgedTrETH.BridgedTrETHLimitTooLarge.selector, type(uint256).max)
+            )
+        );
+        assertTrue(l2Bridge.execute(bad, sigs), "the message ran: the batch is spent");
+        assertEq(bridged.mintingMaxLimitOf(address(l2Tokens)), 9 ether, "no partial batch");
+        assertEq(l2Gov.ranBatches(L1), 4, "the handover and three batches ran");
+        vm.expectRevert(abi.encodeWithSelector(MessageBridge.MessageBridgeNotFailed.selector, l2Bridge.messageId(bad)));
+        l2Bridge.retry(bad);
     }
 }

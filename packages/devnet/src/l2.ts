@@ -29,6 +29,7 @@ import {
   deployHomeSide,
   deployRemoteSide,
   type HomeSide,
+  handOverToGovernance,
   type RemoteSide,
   setCrosschainBridgeData,
   throughTimelock,
@@ -150,6 +151,13 @@ export async function startRemoteChain(o: {
       o.token,
       setCrosschainBridgeData(home.tokenBridge),
       "crosschain bridge",
+    );
+    // Both sides to governance: the timelock on Ethereum; the remote contracts accept the remote
+    // governance relay's ownership in the batch the timelock relays (the relayers deliver it).
+    await handOverToGovernance(
+      { wallet: homeWallet, client: o.home.publicClient, side: home },
+      { wallet: remoteWallet, client: publicClient, side: remote },
+      o.timelock,
     );
     const setBalance = (client: PublicClient, address: Address, wei: bigint) =>
       client.request({ method: "anvil_setBalance", params: [address, numberToHex(wei)] } as never);

@@ -50,6 +50,7 @@ const CONTRACTS = [
   ["rateReceiverAbi", "src/crosschain/RateReceiver.sol", "RateReceiver"],
   ["remoteDepositPoolAbi", "src/crosschain/RemoteDepositPool.sol", "RemoteDepositPool"],
   ["remoteStakeReceiverAbi", "src/crosschain/RemoteStakeReceiver.sol", "RemoteStakeReceiver"],
+  ["governanceRelayAbi", "src/crosschain/GovernanceRelay.sol", "GovernanceRelay"],
   // Uniswap v3, from the artifacts Uniswap publishes on npm (the contracts they deployed).
   ["uniswapV3FactoryAbi", "@uniswap/v3-core/artifacts/contracts/UniswapV3Factory.sol", "UniswapV3Factory"],
   ["uniswapV3PoolAbi", "@uniswap/v3-core/artifacts/contracts/UniswapV3Pool.sol", "UniswapV3Pool"],

@@ -31,6 +31,9 @@ import { BRIDGE_FLOAT } from "../l2.js";
 import { type ScenarioContext, ScenarioFailure } from "./context.js";
 
 const EPOCH = 32;
+const OWNER_ABI = [
+  { type: "function", name: "owner", inputs: [], outputs: [{ type: "address" }], stateMutability: "view" },
+] as const;
 const REPORT_SLOTS = 3 * 4 * EPOCH;
 
 export async function runCrosschain(ctx: ScenarioContext, reportAfter: (slot: number) => Promise<unknown>) {
@@ -238,6 +241,20 @@ export async function runCrosschain(ctx: ScenarioContext, reportAfter: (slot: nu
   ctx.expect(
     locked === supply,
     `shares locked on Ethereum (${locked}) = bridged supply (${supply}) + 0 in flight, to the wei`,
+  );
+  // 7. The remote contracts answer to governance: the timelock's handover batch ran there.
+  const owners = await Promise.all(
+    [
+      remote.bridgedToken,
+      remote.messageBridge,
+      remote.tokenBridge,
+      remote.rateReceiver,
+      remote.depositPool,
+    ].map((address) => remoteClient.readContract({ address, abi: OWNER_ABI, functionName: "owner" })),
+  );
+  ctx.expect(
+    owners.every((o) => o.toLowerCase() === remote.governanceRelay?.toLowerCase()),
+    "every remote contract is owned by the governance relay (settings change only through the timelock)",
   );
   const floatPaid = BRIDGE_FLOAT - (await ctx.client.getBalance({ address: home.messageBridge }));
   const remoteHeld = await remoteClient.getBalance({ address: remote.messageBridge });

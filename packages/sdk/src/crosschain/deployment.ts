@@ -14,6 +14,8 @@ export interface CrosschainHomeSide {
   rpcUrl?: string | undefined;
   /** trETH. */
   token: Address;
+  /** Sends governance's (the timelock's) batches of calls to the remote chain. */
+  governanceRelay?: Address | undefined;
   messageBridge: Address;
   /** Locks shares sent away in its own trETH account and releases them when they come back. */
   tokenBridge: Address;
@@ -31,6 +33,8 @@ export interface CrosschainHomeSide {
 export interface CrosschainRemoteSide {
   chainId: number;
   rpcUrl?: string | undefined;
+  /** Runs governance's batches from Ethereum; owns the remote contracts once handed over. */
+  governanceRelay?: Address | undefined;
   messageBridge: Address;
   tokenBridge: Address;
   /** `BridgedTrETH`: ERC-20, ERC-2612 and ERC-7802, at the same address on every chain. */
@@ -96,6 +100,12 @@ export function parseCrosschainDeployment(
     if (typeof s.startBlock !== "string" || !/^\d+$/.test(s.startBlock))
       fail(`${side}.startBlock is not a block number`);
     if (s.rpcUrl !== undefined && typeof s.rpcUrl !== "string") fail(`${side}.rpcUrl is not a URL`);
+    if (
+      s.governanceRelay !== undefined &&
+      (typeof s.governanceRelay !== "string" || !isAddress(s.governanceRelay))
+    ) {
+      fail(`${side}.governanceRelay is not an address`);
+    }
   };
   check("home", HOME_ADDRESSES);
   check("remote", REMOTE_ADDRESSES);

@@ -376,6 +376,12 @@ export const errorSentences = {
   RateReceiverOlderReport: (a) =>
     `The rate comes from a report (time ${a.reportTime}) no newer than the one held (time ${a.current}).`,
   RateSenderNothingNew: () => "This report's rate was already sent to that chain: no newer report yet.",
+  GovernanceRelayCallFailed: (a) =>
+    `Call ${a.index} of the governance batch, to ${a.target}, failed: the whole batch was undone.`,
+  GovernanceRelayNoCalls: () => "A governance batch needs at least one call.",
+  GovernanceRelayOnlySelf: (a) => `Only the governance relay runs its batches, not ${a.caller}.`,
+  GovernanceRelayOutOfOrder: (a) =>
+    `Governance batch ${a.sequence} arrived before batch ${a.expected}: it runs once the earlier one has.`,
   RemoteDepositPoolInvalidParameters: () =>
     "The pool's fee must be at most 1% and its maximum rate age above zero.",
   RemoteDepositPoolNothingToSend: () => "No deposit is waiting to be sent to Ethereum.",
