@@ -117,7 +117,9 @@ describe("dashboard in a browser", {
     await connected(page, "#/portfolio");
     const section = page.getByRole("region", { name: `On chain ${crosschain.remote.chainId} (bridged)` });
     await section.getByText("0.25 trETH", { exact: true }).waitFor({ timeout: 30_000 });
-    await section.getByText(shown(position.assets, "ETH"), { exact: true }).waitFor();
+    // The worth, followed by how it is computed (a disclosure in the same cell).
+    const worth = shown(position.assets, "ETH").replaceAll(".", "\\.");
+    await section.locator("dd", { hasText: new RegExp(`^${worth}How it is computed`) }).waitFor();
     await section.getByText(/per trETH, .* old/).waitFor();
     await section
       .getByText(shown((await heldShares()) + position.shares, "trETH"), { exact: true })
@@ -362,7 +364,13 @@ describe("dashboard in a browser", {
     await page.keyboard.type("0.25");
     await page.getByText(/^You receive .* trETH/).waitFor();
     await page.keyboard.press("Enter");
-    await page.getByText(/^Staked in block \d+/).waitFor({ timeout: 60_000 });
+    await page
+      .getByText(/^Staked in block \d+/)
+      .waitFor({ timeout: 60_000 })
+      .catch(async (error: Error) => {
+        await page.screenshot({ path: join(RESULTS, "keyboard-stake-failed.png"), fullPage: true });
+        throw new Error(`${error.message}\nthe page shows:\n${await page.locator("main").innerText()}`);
+      });
     assert.ok((await heldShares()) > before);
   });
 });

@@ -91,7 +91,7 @@ function HistoryPage({
   before: string | undefined;
   onMore: ((next: string) => void) | undefined;
 }) {
-  const { deployment } = useApp();
+  const { deployment, config } = useApp();
   const page = useApi<Account>(
     `/v1/accounts/${address}?limit=20${before === undefined ? "" : `&before=${before}`}`,
   );
@@ -99,6 +99,7 @@ function HistoryPage({
   if (!page.data) return <p>…</p>;
   if (page.data.history.length === 0 && before === undefined) return <p>Nothing yet.</p>;
   const c = deployment.contracts;
+  const crosschain = config.crosschain;
   const label = (h: Account["history"][number]) => {
     const other = (h.direction === "in" ? h.from : h.to).toLowerCase();
     if (other === zeroAddress) return h.direction === "in" ? "Staked" : "Burned";
@@ -107,6 +108,11 @@ function HistoryPage({
     if (other === c.operatorRegistry.toLowerCase())
       return h.direction === "out" ? "Posted as bond" : "Bond returned";
     if (other === c.rewardsDistributor.toLowerCase()) return "Commission claimed";
+    // trETH's crosschain bridge locks shares sent away and releases those that come back.
+    if (crosschain && other === crosschain.home.tokenBridge.toLowerCase())
+      return h.direction === "out"
+        ? `Bridged to chain ${crosschain.remote.chainId}`
+        : `Bridged back from chain ${crosschain.remote.chainId}`;
     return h.direction === "in" ? `Received from ${shortAddress(other)}` : `Sent to ${shortAddress(other)}`;
   };
   return (
