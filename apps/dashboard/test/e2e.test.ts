@@ -124,6 +124,8 @@ describe("dashboard in a browser", {
     await section
       .getByText(shown((await heldShares()) + position.shares, "trETH"), { exact: true })
       .waitFor();
+    // The history names the transfer to the bridge for what it was.
+    await page.getByRole("cell", { name: `Bridged to chain ${crosschain.remote.chainId}` }).waitFor();
     await page.close();
   });
 
