@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { HttpServer } from "@tributary/daemon/http";
 import { createLogger } from "@tributary/daemon/log";
+import { chainForId, createRpc } from "@tributary/daemon/rpc";
 import {
   bridgeTrETH,
   getRemotePosition,
@@ -44,6 +45,7 @@ import type { AnvilNode } from "../../../contracts/lib/anvil.js";
 import { freePort, type LocalProtocol, startLocalProtocol } from "../../../contracts/lib/bench.js";
 import { bridgedTokenAddress, type HomeSide, type RemoteSide } from "../../../contracts/lib/crosschain.js";
 import { DEV_ROLES, devAccount } from "../../../contracts/lib/devkeys.js";
+import { startBeaconProxy } from "../../oracle/test/helpers/beaconProxy.js";
 import { Relayer, RelayerMetrics, startRelayerServer } from "../src/index.js";
 import { type ChainPair, RELAYER_KEYS, REMOTE_CHAIN, startChainPair } from "./pair.js";
 
@@ -62,8 +64,13 @@ describe("relayer committee between two chains", () => {
   const l2Client = () => createPublicClient({ transport: http(l2Node.url) });
   const l2Wallet = (i: number) => createWalletClient({ account: devAccount(i), transport: http(l2Node.url) });
 
-  async function startRelayer(i: number, peers: number[]): Promise<void> {
+  /** (Re)starts relayer `i` from its saved state; `remoteUrl`: its remote chain's RPC (default the node). */
+  async function startRelayer(i: number, peers: number[], remoteUrl?: string): Promise<void> {
     const signer = devAccount(RELAYER_KEYS[i] as number);
+    // Through a proxy: the daemons' own RPC client (retries, deadlines), as in production.
+    const remoteRpc = remoteUrl
+      ? createRpc({ url: remoteUrl, timeoutMs: 2_000, attempts: 2, baseDelayMs: 20 })
+      : undefined;
     const logger = createLogger({
       level: process.env.RELAYER_TEST_LOG === "debug" ? "debug" : "warn",
       fields: { service: `relayer-${i}` },
@@ -84,8 +91,10 @@ describe("relayer committee between two chains", () => {
       remote: {
         name: "remote",
         chainId: remote.chainId,
-        publicClient: l2Client(),
-        wallet: createWalletClient({ account: signer, transport: http(l2Node.url) }),
+        publicClient: (remoteRpc?.publicClient as ReturnType<typeof l2Client> | undefined) ?? l2Client(),
+        wallet: remoteRpc
+          ? remoteRpc.walletClient(signer, chainForId(REMOTE_CHAIN, remoteUrl as string))
+          : createWalletClient({ account: signer, transport: http(l2Node.url) }),
         messageBridge: remote.messageBridge,
         blockTag: "latest",
         fromBlock: 0n,
@@ -466,5 +475,54 @@ describe("relayer committee between two chains", () => {
       remoteStake(carol, { crosschain, amount: stake }),
       (e: Error & { errorName?: string }) => e.errorName === "RemoteDepositPoolStaleRate",
     );
+  });
+  it("through RPC faults (errors, then the remote node unreachable) a message is delivered once", async () => {
+    // The committee's remote-chain calls go through a proxy that fails: the shared RPC client
+    // retries, a step that still fails throws (the daemon's loop backs off and runs it again), and
+    // the state saved before delivery lets the next step pick up where it stopped.
+    const proxy = await startBeaconProxy(pair.l2Node.url);
+    for (const i of [0, 1, 2])
+      await startRelayer(
+        i,
+        [0, 1, 2].filter((p) => p !== i),
+        proxy.url,
+      );
+    try {
+      const alice = l1.wallet(DEV_ROLES.firstUser);
+      await l1.gasOf(
+        await alice.writeContract({
+          address: home.tokenBridge,
+          abi: tokenBridgeAbi,
+          functionName: "bridge",
+          args: [BigInt(REMOTE_CHAIN), alice.account.address, 11n],
+          chain: undefined,
+        }),
+      );
+      const supplyBefore = await bridgedSupply();
+      proxy.setFault({ status: 503 });
+      let failures = 0;
+      for (const r of relayers) await (r as Relayer).step().catch(() => failures++);
+      assert.equal(failures, 3, "every step failed while the node answered 503");
+      proxy.setFault(null);
+      await proxy.setDown(true);
+      for (const r of relayers) await (r as Relayer).step().catch(() => failures++);
+      assert.equal(failures, 6, "and while it was unreachable");
+      assert.equal(await bridgedSupply(), supplyBefore, "nothing delivered meanwhile");
+      await proxy.setDown(false);
+      await settle();
+      assert.equal((await bridgedSupply()) - supplyBefore, 11n, "delivered once the node is back");
+      assert.equal(await locked(), await bridgedSupply(), "conserved");
+      const executed = await l2Client().getContractEvents({
+        address: remote.messageBridge,
+        abi: messageBridgeAbi,
+        eventName: "MessageExecuted",
+        fromBlock: 0n,
+      });
+      const ids = executed.map((e) => e.args.id as Hex);
+      assert.equal(new Set(ids).size, ids.length, "no message executed twice");
+      assert.ok(proxy.faulted > 0, "the faults were served");
+    } finally {
+      await proxy.stop();
+    }
   });
 });
