@@ -2,7 +2,7 @@
  * Where the app finds the chain and the analytics API. Read at run time from `config.json` beside
  * the page (so one build serves any network), else from the build's `VITE_*` variables.
  */
-import { type CrosschainDeployment, type Deployment, parseCrosschainDeployment } from "@tributary/sdk";
+import type { CrosschainDeployment, Deployment } from "@tributary/sdk";
 
 export interface DashboardConfig {
   chainId: number;
@@ -63,19 +63,10 @@ export async function loadConfig(): Promise<DashboardConfig> {
     throw new ConfigError("oracleUrls must be a list of http(s) URLs (VITE_ORACLE_URLS: comma-separated)");
   }
   if (config.crosschain !== undefined) {
-    try {
-      config.crosschain = parseCrosschainDeployment(config.crosschain, "config.json's crosschain");
-    } catch (error) {
-      throw new ConfigError((error as Error).message.split("\n")[0] ?? "crosschain is malformed");
-    }
-    if (!/^https?:\/\//.test(config.crosschain.remote.rpcUrl ?? "")) {
-      throw new ConfigError("crosschain.remote.rpcUrl must be the remote chain's http(s) RPC URL");
-    }
-    if (config.crosschain.home.chainId !== config.chainId) {
-      throw new ConfigError(
-        `crosschain.home is chain ${config.crosschain.home.chainId}, but the dashboard is on chain ${config.chainId}`,
-      );
-    }
+    config.crosschain = (await import("./crosschainConfig.js")).checkCrosschain(
+      config.crosschain,
+      config.chainId,
+    );
   }
   return { ...config, devWallet: config.devWallet && config.chainId === LOCAL_CHAIN_ID };
 }
