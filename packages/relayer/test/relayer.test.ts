@@ -138,6 +138,18 @@ describe("relayer committee between two chains", () => {
     });
   }
 
+  /** Every message executed on the remote chain ran once. */
+  async function assertNoneExecutedTwice(): Promise<void> {
+    const executed = await l2Client().getContractEvents({
+      address: remote.messageBridge,
+      abi: messageBridgeAbi,
+      eventName: "MessageExecuted",
+      fromBlock: 0n,
+    });
+    const ids = executed.map((e) => e.args.id as Hex);
+    assert.equal(new Set(ids).size, ids.length, "no message executed twice");
+  }
+
   async function bridgedSupply(): Promise<bigint> {
     return l2Client().readContract({
       address: remote.bridgedToken,
@@ -374,14 +386,7 @@ describe("relayer committee between two chains", () => {
     await stepAll();
     await stepAll();
     assert.equal(await locked(), await bridgedSupply(), "conserved");
-    const executed = await l2Client().getContractEvents({
-      address: remote.messageBridge,
-      abi: messageBridgeAbi,
-      eventName: "MessageExecuted",
-      fromBlock: 0n,
-    });
-    const ids = executed.map((e) => e.args.id as Hex);
-    assert.equal(new Set(ids).size, ids.length, "no message executed twice");
+    await assertNoneExecutedTwice();
   });
   it("the SDK bridges, stakes from the remote chain and reads the position there, refusing before sending", async () => {
     const { crosschain } = pair;
@@ -512,14 +517,7 @@ describe("relayer committee between two chains", () => {
       await settle();
       assert.equal((await bridgedSupply()) - supplyBefore, 11n, "delivered once the node is back");
       assert.equal(await locked(), await bridgedSupply(), "conserved");
-      const executed = await l2Client().getContractEvents({
-        address: remote.messageBridge,
-        abi: messageBridgeAbi,
-        eventName: "MessageExecuted",
-        fromBlock: 0n,
-      });
-      const ids = executed.map((e) => e.args.id as Hex);
-      assert.equal(new Set(ids).size, ids.length, "no message executed twice");
+      await assertNoneExecutedTwice();
       assert.ok(proxy.faulted > 0, "the faults were served");
     } finally {
       await proxy.stop();
