@@ -102,7 +102,7 @@ describe("tributary: accounts", () => {
       assert.equal(result.code, 3, show(result));
       assert.match(
         result.stderr,
-        /--dev-account is refused on chain 5: its keys are public, so it works only on development chains \(31337, 1337\)/,
+        /--dev-account is refused on chain 5: its keys are public, so it works only on development chains \(31337, 31338, 1337\)/,
         show(result),
       );
     } finally {
