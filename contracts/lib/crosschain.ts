@@ -297,11 +297,9 @@ export async function throughTimelockBatch(
 }
 
 const ACCEPT_OWNERSHIP: Hex = encodeFunctionData({
-  abi: [
-    { type: "function", name: "acceptOwnership", inputs: [], outputs: [], stateMutability: "nonpayable" },
-  ],
+  abi: loadArtifact("GovernanceRelay").abi,
   functionName: "acceptOwnership",
-});
+} as never);
 
 /**
  * Hands both sides to governance. On Ethereum the timelock accepts every crosschain contract; on

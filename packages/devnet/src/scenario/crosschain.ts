@@ -9,6 +9,7 @@
  */
 import {
   bridgedTrETHAbi,
+  governanceRelayAbi,
   rateFeedAbi,
   rateReceiverAbi,
   remoteDepositPoolAbi,
@@ -31,9 +32,7 @@ import { BRIDGE_FLOAT } from "../l2.js";
 import { type ScenarioContext, ScenarioFailure } from "./context.js";
 
 const EPOCH = 32;
-const OWNER_ABI = [
-  { type: "function", name: "owner", inputs: [], outputs: [{ type: "address" }], stateMutability: "view" },
-] as const;
+
 const REPORT_SLOTS = 3 * 4 * EPOCH;
 
 export async function runCrosschain(ctx: ScenarioContext, reportAfter: (slot: number) => Promise<unknown>) {
@@ -250,7 +249,9 @@ export async function runCrosschain(ctx: ScenarioContext, reportAfter: (slot: nu
       remote.tokenBridge,
       remote.rateReceiver,
       remote.depositPool,
-    ].map((address) => remoteClient.readContract({ address, abi: OWNER_ABI, functionName: "owner" })),
+    ].map((address) =>
+      remoteClient.readContract({ address, abi: governanceRelayAbi, functionName: "owner" }),
+    ),
   );
   ctx.expect(
     owners.every((o) => o.toLowerCase() === remote.governanceRelay?.toLowerCase()),
