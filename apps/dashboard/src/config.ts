@@ -2,7 +2,7 @@
  * Where the app finds the chain and the analytics API. Read at run time from `config.json` beside
  * the page (so one build serves any network), else from the build's `VITE_*` variables.
  */
-import type { CrosschainDeployment, Deployment } from "@tributary/sdk";
+import type { Deployment } from "@tributary/sdk";
 
 export interface DashboardConfig {
   chainId: number;
@@ -14,8 +14,12 @@ export interface DashboardConfig {
   devWallet?: boolean | undefined;
   /** Oracle members' HTTP servers, tried in turn for an operator's commission proof. */
   oracleUrls?: string[] | undefined;
-  /** trETH's bridge to a remote chain (its `rpcUrl` included): the portfolio shows both chains. */
-  crosschain?: CrosschainDeployment | undefined;
+  /**
+   * trETH's bridge to a remote chain (the SDK's `CrosschainDeployment`, with the remote `rpcUrl`):
+   * the portfolio shows both chains. Checked where it is used (the portfolio names what is wrong),
+   * so the other pages carry no code for it.
+   */
+  crosschain?: unknown;
 }
 
 export class ConfigError extends Error {
@@ -61,12 +65,6 @@ export async function loadConfig(): Promise<DashboardConfig> {
     (!Array.isArray(config.oracleUrls) || !config.oracleUrls.every((u) => /^https?:\/\//.test(String(u))))
   ) {
     throw new ConfigError("oracleUrls must be a list of http(s) URLs (VITE_ORACLE_URLS: comma-separated)");
-  }
-  if (config.crosschain !== undefined) {
-    config.crosschain = (await import("./crosschainConfig.js")).checkCrosschain(
-      config.crosschain,
-      config.chainId,
-    );
   }
   return { ...config, devWallet: config.devWallet && config.chainId === LOCAL_CHAIN_ID };
 }

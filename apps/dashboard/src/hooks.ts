@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { getPosition } from "@tributary/sdk";
-import { useConnection, useConnectorClient, usePublicClient } from "wagmi";
+import { type Client, createClient } from "viem";
+import { http, useConnection, useConnectorClient, usePublicClient } from "wagmi";
 import { apiGet } from "./api.js";
 import { useApp } from "./context.js";
 
@@ -33,4 +34,9 @@ export function usePosition(address: `0x${string}` | undefined) {
     queryFn: () => getPosition(client as never, { deployment, address: address as `0x${string}` }),
     enabled: !!client && !!address,
   });
+}
+
+/** A client on another chain (trETH's remote chain) for the SDK's reads, on the app's own transport code. */
+export function remoteClient(rpcUrl: string): Client {
+  return createClient({ transport: http(rpcUrl) });
 }

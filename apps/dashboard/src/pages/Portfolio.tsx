@@ -1,13 +1,18 @@
 import { useQuery } from "@tanstack/react-query";
-import { getLendingPosition, getRemotePosition } from "@tributary/sdk";
+import {
+  type CrosschainDeployment,
+  getLendingPosition,
+  getRemotePosition,
+  parseCrosschainDeployment,
+} from "@tributary/sdk";
 import { useMemo, useState } from "react";
-import { createPublicClient, http, zeroAddress } from "viem";
+import { zeroAddress } from "viem";
 import type { Account } from "../api.js";
 import { Scroll } from "../components/Scroll.js";
 import { useApp } from "../context.js";
 import { sentence } from "../errors.js";
 import { duration, eth, shortAddress, treth, when } from "../format.js";
-import { useAccount, useApi, usePosition } from "../hooks.js";
+import { remoteClient, useAccount, useApi, usePosition } from "../hooks.js";
 import { HEADING } from "../pages.js";
 
 export function Portfolio() {
@@ -91,7 +96,8 @@ function HistoryPage({
   before: string | undefined;
   onMore: ((next: string) => void) | undefined;
 }) {
-  const { deployment, config } = useApp();
+  const { deployment } = useApp();
+  const { crosschain } = useCrosschain();
   const page = useApi<Account>(
     `/v1/accounts/${address}?limit=20${before === undefined ? "" : `&before=${before}`}`,
   );
@@ -99,7 +105,6 @@ function HistoryPage({
   if (!page.data) return <p>…</p>;
   if (page.data.history.length === 0 && before === undefined) return <p>Nothing yet.</p>;
   const c = deployment.contracts;
-  const crosschain = config.crosschain;
   const label = (h: Account["history"][number]) => {
     const other = (h.direction === "in" ? h.from : h.to).toLowerCase();
     if (other === zeroAddress) return h.direction === "in" ? "Staked" : "Burned";
@@ -153,7 +158,36 @@ function HistoryPage({
   );
 }
 
-/** The account's borrowing on the Morpho market (trETH collateral, WETH loan), with its health. */
+interface CheckedCrosschain {
+  crosschain?: CrosschainDeployment;
+  client?: ReturnType<typeof remoteClient>;
+  error?: string;
+}
+
+/** config.json's crosschain, checked where it is used: a malformed one is named in the portfolio. */
+function useCrosschain(): CheckedCrosschain {
+  const { config } = useApp();
+  return useMemo((): CheckedCrosschain => {
+    if (config.crosschain === undefined) return {};
+    try {
+      const crosschain = parseCrosschainDeployment(config.crosschain, "config.json's crosschain");
+      if (!/^https?:\/\//.test(crosschain.remote.rpcUrl ?? "")) {
+        return {
+          error: "config.json's crosschain: remote.rpcUrl must be the remote chain's http(s) RPC URL.",
+        };
+      }
+      if (crosschain.home.chainId !== config.chainId) {
+        return {
+          error: `config.json's crosschain: home is chain ${crosschain.home.chainId}, but the dashboard is on chain ${config.chainId}.`,
+        };
+      }
+      return { crosschain, client: remoteClient(crosschain.remote.rpcUrl as string) };
+    } catch (error) {
+      return { error: (error as Error).message.split("\n")[0] };
+    }
+  }, [config.crosschain, config.chainId]);
+}
+
 /** Bridged trETH on the remote chain, valued at the rate relayed from Ethereum, with its age. */
 function RemoteHoldings({
   address,
@@ -162,21 +196,22 @@ function RemoteHoldings({
   address: `0x${string}`;
   ethereumShares?: bigint | undefined;
 }) {
-  const { config } = useApp();
-  const crosschain = config.crosschain;
-  const client = useMemo(
-    () =>
-      crosschain?.remote.rpcUrl
-        ? createPublicClient({ transport: http(crosschain.remote.rpcUrl) })
-        : undefined,
-    [crosschain],
-  );
+  const checked = useCrosschain();
+  const { crosschain, client } = checked;
   const remote = useQuery({
     queryKey: ["remote-position", crosschain?.remote.chainId, address],
     queryFn: () => getRemotePosition(client as never, { crosschain: crosschain as never, owner: address }),
     enabled: !!client && !!crosschain,
     refetchInterval: 12_000,
   });
+  if (checked.error) {
+    return (
+      <section aria-labelledby="remote-title">
+        <h2 id="remote-title">On another chain</h2>
+        <p className="error">{checked.error}</p>
+      </section>
+    );
+  }
   if (!crosschain) return null;
   const r = remote.data;
   const chainId = crosschain.remote.chainId;
@@ -225,6 +260,7 @@ function RemoteHoldings({
   );
 }
 
+/** The account's borrowing on the Morpho market (trETH collateral, WETH loan), with its health. */
 function Lending({ address }: { address: `0x${string}` }) {
   const { deployment } = useApp();
   const { client } = useAccount();

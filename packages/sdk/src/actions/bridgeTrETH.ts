@@ -1,5 +1,6 @@
 import type { Address, Hash, Hex } from "viem";
-import { type CrosschainParameter, clientSide } from "../crosschain/deployment.js";
+import type { CrosschainParameter } from "../crosschain/deployment.js";
+import { clientSide } from "../crosschain/side.js";
 import type { InvalidArgumentErrorType, RpcErrorType, UnknownErrorType } from "../errors/base.js";
 import type { ContractError } from "../errors/contract.js";
 import { Refusal } from "../errors/refusal.js";

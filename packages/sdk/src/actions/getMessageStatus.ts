@@ -1,5 +1,6 @@
 import type { Chain, Client, Hex, Transport } from "viem";
-import { type CrosschainParameter, clientSide } from "../crosschain/deployment.js";
+import type { CrosschainParameter } from "../crosschain/deployment.js";
+import { clientSide } from "../crosschain/side.js";
 import type { InvalidArgumentErrorType, RpcErrorType, UnknownErrorType } from "../errors/base.js";
 import { withErrors } from "../errors/withErrors.js";
 import * as messageBridgeAbi from "../generated/messageBridge.js";

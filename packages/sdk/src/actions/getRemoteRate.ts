@@ -1,6 +1,7 @@
 import type { Chain, Client, Transport } from "viem";
 import { getBlock } from "viem/actions";
-import { type CrosschainParameter, requireRemote } from "../crosschain/deployment.js";
+import type { CrosschainParameter } from "../crosschain/deployment.js";
+import { requireRemote } from "../crosschain/side.js";
 import type { InvalidArgumentErrorType, RpcErrorType, UnknownErrorType } from "../errors/base.js";
 import { withErrors } from "../errors/withErrors.js";
 import * as rateReceiverAbi from "../generated/rateReceiver.js";

@@ -3,8 +3,7 @@
  * chain), as `npm start -- --with-l2` writes it to `deployments/crosschain.json`. Browsers pass the
  * parsed object; Node reads the file with `loadCrosschainDeployment` from `@tributary/sdk/node`.
  */
-import { type Address, type Chain, type Client, isAddress, type Transport } from "viem";
-import { getChainId } from "viem/actions";
+import { type Address, isAddress } from "viem";
 import { InvalidArgumentError } from "../errors/base.js";
 
 /** Ethereum's side: trETH's own bridge contracts. */
@@ -128,28 +127,4 @@ export function crosschainSide(
     `The client is on chain ${chainId ?? "(none named)"}, which is neither side of the crosschain deployment (Ethereum: chain ${crosschain.home.chainId}, remote: chain ${crosschain.remote.chainId}).`,
     { docsPath: "crosschain" },
   );
-}
-
-/** The side of `crosschain` the client's chain is: its `chain`, else one `eth_chainId`. */
-export async function clientSide(
-  client: Client<Transport, Chain | undefined>,
-  crosschain: CrosschainDeployment,
-): Promise<"home" | "remote"> {
-  return crosschainSide(crosschain, client.chain?.id ?? (await getChainId(client)));
-}
-
-/** `InvalidArgumentError` unless the client is on the remote chain: `action` runs only there. */
-export async function requireRemote(
-  client: Client<Transport, Chain | undefined>,
-  crosschain: CrosschainDeployment,
-  action: string,
-): Promise<CrosschainRemoteSide> {
-  if ((await clientSide(client, crosschain)) !== "remote") {
-    throw new InvalidArgumentError(
-      "crosschain",
-      `${action} runs on the remote chain (chain ${crosschain.remote.chainId}), not on Ethereum (chain ${crosschain.home.chainId}).`,
-      { docsPath: "crosschain" },
-    );
-  }
-  return crosschain.remote;
 }
