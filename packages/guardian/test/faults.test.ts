@@ -173,10 +173,12 @@ describe("a deposit between the signatures and the deposit, and restarts", { tim
   let committee: Committee;
   const frontRunners: ReturnType<typeof createServer>[] = [];
   let operatorId: bigint;
-  // Armed once for every guardian: the first signature handed out triggers the front-run, and no
-  // guardian's signature reaches the depositor before the front-run is in a block (the depositor
-  // takes the first quorum that answers, whichever guardians they are).
+  // Armed once for every guardian: once a quorum has signed, the front-run goes in, and no
+  // guardian's signature reaches the depositor before it is in a block (the depositor takes the
+  // first quorum that answers, whichever guardians they are).
   let armed = true;
+  /** Deposit signatures the guardians handed out before the front-run. */
+  let signedOld = 0;
   let frontRunDone: Promise<unknown> | undefined;
 
   /** Sends a 1 ETH deposit of an unknown key with a higher tip and waits until it is in a block. */
@@ -222,6 +224,14 @@ describe("a deposit between the signatures and the deposit, and restarts", { tim
       });
       const text = await upstream.text();
       if (request.url === "/v1/deposit-signature" && upstream.ok) {
+        // A quorum of guardians signs the old root first; only then does the front-run go in, and
+        // no signature reaches the depositor before it is in a block. (Fired on the first signature,
+        // a slow guardian could sign the new root, and a quorum on it would leave nothing to detect.)
+        signedOld++;
+        const deadline = Date.now() + 10_000;
+        while (armed && signedOld < net.deployment.guardianQuorum && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
         if (armed) {
           armed = false;
           frontRunDone = frontRun();
