@@ -7,9 +7,19 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { HttpServer } from "@tributary/daemon/http";
 import { createLogger } from "@tributary/daemon/log";
+import { chainForId, createRpc } from "@tributary/daemon/rpc";
 import { type CrosschainDeployment, parseCrosschainDeployment } from "@tributary/sdk";
-import { type Address, createPublicClient, createWalletClient, http, numberToHex, parseEther } from "viem";
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  http,
+  numberToHex,
+  type PublicClient,
+  parseEther,
+} from "viem";
 import { type AnvilNode, startAnvil } from "../../../contracts/lib/anvil.js";
 import { loadArtifact } from "../../../contracts/lib/artifacts.js";
 import { freePort, type LocalProtocol } from "../../../contracts/lib/bench.js";
@@ -117,69 +127,86 @@ export async function startChainPair(l1: LocalProtocol): Promise<ChainPair> {
 }
 
 /**
+ * Relayer `i` of the committee (its signing key `RELAYER_KEYS[i]`) on both chains, from `dataDir`,
+ * with its signature server on `port`. With `remoteUrl`, its remote-chain calls go through the
+ * daemons' own RPC client (retries, deadlines) at that URL, as in production; else straight to
+ * the node.
+ */
+export async function startTestRelayer(
+  pair: ChainPair,
+  i: number,
+  o: { port: number; peers: string[]; dataDir: string; remoteUrl?: string },
+): Promise<{ relayer: Relayer; server: HttpServer }> {
+  const signer = devAccount(RELAYER_KEYS[i] as number);
+  const remoteRpc = o.remoteUrl
+    ? createRpc({ url: o.remoteUrl, timeoutMs: 2_000, attempts: 2, baseDelayMs: 20 })
+    : undefined;
+  const logger = createLogger({
+    level: process.env.RELAYER_TEST_LOG === "debug" ? "debug" : "warn",
+    fields: { service: `relayer-${i}` },
+  });
+  const metrics = new RelayerMetrics({ defaultMetrics: false });
+  const relayer = new Relayer({
+    home: {
+      name: "home",
+      chainId: pair.home.chainId,
+      publicClient: pair.l1.publicClient,
+      wallet: createWalletClient({ account: signer, transport: http(pair.l1.url) }),
+      messageBridge: pair.home.messageBridge,
+      blockTag: "latest",
+      fromBlock: 0n,
+      rateSender: pair.home.rateSender,
+      rateFeed: pair.rateFeed,
+    },
+    remote: {
+      name: "remote",
+      chainId: pair.remote.chainId,
+      publicClient:
+        (remoteRpc?.publicClient as PublicClient | undefined) ??
+        createPublicClient({ transport: http(pair.l2Node.url) }),
+      wallet: remoteRpc
+        ? remoteRpc.walletClient(signer, chainForId(REMOTE_CHAIN, o.remoteUrl as string))
+        : createWalletClient({ account: signer, transport: http(pair.l2Node.url) }),
+      messageBridge: pair.remote.messageBridge,
+      blockTag: "latest",
+      fromBlock: 0n,
+      depositPool: pair.remote.depositPool,
+    },
+    signer,
+    peers: o.peers,
+    dataDir: o.dataDir,
+    logger,
+    metrics,
+    batchIntervalMs: 0,
+    batchSize: 1n,
+  });
+  const server = await startRelayerServer({ host: "127.0.0.1", port: o.port, relayer, metrics, logger });
+  return { relayer, server };
+}
+
+/**
  * The whole committee in process, each relayer with its signature server (peers know each other by
  * URL): `step()` runs one round of each relayer, in turn.
  */
 export async function committee(pair: ChainPair): Promise<{ step(): Promise<void>; stop(): Promise<void> }> {
-  const dirs: string[] = [];
   const ports: number[] = [];
   for (const _ of RELAYER_KEYS) ports.push(await freePort());
-  const metrics = RELAYER_KEYS.map(() => new RelayerMetrics({ defaultMetrics: false }));
-  const loggers = RELAYER_KEYS.map((_, i) =>
-    createLogger({ level: "warn", fields: { service: `relayer-${i}` } }),
-  );
-  const relayers = RELAYER_KEYS.map((key, i) => {
-    const signer = devAccount(key);
-    const dataDir = mkdtempSync(join(tmpdir(), `relayer-${i}-`));
-    dirs.push(dataDir);
-    return new Relayer({
-      home: {
-        name: "home",
-        chainId: pair.home.chainId,
-        publicClient: pair.l1.publicClient,
-        wallet: createWalletClient({ account: signer, transport: http(pair.l1.url) }),
-        messageBridge: pair.home.messageBridge,
-        blockTag: "latest",
-        fromBlock: 0n,
-        rateSender: pair.home.rateSender,
-        rateFeed: pair.rateFeed,
-      },
-      remote: {
-        name: "remote",
-        chainId: pair.remote.chainId,
-        publicClient: createPublicClient({ transport: http(pair.l2Node.url) }),
-        wallet: createWalletClient({ account: signer, transport: http(pair.l2Node.url) }),
-        messageBridge: pair.remote.messageBridge,
-        blockTag: "latest",
-        fromBlock: 0n,
-        depositPool: pair.remote.depositPool,
-      },
-      signer,
-      peers: ports.filter((_, p) => p !== i).map((port) => `http://127.0.0.1:${port}`),
-      dataDir,
-      logger: loggers[i] as ReturnType<typeof createLogger>,
-      metrics: metrics[i] as RelayerMetrics,
-      batchIntervalMs: 0,
-      batchSize: 1n,
-    });
-  });
-  const servers = await Promise.all(
-    relayers.map((relayer, i) =>
-      startRelayerServer({
-        host: "127.0.0.1",
+  const dirs = RELAYER_KEYS.map((_, i) => mkdtempSync(join(tmpdir(), `relayer-${i}-`)));
+  const started = await Promise.all(
+    RELAYER_KEYS.map((_, i) =>
+      startTestRelayer(pair, i, {
         port: ports[i] as number,
-        relayer,
-        metrics: metrics[i] as RelayerMetrics,
-        logger: loggers[i] as ReturnType<typeof createLogger>,
+        peers: ports.filter((_, p) => p !== i).map((port) => `http://127.0.0.1:${port}`),
+        dataDir: dirs[i] as string,
       }),
     ),
   );
   return {
     async step() {
-      for (const r of relayers) await r.step();
+      for (const { relayer } of started) await relayer.step();
     },
     async stop() {
-      await Promise.all(servers.map((s) => s.close()));
+      await Promise.all(started.map(({ server }) => server.close()));
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     },
   };

@@ -12,8 +12,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { HttpServer } from "@tributary/daemon/http";
-import { createLogger } from "@tributary/daemon/log";
-import { chainForId, createRpc } from "@tributary/daemon/rpc";
 import {
   bridgeTrETH,
   getRemotePosition,
@@ -32,29 +30,20 @@ import {
   trETHAbi,
   wethAbi,
 } from "@tributary/sdk/abis";
-import {
-  type Address,
-  createPublicClient,
-  createWalletClient,
-  type Hex,
-  http,
-  maxUint256,
-  parseEther,
-} from "viem";
+import { createPublicClient, createWalletClient, type Hex, http, maxUint256, parseEther } from "viem";
 import type { AnvilNode } from "../../../contracts/lib/anvil.js";
 import { freePort, type LocalProtocol, startLocalProtocol } from "../../../contracts/lib/bench.js";
 import { bridgedTokenAddress, type HomeSide, type RemoteSide } from "../../../contracts/lib/crosschain.js";
 import { DEV_ROLES, devAccount } from "../../../contracts/lib/devkeys.js";
 import { startBeaconProxy } from "../../oracle/test/helpers/beaconProxy.js";
-import { Relayer, RelayerMetrics, startRelayerServer } from "../src/index.js";
-import { type ChainPair, RELAYER_KEYS, REMOTE_CHAIN, startChainPair } from "./pair.js";
+import type { Relayer } from "../src/index.js";
+import { type ChainPair, REMOTE_CHAIN, startChainPair, startTestRelayer } from "./pair.js";
 
 describe("relayer committee between two chains", () => {
   let l1: LocalProtocol;
   let l2Node: AnvilNode;
   let home: HomeSide;
   let remote: RemoteSide;
-  let rateFeed: Address;
   let pair: ChainPair;
   const dirs: string[] = [];
   const servers: (HttpServer | undefined)[] = [];
@@ -66,57 +55,15 @@ describe("relayer committee between two chains", () => {
 
   /** (Re)starts relayer `i` from its saved state; `remoteUrl`: its remote chain's RPC (default the node). */
   async function startRelayer(i: number, peers: number[], remoteUrl?: string): Promise<void> {
-    const signer = devAccount(RELAYER_KEYS[i] as number);
-    // Through a proxy: the daemons' own RPC client (retries, deadlines), as in production.
-    const remoteRpc = remoteUrl
-      ? createRpc({ url: remoteUrl, timeoutMs: 2_000, attempts: 2, baseDelayMs: 20 })
-      : undefined;
-    const logger = createLogger({
-      level: process.env.RELAYER_TEST_LOG === "debug" ? "debug" : "warn",
-      fields: { service: `relayer-${i}` },
-    });
-    const metrics = new RelayerMetrics({ defaultMetrics: false });
-    const relayer = new Relayer({
-      home: {
-        name: "home",
-        chainId: home.chainId,
-        publicClient: l1.publicClient,
-        wallet: createWalletClient({ account: signer, transport: http(l1.url) }),
-        messageBridge: home.messageBridge,
-        blockTag: "latest",
-        fromBlock: 0n,
-        rateSender: home.rateSender,
-        rateFeed,
-      },
-      remote: {
-        name: "remote",
-        chainId: remote.chainId,
-        publicClient: (remoteRpc?.publicClient as ReturnType<typeof l2Client> | undefined) ?? l2Client(),
-        wallet: remoteRpc
-          ? remoteRpc.walletClient(signer, chainForId(REMOTE_CHAIN, remoteUrl as string))
-          : createWalletClient({ account: signer, transport: http(l2Node.url) }),
-        messageBridge: remote.messageBridge,
-        blockTag: "latest",
-        fromBlock: 0n,
-        depositPool: remote.depositPool,
-      },
-      signer,
+    await servers[i]?.close();
+    const { relayer, server } = await startTestRelayer(pair, i, {
+      port: ports[i] as number,
       peers: peers.map((p) => `http://127.0.0.1:${ports[p]}`),
-      dataDir: dirs[i],
-      logger,
-      metrics,
-      batchIntervalMs: 0,
-      batchSize: 1n,
+      dataDir: dirs[i] as string,
+      ...(remoteUrl ? { remoteUrl } : {}),
     });
     relayers[i] = relayer;
-    await servers[i]?.close();
-    servers[i] = await startRelayerServer({
-      host: "127.0.0.1",
-      port: ports[i] as number,
-      relayer,
-      metrics,
-      logger,
-    });
+    servers[i] = server;
   }
 
   async function stepAll(): Promise<void> {
@@ -161,7 +108,7 @@ describe("relayer committee between two chains", () => {
   before(async () => {
     l1 = await startLocalProtocol();
     pair = await startChainPair(l1);
-    ({ l2Node, home, remote, rateFeed } = pair);
+    ({ l2Node, home, remote } = pair);
     for (let i = 0; i < 3; i++) {
       dirs.push(mkdtempSync(join(tmpdir(), `relayer-${i}-`)));
       ports.push(await freePort());
