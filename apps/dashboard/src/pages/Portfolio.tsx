@@ -18,6 +18,7 @@ import { HEADING } from "../pages.js";
 export function Portfolio() {
   const { address } = useAccount();
   const { config } = useApp();
+  const remote = useCrosschain();
   const position = usePosition(address);
   const [pages, setPages] = useState<(string | undefined)[]>([undefined]);
   const first = useApi<Account>(address ? `/v1/accounts/${address}?limit=20` : undefined);
@@ -72,7 +73,7 @@ export function Portfolio() {
           <dd>{p ? treth(p.votes) : "…"}</dd>
         </div>
       </dl>
-      <RemoteHoldings address={address} ethereumShares={p?.shares} />
+      <RemoteHoldings address={address} ethereumShares={p?.shares} checked={remote} />
       <Lending address={address} />
       <h2>History</h2>
       {pages.map((before, i) => (
@@ -80,6 +81,7 @@ export function Portfolio() {
           key={before ?? "first"}
           address={address}
           before={before}
+          crosschain={remote.crosschain}
           onMore={i === pages.length - 1 ? (next) => setPages([...pages, next]) : undefined}
         />
       ))}
@@ -90,14 +92,15 @@ export function Portfolio() {
 function HistoryPage({
   address,
   before,
+  crosschain,
   onMore,
 }: {
   address: string;
   before: string | undefined;
+  crosschain: CrosschainDeployment | undefined;
   onMore: ((next: string) => void) | undefined;
 }) {
   const { deployment } = useApp();
-  const { crosschain } = useCrosschain();
   const page = useApi<Account>(
     `/v1/accounts/${address}?limit=20${before === undefined ? "" : `&before=${before}`}`,
   );
@@ -160,11 +163,10 @@ function HistoryPage({
 
 interface CheckedCrosschain {
   crosschain?: CrosschainDeployment;
-  client?: ReturnType<typeof remoteClient>;
   error?: string;
 }
 
-/** config.json's crosschain, checked where it is used: a malformed one is named in the portfolio. */
+/** config.json's crosschain, checked once by the portfolio, which names a malformed one. */
 function useCrosschain(): CheckedCrosschain {
   const { config } = useApp();
   return useMemo((): CheckedCrosschain => {
@@ -181,7 +183,7 @@ function useCrosschain(): CheckedCrosschain {
           error: `config.json's crosschain: home is chain ${crosschain.home.chainId}, but the dashboard is on chain ${config.chainId}.`,
         };
       }
-      return { crosschain, client: remoteClient(crosschain.remote.rpcUrl as string) };
+      return { crosschain };
     } catch (error) {
       return { error: (error as Error).message.split("\n")[0] };
     }
@@ -192,12 +194,15 @@ function useCrosschain(): CheckedCrosschain {
 function RemoteHoldings({
   address,
   ethereumShares,
+  checked,
 }: {
   address: `0x${string}`;
   ethereumShares?: bigint | undefined;
+  checked: CheckedCrosschain;
 }) {
-  const checked = useCrosschain();
-  const { crosschain, client } = checked;
+  const { crosschain } = checked;
+  const rpcUrl = crosschain?.remote.rpcUrl;
+  const client = useMemo(() => (rpcUrl ? remoteClient(rpcUrl) : undefined), [rpcUrl]);
   const remote = useQuery({
     queryKey: ["remote-position", crosschain?.remote.chainId, address],
     queryFn: () => getRemotePosition(client as never, { crosschain: crosschain as never, owner: address }),
