@@ -1,4 +1,4 @@
-import type { Address, Hash } from "viem";
+import { type Address, type Hash, maxUint256 } from "viem";
 import { getBalance } from "viem/actions";
 import type { CrosschainParameter } from "../crosschain/deployment.js";
 import type { InvalidArgumentErrorType, RpcErrorType, UnknownErrorType } from "../errors/base.js";
@@ -69,7 +69,7 @@ async function prepareRemoteStake(client: WriteClient, parameters: RemoteStakePa
   const rate = await getRemoteRate(client, { crosschain: parameters.crosschain });
   const { depositPool, weth, bridgedToken } = parameters.crosschain.remote;
   if (!rate.depositsOpen) {
-    const age = rate.ethPerTrETH === 0n ? 2n ** 256n - 1n : rate.age;
+    const age = rate.ethPerTrETH === 0n ? maxUint256 : rate.age;
     throw new Refusal("RemoteDepositPoolStaleRate", { age, maxAge: rate.depositMaxRateAge });
   }
   const [reads, ethBalance] = await Promise.all([
