@@ -13,7 +13,7 @@ import type { GlobalOptions } from "./options.js";
 const DEPLOYMENTS_DIR = new URL("../../../deployments/", import.meta.url).pathname;
 
 /** The local node `npm start` runs. */
-export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
+const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
 
 interface Connection {
   options: GlobalOptions;
